@@ -1,0 +1,137 @@
+// All tables. `npm run db:generate` turns changes here into a new SQL migration in drizzle/migrations;
+// migrations are committed and never edited after they land.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+/** Member departments of the joint meeting (成员单位). */
+export const departments = pgTable('departments', {
+  id: serial('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull().unique(),
+  shortName: text('short_name'),
+  createdAt: createdAt(),
+});
+
+/**
+ * One record per human: department, roles, and the chat account bound to it.
+ * Later features add inspector attributes here rather than in a second table.
+ */
+export const people = pgTable(
+  'people',
+  {
+    id: serial('id').primaryKey(),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    name: text('name').notNull(),
+    roles: text('roles').array().notNull().default(sql`'{}'::text[]`),
+    chatPlatform: text('chat_platform'),
+    chatUserId: text('chat_user_id'),
+    boundAt: timestamp('bound_at', { withTimezone: true }),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('people_chat_account_uq').on(t.chatPlatform, t.chatUserId),
+    index('people_department_idx').on(t.departmentId),
+  ],
+);
+
+/** Chat accounts the bot has seen (or, in the local workspace, the accounts one can act as). */
+export const chatUsers = pgTable(
+  'chat_users',
+  {
+    platform: text('platform').notNull(),
+    userId: text('user_id').notNull(),
+    displayName: text('display_name').notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.userId] })],
+);
+
+/** Inbound dedupe: one row per platform event ever accepted (Lark message_id / event_id). */
+export const inboundEvents = pgTable('inbound_events', {
+  key: text('key').primaryKey(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Every outbound message, written before it is sent. The idempotency key travels with the send
+ * (Lark's `uuid`), so a retry after a crash never sends twice.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    platform: text('platform').notNull(),
+    op: text('op').notNull(),
+    target: jsonb('target').notNull(),
+    payload: jsonb('payload').notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    messageId: text('message_id'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
+);
+
+/**
+ * Append-only, hash-chained audit log. A trigger (migration 0001) refuses UPDATE and DELETE.
+ * `at` is kept as the ISO text that was hashed, so the hash never depends on a driver's date parsing.
+ */
+export const auditLog = pgTable('audit_log', {
+  seq: bigint('seq', { mode: 'number' }).primaryKey(),
+  at: text('at').notNull(),
+  actor: jsonb('actor').notNull(),
+  action: text('action').notNull(),
+  subject: text('subject'),
+  outcome: text('outcome').notNull(),
+  details: jsonb('details').notNull(),
+  source: text('source'),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull().unique(),
+});
+
+/** The local workspace's chat history: what the web page shows. */
+export const localMessages = pgTable(
+  'local_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    messageId: text('message_id').notNull().unique(),
+    chatId: text('chat_id').notNull(),
+    senderKind: text('sender_kind').notNull(),
+    senderId: text('sender_id').notNull(),
+    text: text('text'),
+    card: jsonb('card'),
+    replyTo: text('reply_to'),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('local_messages_chat_idx').on(t.chatId, t.id)],
+);
+
+/** Small key/value settings of the workspace (e.g. the office chat). */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,155 @@
+// The only abstractions in the program: what use cases need from the outside world.
+// Adapters (src/store, src/platform/*) implement them; src/main.ts wires them together.
+import type { Card } from '../cards/card.ts';
+import type { AuditEntry, AuditRecord } from '../domain/audit-chain.ts';
+import type { Role } from '../domain/roles.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+// ---- chat platform ----------------------------------------------------------------------------------
+
+/** Where a message goes: a chat (group or p2p) or a user's direct chat with the bot. */
+export type ChatRef = { chatId: string } | { userId: string };
+
+export interface OutboundMessage {
+  to: ChatRef;
+  /** Reply to this message (shown as a reply; `inThread` puts it in the message's thread). */
+  replyTo?: string;
+  inThread?: boolean;
+  card?: Card;
+  text?: string;
+}
+
+/** One entry of the outbox, as the sender hands it to the platform. */
+export type OutboxPayload = { op: 'send'; message: OutboundMessage } | { op: 'update'; messageId: string; card: Card };
+
+/**
+ * A chat platform's outbound side. Every call carries the outbox row's idempotency key, which the platform
+ * must pass on (Lark's `uuid`) so that a retried call never produces a second message.
+ */
+export interface Platform {
+  readonly name: string;
+  send(message: OutboundMessage, idempotencyKey: string): Promise<{ messageId: string }>;
+  updateCard(messageId: string, card: Card, idempotencyKey: string): Promise<void>;
+}
+
+// ---- records -----------------------------------------------------------------------------------------
+
+export interface Department {
+  id: number;
+  code: string;
+  name: string;
+  shortName: string | null;
+}
+
+export interface Person {
+  id: number;
+  departmentId: number;
+  name: string;
+  roles: Role[];
+  chatPlatform: string | null;
+  chatUserId: string | null;
+  version: number;
+}
+
+export interface ChatUser {
+  platform: string;
+  userId: string;
+  displayName: string;
+}
+
+export interface OutboxRow {
+  id: number;
+  idempotencyKey: string;
+  payload: OutboxPayload;
+  attempts: number;
+}
+
+export interface Repos {
+  departments: {
+    list(): Promise<Department[]>;
+    get(id: number): Promise<Department | undefined>;
+    /** By code, name or short name, exactly. */
+    find(text: string): Promise<Department | undefined>;
+    create(d: Omit<Department, 'id'>): Promise<Department>;
+  };
+  people: {
+    get(id: number): Promise<Person | undefined>;
+    findByChatAccount(platform: string, userId: string): Promise<Person | undefined>;
+    listByDepartment(departmentId: number): Promise<Person[]>;
+    listWithRole(role: Role): Promise<Person[]>;
+    listBound(): Promise<Person[]>;
+    create(p: Omit<Person, 'id' | 'version'>): Promise<Person>;
+    /** Optimistic update: returns undefined when the record changed since `version` was read. */
+    update(id: number, version: number, patch: Partial<Omit<Person, 'id' | 'version'>>): Promise<Person | undefined>;
+  };
+  chatUsers: {
+    upsert(u: ChatUser): Promise<void>;
+    get(platform: string, userId: string): Promise<ChatUser | undefined>;
+    list(platform: string): Promise<ChatUser[]>;
+  };
+  audit: {
+    /** Appends to the chain inside the current transaction (entries are serialised by a lock). */
+    append(record: AuditRecord): Promise<AuditEntry>;
+    head(): Promise<{ seq: number; hash: string } | undefined>;
+    list(options?: { limit?: number; action?: string }): Promise<AuditEntry[]>;
+  };
+  outbox: {
+    enqueue(platform: string, payload: OutboxPayload, idempotencyKey: string): Promise<void>;
+  };
+  inbound: {
+    /** Records an inbound event key; false when it was seen before (a duplicate push). */
+    accept(key: string): Promise<boolean>;
+  };
+  settings: {
+    get<T>(key: string): Promise<T | undefined>;
+    set(key: string, value: unknown): Promise<void>;
+  };
+}
+
+export interface Store extends Repos {
+  /** Runs `fn` in one transaction; use only the repos passed to it inside. */
+  transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+  /** The sender's side of the outbox. */
+  outboxSender: {
+    /** Claims up to `limit` due rows for this sender (rows claimed elsewhere are skipped). */
+    claim(platform: string, limit: number, now: Date): Promise<OutboxRow[]>;
+    markSent(id: number, messageId: string | null, now: Date): Promise<void>;
+    markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+    markFailed(id: number, error: string): Promise<void>;
+    pendingCount(platform: string): Promise<number>;
+  };
+}
+
+// ---- local workspace --------------------------------------------------------------------------------
+
+export interface LocalMessage {
+  id: number;
+  messageId: string;
+  chatId: string;
+  senderKind: 'user' | 'bot';
+  senderId: string;
+  text: string | null;
+  card: Card | null;
+  replyTo: string | null;
+  version: number;
+  createdAt: string;
+}
+
+/** The local workspace's chat history (the web page plays the chat client over it). */
+export interface LocalChatLog {
+  /** Inserts once per messageId; returns the stored message (the first one on a repeat). */
+  add(m: Omit<LocalMessage, 'id' | 'version' | 'createdAt'>): Promise<LocalMessage>;
+  updateCard(messageId: string, card: Card): Promise<LocalMessage | undefined>;
+  get(messageId: string): Promise<LocalMessage | undefined>;
+  list(chatId: string, limit: number): Promise<LocalMessage[]>;
+}

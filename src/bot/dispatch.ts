@@ -1,0 +1,331 @@
+// The dispatcher: inbound message or card click → dedupe → actor → command → access → arguments → handler →
+// outbox. It is the one error boundary: a DomainError becomes an error card, bad arguments the command's
+// usage with the first problem, anything else a generic card with an error id (logged with the stack).
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { whoCanBind } from '../app/members.ts';
+import type { ChatRef, OutboundMessage, Repos } from '../app/ports.ts';
+import type { Services } from '../app/services.ts';
+import type { Card } from '../cards/card.ts';
+import { md, note } from '../cards/card.ts';
+import { errorCard, systemErrorCard, usageCard } from '../cards/common.ts';
+import type { AuditActor } from '../domain/audit-chain.ts';
+import { closest } from '../domain/closest.ts';
+import { DomainError } from '../domain/errors.ts';
+import { formatRoles, roleLabels } from '../domain/roles.ts';
+import {
+  type Access,
+  type ActionResult,
+  type Actor,
+  type Command,
+  type Context,
+  isAllowed,
+  type Reply,
+  type Source,
+  type Subcommand,
+} from './define-command.ts';
+import { type Mention, parseCommandText } from './parse-command.ts';
+
+z.config(z.locales.zhCN());
+
+export interface Sender {
+  userId: string;
+  name: string;
+}
+
+export interface InboundMessage {
+  kind: 'message';
+  platform: string;
+  /** Dedupe key; Lark: the message_id. */
+  eventKey: string;
+  messageId: string;
+  chatId: string;
+  chatType: 'p2p' | 'group';
+  sender: Sender;
+  text: string;
+  mentions: Mention[];
+}
+
+export interface InboundAction {
+  kind: 'action';
+  platform: string;
+  /** Dedupe key; Lark: the callback's event_id. */
+  eventKey: string;
+  /** The card that was clicked. */
+  messageId: string;
+  chatId: string;
+  chatType: 'p2p' | 'group';
+  sender: Sender;
+  value: unknown;
+  form?: Record<string, unknown>;
+}
+
+export interface DispatcherOptions {
+  services: Services;
+  commands: readonly Command[];
+  /** Called after new rows were written to the outbox, so the sender can drain them now. */
+  onOutbox?: () => void;
+}
+
+export const newErrorId = () => randomBytes(4).toString('hex').toUpperCase();
+
+const auditActor = (actor: Actor): AuditActor => ({
+  kind: 'user',
+  id: `${actor.platform}:${actor.userId}`,
+  name: actor.person?.name ?? actor.name,
+  ...(actor.person ? { personId: actor.person.id } : {}),
+});
+
+/** Finds a command by English name or Chinese alias. */
+export function findCommand(commands: readonly Command[], name: string): Command | undefined {
+  return commands.find((c) => c.name === name || c.aliases.includes(name));
+}
+
+export function findSubcommand(command: Command, name: string): Subcommand | undefined {
+  return command.subcommands.find((s) => s.name !== '' && (s.name === name || s.aliases?.includes(name)));
+}
+
+function commandUsageCard(command: Command, problem?: string, only?: Subcommand): Card {
+  const title = `用法：/${command.name} ${command.aliases[0] ?? ''}`.trim();
+  return usageCard(title, only ? [only] : command.subcommands, problem);
+}
+
+function firstProblem(error: z.ZodError, params: Subcommand['params']): string {
+  const issue = error.issues[0]!;
+  const key = String(issue.path[0] ?? '');
+  const label = params?.find((p) => p.name === key)?.label ?? (key === 'mentions' ? '用户' : key);
+  const missing = issue.code === 'invalid_type' && /undefined/.test(issue.message);
+  return `${label ? `${label}：` : ''}${missing ? '缺少该参数' : issue.message}`;
+}
+
+export function createDispatcher(options: DispatcherOptions) {
+  const { services, commands } = options;
+  const { store, logger } = services;
+
+  async function resolveActor(platform: string, sender: Sender): Promise<Actor> {
+    await store.chatUsers.upsert({ platform, userId: sender.userId, displayName: sender.name });
+    const person = await store.people.findByChatAccount(platform, sender.userId);
+    const department = person ? await store.departments.get(person.departmentId) : undefined;
+    return {
+      platform,
+      userId: sender.userId,
+      name: sender.name,
+      ...(person ? { person } : {}),
+      ...(department ? { department } : {}),
+    };
+  }
+
+  async function enqueue(replies: readonly Reply[], source: Source, replyTo: string | undefined, tx: Repos = store) {
+    let i = 0;
+    for (const reply of replies) {
+      const to: ChatRef = reply.to ?? { chatId: source.chatId };
+      const sameChat = !reply.to;
+      const message: OutboundMessage = {
+        to,
+        ...(sameChat && replyTo ? { replyTo } : {}),
+        ...(reply.inThread ? { inThread: true } : {}),
+        ...(reply.kind === 'card' ? { card: reply.card } : { text: reply.text }),
+      };
+      // Derived from the inbound event, so reprocessing an event can never produce a second message.
+      await tx.outbox.enqueue(source.platform, { op: 'send', message }, `${source.eventKey}#${i++}`);
+    }
+    if (replies.length > 0) options.onOutbox?.();
+  }
+
+  async function refusalCard(actor: Actor, access: Access, what: string, source: Source): Promise<Card> {
+    if (!actor.person) {
+      const office = await whoCanBind(store);
+      const who =
+        office.length > 0
+          ? `请联系联席会议办公室为您绑定：${office.map((o) => `${o.name}（${o.department}）`).join('、')}。`
+          : '工作区还没有办公室成员：请管理员在服务器上运行 `jointcheck member add --user <账号> --dept <部门> --role office` 绑定第一位办公室成员。';
+      await store.audit.append({
+        actor: auditActor(actor),
+        action: 'command.refused',
+        subject: what,
+        outcome: 'refused',
+        details: { reason: 'unbound' },
+        source: source.messageId,
+      });
+      return {
+        header: { title: '您还没有绑定', color: 'orange' },
+        elements: [
+          md(`您的账号（${actor.name}）还没有绑定到任何成员单位，暂时只能使用 /help 和 /whoami。`),
+          md(who),
+          note(`您的账号标识：${actor.userId}（绑定时需要）`),
+        ],
+      };
+    }
+    const needed = access === 'anyone' || access === 'bound' ? [] : access;
+    await store.audit.append({
+      actor: auditActor(actor),
+      action: 'command.refused',
+      subject: what,
+      outcome: 'refused',
+      details: { reason: 'role', required: [...needed], roles: actor.person.roles },
+      source: source.messageId,
+    });
+    return errorCard(
+      `您没有权限使用 ${what}：需要${needed.map((r) => `“${roleLabels[r]}”`).join('或')}角色，您的角色是${formatRoles(actor.person.roles)}。`,
+      '如需调整角色，请联系联席会议办公室。',
+    );
+  }
+
+  async function handleMessage(inbound: InboundMessage): Promise<'processed' | 'duplicate' | 'ignored'> {
+    if (!(await store.inbound.accept(`${inbound.platform}:msg:${inbound.eventKey}`))) return 'duplicate';
+    const source: Source = {
+      platform: inbound.platform,
+      chatId: inbound.chatId,
+      chatType: inbound.chatType,
+      messageId: inbound.messageId,
+      eventKey: inbound.eventKey,
+    };
+    const reply = (cards: Reply[]) => enqueue(cards, source, inbound.messageId);
+    const log = { eventKey: inbound.eventKey, platform: inbound.platform };
+    try {
+      const actor = await resolveActor(inbound.platform, inbound.sender);
+      const parsed = parseCommandText(inbound.text, inbound.mentions);
+      const name = parsed.name || 'help';
+      const command = findCommand(commands, name);
+      if (!command) {
+        const names = commands.flatMap((c) => [c.name, ...c.aliases]);
+        const guess = closest(name, names);
+        const guessed = guess ? findCommand(commands, guess) : undefined;
+        await reply([
+          {
+            kind: 'card',
+            card: {
+              header: { title: '没有这个命令', color: 'orange' },
+              elements: [
+                md(
+                  guessed
+                    ? `没有“${name}”这个命令。您是不是要找 **/${guessed.name} ${guessed.aliases[0] ?? ''}**（${guessed.summary}）？`
+                    : `没有“${name}”这个命令。`,
+                ),
+                note('发送 /help 查看全部命令。'),
+              ],
+            },
+          },
+        ]);
+        return 'processed';
+      }
+
+      const named = command.subcommands.filter((s) => s.name !== '');
+      let sub: Subcommand | undefined;
+      let words = parsed.words;
+      if (named.length > 0 && words[0] !== undefined) {
+        sub = findSubcommand(command, words[0].toLowerCase());
+        if (sub) words = words.slice(1);
+      }
+      sub ??= command.subcommands.find((s) => s.name === '');
+      if (!sub) {
+        const first = words[0];
+        const guess = first
+          ? closest(
+              first,
+              named.flatMap((s) => [s.name, ...(s.aliases ?? [])]),
+            )
+          : undefined;
+        const problem = first
+          ? `没有“${first}”这个子命令${guess ? `，您是不是要用 ${guess}？` : '。'}`
+          : '请指明要做什么：';
+        await reply([{ kind: 'card', card: commandUsageCard(command, problem) }]);
+        return 'processed';
+      }
+      const what = `/${command.name}${sub.name ? ` ${sub.name}` : ''}`;
+      if (!isAllowed(sub.access, actor)) {
+        await reply([{ kind: 'card', card: await refusalCard(actor, sub.access, what, source) }]);
+        return 'processed';
+      }
+
+      const params = sub.params ?? [];
+      const raw: Record<string, unknown> = { options: parsed.options, mentions: parsed.mentions };
+      params.forEach((p, i) => {
+        if (words[i] !== undefined) raw[p.name] = words[i];
+      });
+      if (words.length > params.length) {
+        const extra = words.slice(params.length).join(' ');
+        await reply([{ kind: 'card', card: commandUsageCard(command, `多余的参数：${extra}`, sub) }]);
+        return 'processed';
+      }
+      const args = sub.args.safeParse(raw);
+      if (!args.success) {
+        logger.debug('bad arguments', { ...log, command: what, issues: args.error.issues.length });
+        await reply([{ kind: 'card', card: commandUsageCard(command, firstProblem(args.error, params), sub) }]);
+        return 'processed';
+      }
+      const ctx: Context = { actor, source, services, commands };
+      const out = await sub.handle({ ...ctx, args: args.data });
+      await reply(Array.isArray(out) ? out : [out]);
+      return 'processed';
+    } catch (error) {
+      await reply([{ kind: 'card', card: failureCard(error, log) }]);
+      return 'processed';
+    }
+  }
+
+  function failureCard(error: unknown, log: Record<string, unknown>): Card {
+    if (error instanceof DomainError) {
+      logger.info('domain error', { ...log, code: error.code });
+      return errorCard(error.userMessage, error.hint);
+    }
+    const errorId = newErrorId();
+    logger.error('unexpected error', {
+      ...log,
+      errorId,
+      error: error instanceof Error ? error.message : String(error),
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    return systemErrorCard(errorId);
+  }
+
+  async function handleAction(inbound: InboundAction): Promise<ActionResult> {
+    if (!(await store.inbound.accept(`${inbound.platform}:act:${inbound.eventKey}`))) return {};
+    const source: Source = {
+      platform: inbound.platform,
+      chatId: inbound.chatId,
+      chatType: inbound.chatType,
+      messageId: inbound.messageId,
+      eventKey: inbound.eventKey,
+    };
+    const log = { eventKey: inbound.eventKey, platform: inbound.platform };
+    try {
+      const value = inbound.value as { cmd?: unknown; action?: unknown } | null;
+      const command =
+        value && typeof value.cmd === 'string' ? commands.find((c) => c.name === value.cmd) : undefined;
+      const action =
+        command && typeof value?.action === 'string' ? command.actions?.[value.action] : undefined;
+      if (!command || !action) {
+        return { toast: { type: 'warning', text: '此卡片已失效，请重新发送命令。' } };
+      }
+      const actor = await resolveActor(inbound.platform, inbound.sender);
+      const what = `/${command.name} 的“${String(value?.action)}”操作`;
+      // A forwarded card must not let a stranger act: access is checked on every click.
+      if (!isAllowed(action.access, actor)) {
+        const refusal = await refusalCard(actor, action.access, what, source);
+        const text = actor.person ? '您没有权限执行此操作。' : '您还没有绑定，不能执行此操作。';
+        await enqueue([{ kind: 'card', card: refusal, to: { userId: actor.userId } }], source, undefined);
+        return { toast: { type: 'error', text } };
+      }
+      const parsed = action.value.safeParse({ ...(inbound.form ?? {}), ...(value as object) });
+      if (!parsed.success) {
+        return { toast: { type: 'warning', text: firstProblem(parsed.error, undefined) } };
+      }
+      const result = await action.handle({ actor, source, services, commands, value: parsed.data });
+      if (result.replies?.length) await enqueue(result.replies, source, inbound.messageId);
+      return result;
+    } catch (error) {
+      if (error instanceof DomainError) {
+        logger.info('domain error', { ...log, code: error.code });
+        return { toast: { type: 'error', text: error.userMessage } };
+      }
+      const card = failureCard(error, log);
+      const text = card.elements[0]?.type === 'markdown' ? card.elements[0].text : '系统繁忙，请稍后重试。';
+      return { toast: { type: 'error', text } };
+    }
+  }
+
+  return { handleMessage, handleAction };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;

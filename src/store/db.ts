@@ -1,0 +1,162 @@
+// Opens the database: embedded PGlite in DATA_DIR by default, a PostgreSQL server through postgres.js when
+// DATABASE_URL is set. Migrations run under a PostgreSQL advisory lock so two instances starting together
+// do not race. PGlite is single-process: whoever opens DATA_DIR holds a lock file until it closes.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from '../../drizzle/schema.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle/migrations');
+
+/** An arbitrary constant shared by every instance: the advisory lock key for migrations. */
+const MIGRATION_LOCK_KEY = 7_305_112_026;
+
+export interface OpenedDb {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export class DataDirLockedError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+    readonly holder: string,
+  ) {
+    super(
+      `数据目录 ${dataDir} 正被另一个进程使用（进程号 ${pid}，${holder}）。\n` +
+        '内置数据库同一时间只允许一个进程打开。请任选其一：\n' +
+        '  1. 在本地工作区的网页（或聊天）中完成这项操作；\n' +
+        '  2. 先停止正在运行的服务（Ctrl+C），再运行本命令；\n' +
+        '  3. 改用 PostgreSQL 服务器：设置 DATABASE_URL 后，服务与命令行可以同时使用。',
+    );
+    this.name = 'DataDirLockedError';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes `DATA_DIR/jointcheck.lock` for this process. A lock left by a dead process is taken over;
+ * a live holder raises DataDirLockedError with what to do instead.
+ */
+export function lockDataDir(dataDir: string, holder: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'jointcheck.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, JSON.stringify({ pid: process.pid, holder, since: new Date().toISOString() }));
+      closeSync(fd);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        rmSync(file, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let info: { pid?: number; holder?: string } = {};
+      try {
+        info = JSON.parse(readFileSync(file, 'utf8'));
+      } catch {
+        // A lock file cut short by a crash: treat as stale.
+      }
+      if (info.pid && info.pid !== process.pid && isAlive(info.pid)) {
+        throw new DataDirLockedError(dataDir, info.pid, info.holder ?? '未知进程');
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`无法锁定数据目录 ${dataDir}`);
+}
+
+export async function migrateDb(opened: OpenedDb, client?: postgres.Sql | PGlite): Promise<void> {
+  if (opened.kind === 'pglite') {
+    await migratePglite(opened.db as never, { migrationsFolder });
+    return;
+  }
+  const sqlClient = client as postgres.Sql;
+  const reserved = await sqlClient.reserve();
+  try {
+    await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migratePostgres(opened.db as never, { migrationsFolder });
+  } finally {
+    await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => undefined);
+    reserved.release();
+  }
+}
+
+export interface OpenDbOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  /** Who holds DATA_DIR, shown to a second process that tries to open it. */
+  holder?: string;
+  migrate?: boolean;
+  /** An already-created PGlite (tests clone a migrated template). */
+  pglite?: PGlite;
+}
+
+export async function openDb(options: OpenDbOptions): Promise<OpenedDb> {
+  if (options.databaseUrl) {
+    const client = postgres(options.databaseUrl, { max: 10, onnotice: () => undefined });
+    const db = drizzlePostgres({ client, schema }) as unknown as Db;
+    const opened: OpenedDb = { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+    if (options.migrate !== false) await migrateDb(opened, client);
+    return opened;
+  }
+  let release = () => {};
+  let client = options.pglite;
+  if (!client) {
+    const dataDir = resolve(options.dataDir ?? './data');
+    release = lockDataDir(dataDir, options.holder ?? `jointcheck ${process.argv.slice(2).join(' ')}`);
+    try {
+      const pgDir = join(dataDir, 'pglite');
+      if (!existsSync(pgDir)) mkdirSync(pgDir, { recursive: true });
+      client = await PGlite.create(pgDir);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+  const pg = client;
+  const db = drizzlePglite({ client: pg, schema }) as unknown as Db;
+  const opened: OpenedDb = {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      try {
+        await pg.close();
+      } finally {
+        release();
+      }
+    },
+  };
+  if (options.migrate !== false) await migrateDb(opened, pg);
+  return opened;
+}
+
+/** Rows of a raw `db.execute()`: PGlite returns `{rows}`, postgres.js a plain array. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export { sql };

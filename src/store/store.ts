@@ -1,0 +1,226 @@
+// Drizzle implementations of the repository ports. Rows are mapped to the port's plain types, so no
+// drizzle type leaves this folder.
+import { and, arrayContains, asc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import {
+  chatUsers,
+  departments,
+  inboundEvents,
+  outbox,
+  people,
+  settings,
+} from '../../drizzle/schema.ts';
+import type { OutboxPayload, Person, Repos, Store } from '../app/ports.ts';
+import type { Role } from '../domain/roles.ts';
+import { auditRepo } from './audit-repo.ts';
+import type { Db } from './db.ts';
+
+/** How long a claimed outbox row stays with its sender before another may retry it. */
+const CLAIM_LEASE_MS = 60_000;
+
+type PersonRow = typeof people.$inferSelect;
+const toPerson = (r: PersonRow): Person => ({
+  id: r.id,
+  departmentId: r.departmentId,
+  name: r.name,
+  roles: r.roles as Role[],
+  chatPlatform: r.chatPlatform,
+  chatUserId: r.chatUserId,
+  version: r.version,
+});
+
+function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
+  return {
+    departments: {
+      list: () =>
+        db
+          .select({ id: departments.id, code: departments.code, name: departments.name, shortName: departments.shortName })
+          .from(departments)
+          .orderBy(asc(departments.code)),
+      async get(id) {
+        const [row] = await db.select().from(departments).where(eq(departments.id, id));
+        return row && { id: row.id, code: row.code, name: row.name, shortName: row.shortName };
+      },
+      async find(text) {
+        const t = text.trim();
+        const [row] = await db
+          .select()
+          .from(departments)
+          .where(or(eq(departments.code, t), eq(departments.name, t), eq(departments.shortName, t)));
+        return row && { id: row.id, code: row.code, name: row.name, shortName: row.shortName };
+      },
+      async create(d) {
+        const [row] = await db.insert(departments).values(d).returning();
+        return { id: row!.id, code: row!.code, name: row!.name, shortName: row!.shortName };
+      },
+    },
+    people: {
+      async get(id) {
+        const [row] = await db.select().from(people).where(eq(people.id, id));
+        return row && toPerson(row);
+      },
+      async findByChatAccount(platform, userId) {
+        const [row] = await db
+          .select()
+          .from(people)
+          .where(and(eq(people.chatPlatform, platform), eq(people.chatUserId, userId)));
+        return row && toPerson(row);
+      },
+      async listByDepartment(departmentId) {
+        const rows = await db.select().from(people).where(eq(people.departmentId, departmentId)).orderBy(asc(people.id));
+        return rows.map(toPerson);
+      },
+      async listWithRole(role) {
+        const rows = await db
+          .select()
+          .from(people)
+          .where(arrayContains(people.roles, [role]))
+          .orderBy(asc(people.id));
+        return rows.map(toPerson);
+      },
+      async listBound() {
+        const rows = await db
+          .select()
+          .from(people)
+          .where(isNotNull(people.chatUserId))
+          .orderBy(asc(people.departmentId), asc(people.id));
+        return rows.map(toPerson);
+      },
+      async create(p) {
+        const [row] = await db
+          .insert(people)
+          .values({ ...p, boundAt: p.chatUserId ? now() : null })
+          .returning();
+        return toPerson(row!);
+      },
+      async update(id, version, patch) {
+        const boundAt = patch.chatUserId === undefined ? {} : { boundAt: patch.chatUserId ? now() : null };
+        const [row] = await db
+          .update(people)
+          .set({ ...patch, ...boundAt, version: version + 1 })
+          .where(and(eq(people.id, id), eq(people.version, version)))
+          .returning();
+        return row && toPerson(row);
+      },
+    },
+    chatUsers: {
+      async upsert(u) {
+        await db
+          .insert(chatUsers)
+          .values({ ...u, lastSeenAt: now() })
+          .onConflictDoUpdate({
+            target: [chatUsers.platform, chatUsers.userId],
+            set: { displayName: u.displayName, lastSeenAt: now() },
+          });
+      },
+      async get(platform, userId) {
+        const [row] = await db
+          .select({ platform: chatUsers.platform, userId: chatUsers.userId, displayName: chatUsers.displayName })
+          .from(chatUsers)
+          .where(and(eq(chatUsers.platform, platform), eq(chatUsers.userId, userId)));
+        return row;
+      },
+      list: (platform) =>
+        db
+          .select({ platform: chatUsers.platform, userId: chatUsers.userId, displayName: chatUsers.displayName })
+          .from(chatUsers)
+          .where(eq(chatUsers.platform, platform))
+          .orderBy(asc(chatUsers.userId)),
+    },
+    audit: auditRepo(db, now, inTransaction),
+    outbox: {
+      async enqueue(platform, payload, idempotencyKey) {
+        await db
+          .insert(outbox)
+          .values({
+            platform,
+            op: payload.op,
+            target: payload.op === 'send' ? payload.message.to : { messageId: payload.messageId },
+            payload,
+            idempotencyKey,
+            nextAttemptAt: now(),
+          })
+          .onConflictDoNothing({ target: outbox.idempotencyKey });
+      },
+    },
+    inbound: {
+      async accept(key) {
+        const rows = await db
+          .insert(inboundEvents)
+          .values({ key, receivedAt: now() })
+          .onConflictDoNothing()
+          .returning({ key: inboundEvents.key });
+        return rows.length === 1;
+      },
+    },
+    settings: {
+      async get<T>(key: string) {
+        const [row] = await db.select().from(settings).where(eq(settings.key, key));
+        return row?.value as T | undefined;
+      },
+      async set(key, value) {
+        await db
+          .insert(settings)
+          .values({ key, value, updatedAt: now() })
+          .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now() } });
+      },
+    },
+  };
+}
+
+export function createStore(db: Db, now: () => Date = () => new Date()): Store {
+  return {
+    ...repos(db, now, false),
+    transaction: (fn) => db.transaction((tx) => fn(repos(tx as unknown as Db, now, true))),
+    outboxSender: {
+      async claim(platform, limit, at) {
+        // SKIP LOCKED: several senders (instances) may drain one outbox; each row goes to one of them.
+        const due = db
+          .select({ id: outbox.id })
+          .from(outbox)
+          .where(
+            and(
+              eq(outbox.platform, platform),
+              inArray(outbox.status, ['pending', 'sending']),
+              lte(outbox.nextAttemptAt, at),
+            ),
+          )
+          .orderBy(asc(outbox.id))
+          .limit(limit)
+          .for('update', { skipLocked: true });
+        const rows = await db
+          .update(outbox)
+          .set({
+            status: 'sending',
+            attempts: sql`${outbox.attempts} + 1`,
+            nextAttemptAt: new Date(at.getTime() + CLAIM_LEASE_MS),
+          })
+          .where(inArray(outbox.id, due))
+          .returning({
+            id: outbox.id,
+            idempotencyKey: outbox.idempotencyKey,
+            payload: outbox.payload,
+            attempts: outbox.attempts,
+          });
+        return rows
+          .sort((a, b) => a.id - b.id)
+          .map((r) => ({ ...r, payload: r.payload as OutboxPayload }));
+      },
+      async markSent(id, messageId, at) {
+        await db.update(outbox).set({ status: 'sent', messageId, sentAt: at, lastError: null }).where(eq(outbox.id, id));
+      },
+      async markRetry(id, error, nextAttemptAt) {
+        await db.update(outbox).set({ status: 'pending', lastError: error, nextAttemptAt }).where(eq(outbox.id, id));
+      },
+      async markFailed(id, error) {
+        await db.update(outbox).set({ status: 'failed', lastError: error }).where(eq(outbox.id, id));
+      },
+      async pendingCount(platform) {
+        const [row] = await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(outbox)
+          .where(and(eq(outbox.platform, platform), inArray(outbox.status, ['pending', 'sending'])));
+        return Number(row?.n ?? 0);
+      },
+    },
+  };
+}
