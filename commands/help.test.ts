@@ -35,7 +35,9 @@ describe('/help and the command core', () => {
   });
 
   it('strips the bot mention in a group and answers there', async () => {
-    const reply = h.only(await h.send('@机器人 /whoami', users.liaison, { chatId: 'group:office', chatType: 'group' }));
+    const reply = h.only(
+      await h.send('@机器人 /whoami', users.liaison, { chatId: 'group:office', chatType: 'group' }),
+    );
     expect(reply.to).toEqual({ chatId: 'group:office' });
     expect(cardText(reply.card)).toContain('我是 王晓明');
   });

@@ -1,9 +1,17 @@
 // /help 帮助 — built from the registry: shows only what the asking user's roles allow.
 import { z } from 'zod';
+import {
+  type Actor,
+  action,
+  type Command,
+  card,
+  defineCommand,
+  isAllowed,
+  subcommand,
+} from '../src/bot/define-command.ts';
+import { findCommand } from '../src/bot/dispatch.ts';
 import { actions, type Card, md, note } from '../src/cards/card.ts';
 import { usageCard } from '../src/cards/common.ts';
-import { type Actor, action, type Command, card, defineCommand, isAllowed, subcommand } from '../src/bot/define-command.ts';
-import { findCommand } from '../src/bot/dispatch.ts';
 import { formatRoles } from '../src/domain/roles.ts';
 
 function visible(command: Command, actor: Actor) {
@@ -18,7 +26,7 @@ export function helpCard(commands: readonly Command[], actor: Actor): Card {
   return {
     header: { title: '联络员机器人 · 帮助', subtitle: who, color: 'blue' },
     elements: [
-      md(shown.map((c) => `**/${c.name} ${c.aliases.join(' ')}** — ${c.summary}`).join('\n')),
+      md(shown.map((c) => `**/${c.name} ${c.aliases[0] ?? ''}** — ${c.summary}`).join('\n')),
       actions(
         ...shown.map((c) => ({
           label: `/${c.name} ${c.aliases[0] ?? ''}`.trim(),
@@ -35,7 +43,10 @@ function commandHelpCard(command: Command, actor: Actor): Card {
   const usage = usageCard(`用法：/${command.name} ${command.aliases[0] ?? ''}`.trim(), lines);
   return {
     ...usage,
-    elements: [...usage.elements, actions({ label: '返回全部命令', value: { cmd: 'help', action: 'index' } })],
+    elements: [
+      ...usage.elements,
+      actions({ label: '返回全部命令', value: { cmd: 'help', action: 'index' } }),
+    ],
   };
 }
 

@@ -47,14 +47,18 @@ describe('/member', () => {
     // 区商务局 has one liaison (王晓明) and, from the first test, an operator (钱多多).
     const ask = h.only(await h.send('/member remove @王晓明 联络员', users.office));
     expect(cardText(ask.card)).toContain('唯一的联络员');
-    expect((await h.store.people.findByChatAccount('memory', users.liaison.userId))?.roles).toContain('liaison');
+    expect((await h.store.people.findByChatAccount('memory', users.liaison.userId))?.roles).toContain(
+      'liaison',
+    );
 
     const stale = structuredClone(ask);
     const successor = (await h.store.people.findByChatAccount('memory', users.unbound.userId))!;
     const done = await h.click(ask, '指定继任者并移除', users.office, { successorId: String(successor.id) });
     expect(done.toast?.type).toBe('success');
     expect(cardText(ask.card)).toContain('钱多多** 已成为 天桥区商务局 的联络员');
-    expect((await h.store.people.findByChatAccount('memory', users.unbound.userId))?.roles).toContain('liaison');
+    expect((await h.store.people.findByChatAccount('memory', users.unbound.userId))?.roles).toContain(
+      'liaison',
+    );
     // 王晓明 had no other role, so the binding itself is gone.
     expect(await h.store.people.findByChatAccount('memory', users.liaison.userId)).toBeUndefined();
 

@@ -2,31 +2,23 @@
 import { z } from 'zod';
 import { bindMember, listMembers, removeMember } from '../src/app/members.ts';
 import type { Department, Person } from '../src/app/ports.ts';
-import {
-  type Actor,
-  action,
-  card,
-  defineCommand,
-  subcommand,
-} from '../src/bot/define-command.ts';
+import { type Actor, action, card, defineCommand, subcommand } from '../src/bot/define-command.ts';
 import type { Mention } from '../src/bot/parse-command.ts';
 import { actions, type Card, md, note } from '../src/cards/card.ts';
 import type { AuditActor } from '../src/domain/audit-chain.ts';
 import { formatRoles, parseRole, type Role, roleLabels, roles } from '../src/domain/roles.ts';
 
-const roleArg = z
-  .string()
-  .transform((text, ctx) => {
-    const role = parseRole(text);
-    if (!role) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `“${text}”不是角色，可选：${roles.map((r) => roleLabels[r]).join('、')}`,
-      });
-      return z.NEVER;
-    }
-    return role;
-  });
+const roleArg = z.string().transform((text, ctx) => {
+  const role = parseRole(text);
+  if (!role) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `“${text}”不是角色，可选：${roles.map((r) => roleLabels[r]).join('、')}`,
+    });
+    return z.NEVER;
+  }
+  return role;
+});
 
 const oneMention = z
   .array(z.object({ userId: z.string(), name: z.string() }))
@@ -40,8 +32,19 @@ const by = (actor: Actor): AuditActor => ({
   ...(actor.person ? { personId: actor.person.id } : {}),
 });
 
-function successorCard(person: Person, department: Department, candidates: Person[], role: Role | undefined): Card {
-  const base = { cmd: 'member', action: 'remove', id: person.id, version: person.version, role: role ?? null };
+function successorCard(
+  person: Person,
+  department: Department,
+  candidates: Person[],
+  role: Role | undefined,
+): Card {
+  const base = {
+    cmd: 'member',
+    action: 'remove',
+    id: person.id,
+    version: person.version,
+    role: role ?? null,
+  };
   return {
     header: { title: '需要指定继任联络员', color: 'orange' },
     elements: [
@@ -59,7 +62,10 @@ function successorCard(person: Person, department: Department, candidates: Perso
                   name: 'successorId',
                   label: '继任联络员',
                   required: true,
-                  options: candidates.map((c) => ({ value: String(c.id), label: `${c.name}（${formatRoles(c.roles)}）` })),
+                  options: candidates.map((c) => ({
+                    value: String(c.id),
+                    label: `${c.name}（${formatRoles(c.roles)}）`,
+                  })),
                 },
               ],
               submit: { label: '指定继任者并移除', style: 'primary' as const, value: base },
@@ -70,7 +76,10 @@ function successorCard(person: Person, department: Department, candidates: Perso
         label: '仍然移除（该部门暂无联络员）',
         style: 'danger',
         value: { ...base, withoutSuccessor: true },
-        confirm: { title: '确认移除', text: `移除后 ${department.name} 将没有联络员，有工作时会提醒办公室。` },
+        confirm: {
+          title: '确认移除',
+          text: `移除后 ${department.name} 将没有联络员，有工作时会提醒办公室。`,
+        },
       }),
     ],
   };
@@ -137,7 +146,9 @@ export const member = defineCommand({
       async handle({ args, services }) {
         const members = await listMembers(services.store, args.department);
         const departments = await services.store.departments.list();
-        const withLiaison = new Set(members.filter((m) => m.person.roles.includes('liaison')).map((m) => m.department.id));
+        const withLiaison = new Set(
+          members.filter((m) => m.person.roles.includes('liaison')).map((m) => m.department.id),
+        );
         const lacking = args.department
           ? []
           : departments.filter((d) => !withLiaison.has(d.id)).map((d) => d.shortName ?? d.name);

@@ -1,7 +1,7 @@
 // /whoami 我是谁 — the account, its binding, and the roles the bot sees.
 import { z } from 'zod';
-import { fields, note } from '../src/cards/card.ts';
 import { card, defineCommand, subcommand } from '../src/bot/define-command.ts';
+import { fields, note } from '../src/cards/card.ts';
 import { formatRoles } from '../src/domain/roles.ts';
 
 export const whoami = defineCommand({

@@ -26,7 +26,11 @@ const EnvSchema = z.object({
   ),
   PORT: z.preprocess(
     (v) => (v === '' || v === undefined ? 3000 : Number(v)),
-    z.number({ error: '必须是 1–65535 的端口号' }).int('必须是整数').min(1).max(65535, '必须是 1–65535 的端口号'),
+    z
+      .number({ error: '必须是 1–65535 的端口号' })
+      .int('必须是整数')
+      .min(1)
+      .max(65535, '必须是 1–65535 的端口号'),
   ),
   DATA_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('./data')),
   DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
@@ -103,7 +107,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       if (!e[variable]) {
         problems.push({
           variable,
-          message: '未设置。连接飞书需要同时设置 LARK_APP_ID 和 LARK_APP_SECRET（开发者后台 → 凭证与基础信息）',
+          message:
+            '未设置。连接飞书需要同时设置 LARK_APP_ID 和 LARK_APP_SECRET（开发者后台 → 凭证与基础信息）',
         });
       }
     }

@@ -31,7 +31,11 @@ export interface BindInput {
   source?: string;
 }
 
-export type BindOutcome = { kind: 'bound' | 'role-added' | 'unchanged'; person: Person; department: Department };
+export type BindOutcome = {
+  kind: 'bound' | 'role-added' | 'unchanged';
+  person: Person;
+  department: Department;
+};
 
 export async function bindMember(store: Store, input: BindInput): Promise<BindOutcome> {
   return store.transaction(async (tx) => {
@@ -51,7 +55,9 @@ export async function bindMember(store: Store, input: BindInput): Promise<BindOu
     let person: Person | undefined;
     let kind: BindOutcome['kind'];
     if (existing) {
-      person = await tx.people.update(existing.id, existing.version, { roles: [...existing.roles, input.role] });
+      person = await tx.people.update(existing.id, existing.version, {
+        roles: [...existing.roles, input.role],
+      });
       kind = 'role-added';
     } else {
       // A person already in the department's records (e.g. from the inspector library) is bound, not duplicated.
@@ -102,7 +108,11 @@ export async function listMembers(store: Store, departmentText?: string): Promis
   const views: MemberView[] = [];
   for (const person of bound) {
     const chat = person.chatPlatform && (await store.chatUsers.get(person.chatPlatform, person.chatUserId!));
-    views.push({ person, department: departments.get(person.departmentId)!, chatName: chat ? chat.displayName : null });
+    views.push({
+      person,
+      department: departments.get(person.departmentId)!,
+      chatName: chat ? chat.displayName : null,
+    });
   }
   return views;
 }
@@ -131,7 +141,11 @@ export async function removeMember(store: Store, input: RemoveInput): Promise<Re
     const person = await tx.people.findByChatAccount(input.platform, input.userId);
     if (!person) throw new DomainError('MEMBER_NOT_BOUND', '该用户没有绑定记录，无需移除。');
     if (input.expectedVersion !== undefined && input.expectedVersion !== person.version) {
-      throw new DomainError('STALE_CARD', '该成员的记录已变化，此卡片已过期。', '请重新运行 /member list 查看最新情况。');
+      throw new DomainError(
+        'STALE_CARD',
+        '该成员的记录已变化，此卡片已过期。',
+        '请重新运行 /member list 查看最新情况。',
+      );
     }
     const department = (await tx.departments.get(person.departmentId))!;
     if (input.role && !person.roles.includes(input.role)) {
@@ -162,14 +176,21 @@ export async function removeMember(store: Store, input: RemoveInput): Promise<Re
           if (!chosen) {
             throw new DomainError('SUCCESSOR_INVALID', '继任者必须是本部门已绑定账号的其他人员。');
           }
-          successor = await tx.people.update(chosen.id, chosen.version, { roles: [...chosen.roles, 'liaison'] });
+          successor = await tx.people.update(chosen.id, chosen.version, {
+            roles: [...chosen.roles, 'liaison'],
+          });
           if (!successor) throw new DomainError('MEMBER_CHANGED', '继任者的记录刚刚被他人修改，请重试。');
           await tx.audit.append({
             actor: input.by,
             action: 'member.bind',
             subject: `person:${successor.id}`,
             outcome: 'ok',
-            details: { name: successor.name, department: department.code, role: 'liaison', successorOf: person.id },
+            details: {
+              name: successor.name,
+              department: department.code,
+              role: 'liaison',
+              successorOf: person.id,
+            },
             source: input.source ?? null,
           });
         } else if (!input.withoutSuccessor) {
@@ -201,7 +222,13 @@ export async function removeMember(store: Store, input: RemoveInput): Promise<Re
       },
       source: input.source ?? null,
     });
-    return { kind: 'removed', person: updated, department, removedRoles, ...(successor ? { successor } : {}) };
+    return {
+      kind: 'removed',
+      person: updated,
+      department,
+      removedRoles,
+      ...(successor ? { successor } : {}),
+    };
   });
 }
 

@@ -36,11 +36,19 @@ export function createOutboxSender(options: OutboxSenderOptions) {
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           if (row.attempts >= maxAttempts) {
-            logger.error('outbox message failed for good', { id: row.id, attempts: row.attempts, error: message });
+            logger.error('outbox message failed for good', {
+              id: row.id,
+              attempts: row.attempts,
+              error: message,
+            });
             await store.outboxSender.markFailed(row.id, message);
           } else {
             const delay = Math.min(60_000, 500 * 2 ** row.attempts) * (0.5 + Math.random() / 2);
-            logger.warn('outbox send failed; will retry', { id: row.id, attempts: row.attempts, error: message });
+            logger.warn('outbox send failed; will retry', {
+              id: row.id,
+              attempts: row.attempts,
+              error: message,
+            });
             await store.outboxSender.markRetry(row.id, message, new Date(clock.now().getTime() + delay));
           }
         }

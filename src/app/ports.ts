@@ -30,7 +30,9 @@ export interface OutboundMessage {
 }
 
 /** One entry of the outbox, as the sender hands it to the platform. */
-export type OutboxPayload = { op: 'send'; message: OutboundMessage } | { op: 'update'; messageId: string; card: Card };
+export type OutboxPayload =
+  | { op: 'send'; message: OutboundMessage }
+  | { op: 'update'; messageId: string; card: Card };
 
 /**
  * A chat platform's outbound side. Every call carries the outbox row's idempotency key, which the platform
@@ -90,7 +92,11 @@ export interface Repos {
     listBound(): Promise<Person[]>;
     create(p: Omit<Person, 'id' | 'version'>): Promise<Person>;
     /** Optimistic update: returns undefined when the record changed since `version` was read. */
-    update(id: number, version: number, patch: Partial<Omit<Person, 'id' | 'version'>>): Promise<Person | undefined>;
+    update(
+      id: number,
+      version: number,
+      patch: Partial<Omit<Person, 'id' | 'version'>>,
+    ): Promise<Person | undefined>;
   };
   chatUsers: {
     upsert(u: ChatUser): Promise<void>;

@@ -115,7 +115,12 @@ export function createDispatcher(options: DispatcherOptions) {
     };
   }
 
-  async function enqueue(replies: readonly Reply[], source: Source, replyTo: string | undefined, tx: Repos = store) {
+  async function enqueue(
+    replies: readonly Reply[],
+    source: Source,
+    replyTo: string | undefined,
+    tx: Repos = store,
+  ) {
     let i = 0;
     for (const reply of replies) {
       const to: ChatRef = reply.to ?? { chatId: source.chatId };
@@ -251,7 +256,9 @@ export function createDispatcher(options: DispatcherOptions) {
       const args = sub.args.safeParse(raw);
       if (!args.success) {
         logger.debug('bad arguments', { ...log, command: what, issues: args.error.issues.length });
-        await reply([{ kind: 'card', card: commandUsageCard(command, firstProblem(args.error, params), sub) }]);
+        await reply([
+          { kind: 'card', card: commandUsageCard(command, firstProblem(args.error, params), sub) },
+        ]);
         return 'processed';
       }
       const ctx: Context = { actor, source, services, commands };

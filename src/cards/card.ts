@@ -28,15 +28,44 @@ export interface Option {
 }
 
 export type Input =
-  | { type: 'text'; name: string; label: string; placeholder?: string; required?: boolean; initial?: string; multiline?: boolean }
-  | { type: 'select'; name: string; label: string; options: Option[]; required?: boolean; initial?: string; placeholder?: string }
-  | { type: 'multi_select'; name: string; label: string; options: Option[]; required?: boolean; initial?: string[]; placeholder?: string }
+  | {
+      type: 'text';
+      name: string;
+      label: string;
+      placeholder?: string;
+      required?: boolean;
+      initial?: string;
+      multiline?: boolean;
+    }
+  | {
+      type: 'select';
+      name: string;
+      label: string;
+      options: Option[];
+      required?: boolean;
+      initial?: string;
+      placeholder?: string;
+    }
+  | {
+      type: 'multi_select';
+      name: string;
+      label: string;
+      options: Option[];
+      required?: boolean;
+      initial?: string[];
+      placeholder?: string;
+    }
   | { type: 'date'; name: string; label: string; required?: boolean; initial?: string };
 
 export type Element =
   | { type: 'markdown'; text: string }
   | { type: 'fields'; fields: { label: string; value: string }[] }
-  | { type: 'table'; columns: { key: string; label: string }[]; rows: Record<string, string>[]; empty?: string }
+  | {
+      type: 'table';
+      columns: { key: string; label: string }[];
+      rows: Record<string, string>[];
+      empty?: string;
+    }
   | { type: 'actions'; buttons: Button[] }
   | { type: 'form'; name: string; inputs: Input[]; submit: Button; cancel?: Button }
   | { type: 'note'; text: string }
@@ -49,6 +78,9 @@ export interface Card {
 
 export const md = (text: string): Element => ({ type: 'markdown', text });
 export const note = (text: string): Element => ({ type: 'note', text });
-export const fields = (list: { label: string; value: string }[]): Element => ({ type: 'fields', fields: list });
+export const fields = (list: { label: string; value: string }[]): Element => ({
+  type: 'fields',
+  fields: list,
+});
 export const actions = (...buttons: Button[]): Element => ({ type: 'actions', buttons });
 export const divider: Element = { type: 'divider' };

@@ -23,7 +23,10 @@ export interface UsageLine {
 
 export function usageCard(title: string, lines: readonly UsageLine[], problem?: string): Card {
   const body = lines
-    .map((l) => `\`${l.usage}\`\n${l.summary}${l.examples?.length ? `\n例：${l.examples.map((e) => `\`${e}\``).join('  ')}` : ''}`)
+    .map(
+      (l) =>
+        `\`${l.usage}\`\n${l.summary}${l.examples?.length ? `\n例：${l.examples.map((e) => `\`${e}\``).join('  ')}` : ''}`,
+    )
     .join('\n\n');
   return {
     header: { title, color: problem ? 'orange' : 'blue' },

@@ -63,7 +63,11 @@ export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
 }
 
 /** Builds the next entry of a chain whose head is `head` (undefined for an empty chain). */
-export function nextEntry(head: { seq: number; hash: string } | undefined, at: string, r: AuditRecord): AuditEntry {
+export function nextEntry(
+  head: { seq: number; hash: string } | undefined,
+  at: string,
+  r: AuditRecord,
+): AuditEntry {
   const unhashed = {
     seq: (head?.seq ?? 0) + 1,
     at,

@@ -1,14 +1,7 @@
 // Drizzle implementations of the repository ports. Rows are mapped to the port's plain types, so no
 // drizzle type leaves this folder.
 import { and, arrayContains, asc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
-import {
-  chatUsers,
-  departments,
-  inboundEvents,
-  outbox,
-  people,
-  settings,
-} from '../../drizzle/schema.ts';
+import { chatUsers, departments, inboundEvents, outbox, people, settings } from '../../drizzle/schema.ts';
 import type { OutboxPayload, Person, Repos, Store } from '../app/ports.ts';
 import type { Role } from '../domain/roles.ts';
 import { auditRepo } from './audit-repo.ts';
@@ -33,7 +26,12 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
     departments: {
       list: () =>
         db
-          .select({ id: departments.id, code: departments.code, name: departments.name, shortName: departments.shortName })
+          .select({
+            id: departments.id,
+            code: departments.code,
+            name: departments.name,
+            shortName: departments.shortName,
+          })
           .from(departments)
           .orderBy(asc(departments.code)),
       async get(id) {
@@ -66,7 +64,11 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
         return row && toPerson(row);
       },
       async listByDepartment(departmentId) {
-        const rows = await db.select().from(people).where(eq(people.departmentId, departmentId)).orderBy(asc(people.id));
+        const rows = await db
+          .select()
+          .from(people)
+          .where(eq(people.departmentId, departmentId))
+          .orderBy(asc(people.id));
         return rows.map(toPerson);
       },
       async listWithRole(role) {
@@ -114,14 +116,22 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
       },
       async get(platform, userId) {
         const [row] = await db
-          .select({ platform: chatUsers.platform, userId: chatUsers.userId, displayName: chatUsers.displayName })
+          .select({
+            platform: chatUsers.platform,
+            userId: chatUsers.userId,
+            displayName: chatUsers.displayName,
+          })
           .from(chatUsers)
           .where(and(eq(chatUsers.platform, platform), eq(chatUsers.userId, userId)));
         return row;
       },
       list: (platform) =>
         db
-          .select({ platform: chatUsers.platform, userId: chatUsers.userId, displayName: chatUsers.displayName })
+          .select({
+            platform: chatUsers.platform,
+            userId: chatUsers.userId,
+            displayName: chatUsers.displayName,
+          })
           .from(chatUsers)
           .where(eq(chatUsers.platform, platform))
           .orderBy(asc(chatUsers.userId)),
@@ -201,15 +211,19 @@ export function createStore(db: Db, now: () => Date = () => new Date()): Store {
             payload: outbox.payload,
             attempts: outbox.attempts,
           });
-        return rows
-          .sort((a, b) => a.id - b.id)
-          .map((r) => ({ ...r, payload: r.payload as OutboxPayload }));
+        return rows.sort((a, b) => a.id - b.id).map((r) => ({ ...r, payload: r.payload as OutboxPayload }));
       },
       async markSent(id, messageId, at) {
-        await db.update(outbox).set({ status: 'sent', messageId, sentAt: at, lastError: null }).where(eq(outbox.id, id));
+        await db
+          .update(outbox)
+          .set({ status: 'sent', messageId, sentAt: at, lastError: null })
+          .where(eq(outbox.id, id));
       },
       async markRetry(id, error, nextAttemptAt) {
-        await db.update(outbox).set({ status: 'pending', lastError: error, nextAttemptAt }).where(eq(outbox.id, id));
+        await db
+          .update(outbox)
+          .set({ status: 'pending', lastError: error, nextAttemptAt })
+          .where(eq(outbox.id, id));
       },
       async markFailed(id, error) {
         await db.update(outbox).set({ status: 'failed', lastError: error }).where(eq(outbox.id, id));

@@ -9,8 +9,8 @@ import type { Services } from '../../src/app/services.ts';
 import type { ActionResult } from '../../src/bot/define-command.ts';
 import { createDispatcher } from '../../src/bot/dispatch.ts';
 import type { Button, Card, Element } from '../../src/cards/card.ts';
-import { createMemoryPlatform, type SentMessage } from '../../src/platform/memory/memory-platform.ts';
 import { extractMentions } from '../../src/platform/local/mentions.ts';
+import { createMemoryPlatform, type SentMessage } from '../../src/platform/memory/memory-platform.ts';
 import { createStore } from '../../src/store/store.ts';
 import { freshDb } from './test-db.ts';
 
@@ -126,7 +126,19 @@ export async function createHarness(options: { demo?: boolean } = {}) {
     return messages[0]!;
   }
 
-  return { db: opened.db, store, platform, dispatcher, sender, services, logs: lines, send, click, only, close: opened.close };
+  return {
+    db: opened.db,
+    store,
+    platform,
+    dispatcher,
+    sender,
+    services,
+    logs: lines,
+    send,
+    click,
+    only,
+    close: opened.close,
+  };
 }
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;

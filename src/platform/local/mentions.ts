@@ -19,7 +19,12 @@ export function extractMentions(
     const match = names.find((n) => word.startsWith(n.displayName));
     if (!match) return whole;
     const key = `@_user_${mentions.length + 1}`;
-    mentions.push({ key, userId: match.userId, name: match.displayName, ...(match.isBot ? { isBot: true } : {}) });
+    mentions.push({
+      key,
+      userId: match.userId,
+      name: match.displayName,
+      ...(match.isBot ? { isBot: true } : {}),
+    });
     return `${key}${word.slice(match.displayName.length)}`;
   });
   return { text: out, mentions };

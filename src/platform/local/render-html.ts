@@ -4,7 +4,10 @@
 import type { Button, Card, Element, Input } from '../../cards/card.ts';
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 export function renderMarkdown(text: string): string {
@@ -17,7 +20,9 @@ export function renderMarkdown(text: string): string {
 const attr = (value: unknown) => escapeHtml(JSON.stringify(value));
 
 function renderButton(button: Button, type: 'button' | 'submit' = 'button'): string {
-  const confirm = button.confirm ? ` data-confirm="${escapeHtml(`${button.confirm.title}：${button.confirm.text}`)}"` : '';
+  const confirm = button.confirm
+    ? ` data-confirm="${escapeHtml(`${button.confirm.title}：${button.confirm.text}`)}"`
+    : '';
   return `<button type="${type}" class="btn ${button.style ?? 'default'}" data-value="${attr(button.value)}"${confirm}${
     button.disabled ? ' disabled' : ''
   }>${escapeHtml(button.label)}</button>`;
@@ -44,7 +49,9 @@ function renderInput(input: Input): string {
             `<option value="${escapeHtml(o.value)}"${chosen.has(o.value) ? ' selected' : ''}>${escapeHtml(o.label)}</option>`,
         )
         .join('');
-      const placeholder = multiple ? '' : `<option value="">${escapeHtml(input.placeholder ?? '请选择')}</option>`;
+      const placeholder = multiple
+        ? ''
+        : `<option value="">${escapeHtml(input.placeholder ?? '请选择')}</option>`;
       return `<label>${label}<select name="${name}"${multiple ? ' multiple' : ''}${required}>${placeholder}${options}</select></label>`;
     }
   }
@@ -63,10 +70,13 @@ function renderElement(element: Element): string {
         .map((f) => `<div><dt>${escapeHtml(f.label)}</dt><dd>${renderMarkdown(f.value)}</dd></div>`)
         .join('')}</dl>`;
     case 'table': {
-      if (element.rows.length === 0) return `<div class="note">${escapeHtml(element.empty ?? '（无）')}</div>`;
+      if (element.rows.length === 0)
+        return `<div class="note">${escapeHtml(element.empty ?? '（无）')}</div>`;
       const head = element.columns.map((c) => `<th>${escapeHtml(c.label)}</th>`).join('');
       const body = element.rows
-        .map((r) => `<tr>${element.columns.map((c) => `<td>${escapeHtml(r[c.key] ?? '')}</td>`).join('')}</tr>`)
+        .map(
+          (r) => `<tr>${element.columns.map((c) => `<td>${escapeHtml(r[c.key] ?? '')}</td>`).join('')}</tr>`,
+        )
         .join('');
       return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
     }

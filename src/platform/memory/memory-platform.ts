@@ -1,7 +1,8 @@
 // A platform that records every outbound message instead of sending it: the stand-in for a chat service
 // in tests and benchmarks. Like Lark, a repeated idempotency key returns the first message, not a second.
-import type { Card } from '../../cards/card.ts';
+
 import type { OutboundMessage, Platform } from '../../app/ports.ts';
+import type { Card } from '../../cards/card.ts';
 
 export interface SentMessage extends OutboundMessage {
   messageId: string;
@@ -28,7 +29,12 @@ export function createMemoryPlatform(name = 'memory') {
       }
       const known = byKey.get(idempotencyKey);
       if (known) return { messageId: known.messageId };
-      const record: SentMessage = { ...message, messageId: `mem_${sent.length + 1}`, idempotencyKey, updates: 0 };
+      const record: SentMessage = {
+        ...message,
+        messageId: `mem_${sent.length + 1}`,
+        idempotencyKey,
+        updates: 0,
+      };
       sent.push(record);
       byKey.set(idempotencyKey, record);
       return { messageId: record.messageId };

@@ -1,0 +1,254 @@
+// The command line beside the server: migrations, the audit chain, bindings, demo data.
+// Exit codes: 0 done, 1 failed (e.g. the audit chain is broken), 2 wrong usage or the database is busy.
+import { userInfo } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { seedDemo } from './app/demo.ts';
+import { bindMember, listMembers } from './app/members.ts';
+import type { Store } from './app/ports.ts';
+import { type Config, loadConfig } from './config.ts';
+import { type AuditActor, ChainVerifier, describeProblem } from './domain/audit-chain.ts';
+import { DomainError } from './domain/errors.ts';
+import { formatRoles, parseRole, roleLabels, roles } from './domain/roles.ts';
+import { readChain } from './store/audit-repo.ts';
+import { DataDirLockedError, type OpenedDb, openDb } from './store/db.ts';
+import { createStore } from './store/store.ts';
+
+const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可以用 npm run cli -- <命令>）
+
+  db migrate                         执行数据库迁移
+  audit verify [--head 哈希]... [--json]
+                                     校验审计链；--head 给出曾公布的链头，确认整条链未被重写
+  audit list [--limit N] [--action 动作] [--json]
+                                     查看审计记录（默认最近 50 条）
+  audit head                         显示当前链头（序号和哈希）
+  member add --user 账号 --dept 部门 --role 角色 [--name 姓名] [--platform 平台]
+                                     绑定成员；新工作区的第一位办公室成员用它绑定
+  member list [--dept 部门] [--json] 查看已绑定的成员
+  seed demo                          向空数据库载入演示数据（仅本地工作区）
+  help                               显示本帮助
+
+角色：${roles.map((r) => `${r}（${roleLabels[r]}）`).join('、')}`;
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const cliActor = (): AuditActor => ({ kind: 'cli', id: `cli:${userInfo().username}` });
+
+class UsageError extends Error {}
+
+export async function runCli(
+  argv: string[],
+  config: Config,
+  io: CliIo,
+  open: () => Promise<OpenedDb> = () =>
+    openDb({
+      ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+      dataDir: config.DATA_DIR,
+      holder: `命令行 jointcheck ${argv.join(' ')}`,
+    }),
+): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: {
+      json: { type: 'boolean' },
+      head: { type: 'string', multiple: true },
+      limit: { type: 'string' },
+      action: { type: 'string' },
+      user: { type: 'string' },
+      dept: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      platform: { type: 'string' },
+    },
+  });
+  const [group, verb] = positionals;
+  const command = `${group ?? ''} ${verb ?? ''}`.trim();
+  const known = [
+    'db migrate',
+    'audit verify',
+    'audit list',
+    'audit head',
+    'member add',
+    'member list',
+    'seed demo',
+  ];
+  if (!group || group === 'help' || values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (!known.includes(command)) {
+    io.err(`未知命令：${command}\n\n${USAGE}`);
+    return 2;
+  }
+
+  let opened: OpenedDb;
+  try {
+    opened = await open();
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      io.err(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  try {
+    const store = createStore(opened.db);
+    return await runCommand(command, values as Record<string, unknown>, store, opened, config, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof DomainError) {
+      io.err(`${error.userMessage}${error.hint ? `\n${error.hint}` : ''}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await opened.close();
+  }
+}
+
+async function runCommand(
+  command: string,
+  values: Record<string, unknown>,
+  store: Store,
+  opened: OpenedDb,
+  config: Config,
+  io: CliIo,
+): Promise<number> {
+  const json = values.json === true;
+  switch (command) {
+    case 'db migrate':
+      // openDb has already migrated (under the advisory lock).
+      io.out('数据库迁移已完成。');
+      return 0;
+
+    case 'audit head': {
+      const head = await store.audit.head();
+      io.out(head ? `${head.seq} ${head.hash}` : '审计链为空。');
+      return 0;
+    }
+
+    case 'audit verify': {
+      const heads = (values.head as string[] | undefined) ?? [];
+      const verifier = new ChainVerifier(heads);
+      for await (const entry of readChain(opened.db)) if (!verifier.push(entry)) break;
+      const report = verifier.finish();
+      if (json) io.out(JSON.stringify(report));
+      else if (report.ok) {
+        io.out(
+          `审计链完好：共 ${report.count} 条，链头 #${report.head?.seq ?? 0} ${report.head?.hash ?? '（空）'}`,
+        );
+      } else io.err(`审计链校验失败：${describeProblem(report.problem!)}`);
+      return report.ok ? 0 : 1;
+    }
+
+    case 'audit list': {
+      const limit = values.limit === undefined ? 50 : Number(values.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit 必须是正整数');
+      const entries = await store.audit.list({
+        limit,
+        ...(typeof values.action === 'string' ? { action: values.action } : {}),
+      });
+      if (json) io.out(JSON.stringify(entries, null, 2));
+      else if (entries.length === 0) io.out('没有审计记录。');
+      else {
+        for (const e of entries) {
+          io.out(
+            `#${e.seq} ${e.at} ${e.outcome === 'ok' ? '' : `[${e.outcome}] `}${e.action}${e.subject ? ` ${e.subject}` : ''} — ${
+              e.actor.name ?? e.actor.id
+            }`,
+          );
+        }
+      }
+      return 0;
+    }
+
+    case 'member add': {
+      const user = values.user;
+      const dept = values.dept;
+      const roleText = values.role;
+      if (typeof user !== 'string' || typeof dept !== 'string' || typeof roleText !== 'string') {
+        throw new UsageError('member add 需要 --user、--dept 和 --role');
+      }
+      const role = parseRole(roleText);
+      if (!role) throw new UsageError(`“${roleText}”不是角色`);
+      const platform = typeof values.platform === 'string' ? values.platform : config.PLATFORM;
+      const known = await store.chatUsers.get(platform, user);
+      const name = typeof values.name === 'string' ? values.name : known?.displayName;
+      if (!name) throw new UsageError('这个账号还没有和机器人说过话：请用 --name 给出姓名');
+      const outcome = await bindMember(store, {
+        by: cliActor(),
+        user: { platform, userId: user, displayName: name },
+        department: dept,
+        role,
+      });
+      io.out(
+        outcome.kind === 'unchanged'
+          ? `${name} 已经是 ${outcome.department.name} 的${roleLabels[role]}。`
+          : `已绑定：${name}（${outcome.department.name}）角色：${formatRoles(outcome.person.roles)}`,
+      );
+      return 0;
+    }
+
+    case 'member list': {
+      const members = await listMembers(store, typeof values.dept === 'string' ? values.dept : undefined);
+      if (json) {
+        io.out(
+          JSON.stringify(
+            members.map((m) => ({
+              name: m.person.name,
+              department: m.department.code,
+              roles: m.person.roles,
+              platform: m.person.chatPlatform,
+              user: m.person.chatUserId,
+            })),
+            null,
+            2,
+          ),
+        );
+      } else if (members.length === 0) io.out('还没有绑定的成员。');
+      else {
+        for (const m of members) {
+          io.out(
+            `${m.department.name}\t${m.person.name}\t${formatRoles(m.person.roles)}\t${m.person.chatUserId}`,
+          );
+        }
+      }
+      return 0;
+    }
+
+    case 'seed demo': {
+      if (config.PLATFORM !== 'local') {
+        io.err('演示数据只用于本地工作区：飞书部署不载入演示数据。');
+        return 2;
+      }
+      const loaded = await seedDemo(store, 'local', cliActor());
+      io.out(loaded ? '演示数据已载入。' : '数据库中已有部门，未载入演示数据。');
+      return 0;
+    }
+  }
+  throw new UsageError(`未知命令：${command}`);
+}
+
+export async function main() {
+  const config = loadConfig();
+  const code = await runCli(process.argv.slice(2), config, {
+    out: (t) => process.stdout.write(`${t}\n`),
+    err: (t) => process.stderr.write(`${t}\n`),
+  });
+  process.exitCode = code;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    process.stderr.write(`命令失败：${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
