@@ -105,15 +105,16 @@ export async function listMembers(store: Store, departmentText?: string): Promis
     const department = await requireDepartment(store, departmentText);
     bound = bound.filter((p) => p.departmentId === department.id);
   }
-  const views: MemberView[] = [];
-  for (const person of bound) {
-    const chat = person.chatPlatform && (await store.chatUsers.get(person.chatPlatform, person.chatUserId!));
-    views.push({
-      person,
-      department: departments.get(person.departmentId)!,
-      chatName: chat ? chat.displayName : null,
-    });
+  const platforms = [...new Set(bound.map((p) => p.chatPlatform!))];
+  const names = new Map<string, string>();
+  for (const platform of platforms) {
+    for (const u of await store.chatUsers.list(platform)) names.set(`${platform}:${u.userId}`, u.displayName);
   }
+  const views: MemberView[] = bound.map((person) => ({
+    person,
+    department: departments.get(person.departmentId)!,
+    chatName: names.get(`${person.chatPlatform}:${person.chatUserId}`) ?? null,
+  }));
   return views;
 }
 

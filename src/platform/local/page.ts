@@ -115,6 +115,7 @@ $('#composer').addEventListener('submit', async (e) => {
   e.preventDefault();
   const text = $('#input').value.trim();
   if (!text || !state.as) return;
+  if (!state.chat) await loadChats();
   $('#input').value = '';
   await api('/api/messages', { as: state.as, chat: state.chat, text, clientId: uid() });
   await loadMessages();
