@@ -17,6 +17,23 @@ describe('/member', () => {
     expect(entries.at(-1)?.details).toMatchObject({ department: 'swj', role: 'operator' });
   });
 
+  it('opens a form when /member add is typed alone, and binds from it', async () => {
+    const form = h.only(await h.send('/member add', users.office));
+    expect(cardText(form.card)).toContain('聊天账号');
+    const missing = await h.click(form, '绑定', users.office, { userId: users.unbound2.userId });
+    expect(missing.toast).toMatchObject({ type: 'warning', text: expect.stringContaining('请选择部门') });
+    const done = await h.click(form, '绑定', users.office, {
+      userId: users.unbound2.userId,
+      department: 'wjj',
+      role: 'inspector',
+    });
+    expect(done.toast?.type).toBe('success');
+    expect(cardText(form.card)).toContain('冯小雨（天桥区卫生健康局）现在的角色：检查人员');
+    expect((await h.store.people.findByChatAccount('memory', users.unbound2.userId))?.roles).toEqual([
+      'inspector',
+    ]);
+  });
+
   it('accepts the Chinese command and subcommand names', async () => {
     const reply = h.only(await h.send('成员 列表 区商务局', users.office));
     expect(cardText(reply.card)).toContain('王晓明');

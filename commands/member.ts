@@ -1,7 +1,7 @@
 // /member 成员 — the office binds chat users to departments and roles, lists and removes bindings.
 import { z } from 'zod';
-import { bindMember, listMembers, removeMember } from '../src/app/members.ts';
-import type { Department, Person } from '../src/app/ports.ts';
+import { type BindOutcome, bindMember, listMembers, removeMember } from '../src/app/members.ts';
+import type { Department, Person, Store } from '../src/app/ports.ts';
 import { type Actor, action, card, defineCommand, subcommand } from '../src/bot/define-command.ts';
 import type { Mention } from '../src/bot/parse-command.ts';
 import { actions, type Card, md, note } from '../src/cards/card.ts';
@@ -95,6 +95,69 @@ function removedCard(name: string, department: Department, removedRoles: Role[],
   };
 }
 
+function boundCard(outcome: BindOutcome, role: Role): Card {
+  const what = `${outcome.person.name}（${outcome.department.name}）`;
+  return {
+    header: { title: outcome.kind === 'unchanged' ? '无需变更' : '绑定成功', color: 'green' },
+    elements: [
+      md(
+        outcome.kind === 'unchanged'
+          ? `${what}已经是${roleLabels[role]}。`
+          : `${what}现在的角色：${formatRoles(outcome.person.roles)}。`,
+      ),
+    ],
+  };
+}
+
+/** `/member add` typed alone: a form to pick the account, the department and the role. */
+async function addFormCard(store: Store, platform: string): Promise<Card> {
+  const accounts = await store.chatUsers.list(platform);
+  const bound = new Map((await store.people.listBound()).map((p) => [p.chatUserId, p]));
+  const departments = await store.departments.list();
+  return {
+    header: { title: '绑定成员', color: 'blue' },
+    elements: [
+      {
+        type: 'form',
+        name: 'member-add',
+        inputs: [
+          {
+            type: 'select',
+            name: 'userId',
+            label: '聊天账号',
+            required: true,
+            options: accounts.map((a) => {
+              const person = bound.get(a.userId);
+              return {
+                value: a.userId,
+                label: person
+                  ? `${a.displayName}（${formatRoles(person.roles)}）`
+                  : `${a.displayName}（未绑定）`,
+              };
+            }),
+          },
+          {
+            type: 'select',
+            name: 'department',
+            label: '部门',
+            required: true,
+            options: departments.map((d) => ({ value: d.code, label: d.name })),
+          },
+          {
+            type: 'select',
+            name: 'role',
+            label: '角色',
+            required: true,
+            options: roles.map((r) => ({ value: r, label: roleLabels[r] })),
+          },
+        ],
+        submit: { label: '绑定', style: 'primary', value: { cmd: 'member', action: 'add' } },
+      },
+      note('列表中只有和机器人说过话的账号；也可以直接输入 `/member add @用户 <部门> <角色>`。'),
+    ],
+  };
+}
+
 export const member = defineCommand({
   name: 'member',
   aliases: ['成员'],
@@ -121,18 +184,9 @@ export const member = defineCommand({
           role: args.role,
           source: source.messageId,
         });
-        const what = `${outcome.person.name}（${outcome.department.name}）`;
-        return card({
-          header: { title: outcome.kind === 'unchanged' ? '无需变更' : '绑定成功', color: 'green' },
-          elements: [
-            md(
-              outcome.kind === 'unchanged'
-                ? `${what}已经是${roleLabels[args.role]}。`
-                : `${what}现在的角色：${formatRoles(outcome.person.roles)}。`,
-            ),
-          ],
-        });
+        return card(boundCard(outcome, args.role));
       },
+      form: ({ services, source }) => addFormCard(services.store, source.platform),
     }),
     subcommand({
       name: 'list',
@@ -202,6 +256,26 @@ export const member = defineCommand({
     }),
   ],
   actions: {
+    add: action({
+      access: ['office'],
+      value: z.object({
+        userId: z.string({ error: '请选择聊天账号' }).min(1, '请选择聊天账号'),
+        department: z.string({ error: '请选择部门' }).min(1, '请选择部门'),
+        role: z.enum(roles, { error: '请选择角色' }),
+      }),
+      async handle({ value, actor, services, source }) {
+        const user = await services.store.chatUsers.get(source.platform, value.userId);
+        if (!user) return { toast: { type: 'warning', text: '找不到这个聊天账号，请重新打开表单。' } };
+        const outcome = await bindMember(services.store, {
+          by: by(actor),
+          user,
+          department: value.department,
+          role: value.role,
+          source: source.messageId,
+        });
+        return { toast: { type: 'success', text: '已绑定' }, card: boundCard(outcome, value.role) };
+      },
+    }),
     remove: action({
       access: ['office'],
       value: z.object({

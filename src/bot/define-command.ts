@@ -65,6 +65,8 @@ export interface Subcommand<S extends z.ZodType = z.ZodType> {
   /** Parses `{ [param]: string, options: {...}, mentions: Mention[] }`. */
   args: S;
   handle(ctx: Context & { args: z.infer<S> }): Promise<Reply | Reply[]>;
+  /** When given and the command is typed with no arguments at all, the user gets this form card instead. */
+  form?(ctx: Context): Promise<Card>;
 }
 
 export interface Action<S extends z.ZodType = z.ZodType> {

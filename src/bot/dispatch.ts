@@ -243,6 +243,16 @@ export function createDispatcher(options: DispatcherOptions) {
         return 'processed';
       }
 
+      const ctx: Context = { actor, source, services, commands };
+      if (
+        sub.form &&
+        words.length === 0 &&
+        parsed.mentions.length === 0 &&
+        Object.keys(parsed.options).length === 0
+      ) {
+        await reply([{ kind: 'card', card: await sub.form(ctx) }]);
+        return 'processed';
+      }
       const params = sub.params ?? [];
       const raw: Record<string, unknown> = { options: parsed.options, mentions: parsed.mentions };
       params.forEach((p, i) => {
@@ -261,7 +271,6 @@ export function createDispatcher(options: DispatcherOptions) {
         ]);
         return 'processed';
       }
-      const ctx: Context = { actor, source, services, commands };
       const out = await sub.handle({ ...ctx, args: args.data });
       await reply(Array.isArray(out) ? out : [out]);
       return 'processed';
