@@ -2,10 +2,9 @@
 import { z } from 'zod';
 import { type BindOutcome, bindMember, listMembers, removeMember } from '../src/app/members.ts';
 import type { Department, Person, Store } from '../src/app/ports.ts';
-import { type Actor, action, card, defineCommand, subcommand } from '../src/bot/define-command.ts';
+import { action, auditActor, card, defineCommand, subcommand } from '../src/bot/define-command.ts';
 import type { Mention } from '../src/bot/parse-command.ts';
 import { actions, type Card, md, note } from '../src/cards/card.ts';
-import type { AuditActor } from '../src/domain/audit-chain.ts';
 import { formatRoles, parseRole, type Role, roleLabels, roles } from '../src/domain/roles.ts';
 
 const roleArg = z.string().transform((text, ctx) => {
@@ -24,13 +23,6 @@ const oneMention = z
   .array(z.object({ userId: z.string(), name: z.string() }))
   .min(1, '请 @ 要操作的用户')
   .max(1, '一次只能操作一位用户');
-
-const by = (actor: Actor): AuditActor => ({
-  kind: 'user',
-  id: `${actor.platform}:${actor.userId}`,
-  name: actor.person?.name ?? actor.name,
-  ...(actor.person ? { personId: actor.person.id } : {}),
-});
 
 function successorCard(
   person: Person,
@@ -178,7 +170,7 @@ export const member = defineCommand({
       async handle({ args, actor, services, source }) {
         const target = args.mentions[0] as Mention;
         const outcome = await bindMember(services.store, {
-          by: by(actor),
+          by: auditActor(actor),
           user: { platform: source.platform, userId: target.userId, displayName: target.name },
           department: args.department,
           role: args.role,
@@ -242,7 +234,7 @@ export const member = defineCommand({
       async handle({ args, actor, services, source }) {
         const target = args.mentions[0] as Mention;
         const outcome = await removeMember(services.store, {
-          by: by(actor),
+          by: auditActor(actor),
           platform: source.platform,
           userId: target.userId,
           ...(args.role ? { role: args.role } : {}),
@@ -267,7 +259,7 @@ export const member = defineCommand({
         const user = await services.store.chatUsers.get(source.platform, value.userId);
         if (!user) return { toast: { type: 'warning', text: '找不到这个聊天账号，请重新打开表单。' } };
         const outcome = await bindMember(services.store, {
-          by: by(actor),
+          by: auditActor(actor),
           user,
           department: value.department,
           role: value.role,
@@ -294,7 +286,7 @@ export const member = defineCommand({
           return { toast: { type: 'warning', text: '请先选择继任联络员。' } };
         }
         const outcome = await removeMember(services.store, {
-          by: by(actor),
+          by: auditActor(actor),
           platform: source.platform,
           userId: person.chatUserId,
           expectedVersion: value.version,

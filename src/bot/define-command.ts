@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { ChatRef, Department, Person } from '../app/ports.ts';
 import type { Services } from '../app/services.ts';
 import type { Card } from '../cards/card.ts';
+import type { AuditActor } from '../domain/audit-chain.ts';
 import type { Role } from '../domain/roles.ts';
 
 /** Who may run something: anyone (even unbound), any bound person, or holders of one of the roles. */
@@ -92,6 +93,14 @@ export const card = (c: Card, extra: Partial<Extract<Reply, { kind: 'card' }>> =
   kind: 'card',
   card: c,
   ...extra,
+});
+
+/** How the audit chain names a chat user. */
+export const auditActor = (actor: Actor): AuditActor => ({
+  kind: 'user',
+  id: `${actor.platform}:${actor.userId}`,
+  name: actor.person?.name ?? actor.name,
+  ...(actor.person ? { personId: actor.person.id } : {}),
 });
 
 /** True when the actor's roles satisfy `access`. */

@@ -9,7 +9,6 @@ import type { Services } from '../app/services.ts';
 import type { Card } from '../cards/card.ts';
 import { md, note } from '../cards/card.ts';
 import { errorCard, systemErrorCard, usageCard } from '../cards/common.ts';
-import type { AuditActor } from '../domain/audit-chain.ts';
 import { closest } from '../domain/closest.ts';
 import { DomainError } from '../domain/errors.ts';
 import { formatRoles, roleLabels } from '../domain/roles.ts';
@@ -17,6 +16,7 @@ import {
   type Access,
   type ActionResult,
   type Actor,
+  auditActor,
   type Command,
   type Context,
   isAllowed,
@@ -33,29 +33,25 @@ export interface Sender {
   name: string;
 }
 
-export interface InboundMessage {
-  kind: 'message';
+interface InboundBase {
   platform: string;
-  /** Dedupe key; Lark: the message_id. */
+  /** Dedupe key; Lark: the message_id for messages, the callback's event_id for card actions. */
   eventKey: string;
+  /** The message typed, or the card clicked. */
   messageId: string;
   chatId: string;
   chatType: 'p2p' | 'group';
   sender: Sender;
+}
+
+export interface InboundMessage extends InboundBase {
+  kind: 'message';
   text: string;
   mentions: Mention[];
 }
 
-export interface InboundAction {
+export interface InboundAction extends InboundBase {
   kind: 'action';
-  platform: string;
-  /** Dedupe key; Lark: the callback's event_id. */
-  eventKey: string;
-  /** The card that was clicked. */
-  messageId: string;
-  chatId: string;
-  chatType: 'p2p' | 'group';
-  sender: Sender;
   value: unknown;
   form?: Record<string, unknown>;
 }
@@ -68,13 +64,6 @@ export interface DispatcherOptions {
 }
 
 export const newErrorId = () => randomBytes(4).toString('hex').toUpperCase();
-
-const auditActor = (actor: Actor): AuditActor => ({
-  kind: 'user',
-  id: `${actor.platform}:${actor.userId}`,
-  name: actor.person?.name ?? actor.name,
-  ...(actor.person ? { personId: actor.person.id } : {}),
-});
 
 /** Finds a command by English name or Chinese alias. */
 export function findCommand(commands: readonly Command[], name: string): Command | undefined {
