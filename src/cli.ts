@@ -22,6 +22,9 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
   audit list [--limit N] [--action 动作] [--json]
                                      查看审计记录（默认最近 50 条）
   audit head                         显示当前链头（序号和哈希）
+  dept add --code 代码 --name 全称 [--short 简称]
+                                     添加成员单位（飞书部署没有演示数据，先添加部门再绑定成员）
+  dept list [--json]                 查看成员单位
   member add --user 账号 --dept 部门 --role 角色 [--name 姓名] [--platform 平台]
                                      绑定成员；新工作区的第一位办公室成员用它绑定
   member list [--dept 部门] [--json] 查看已绑定的成员
@@ -64,11 +67,15 @@ export async function runCli(
       role: { type: 'string' },
       name: { type: 'string' },
       platform: { type: 'string' },
+      code: { type: 'string' },
+      short: { type: 'string' },
     },
   });
   const [group, verb] = positionals;
   const command = `${group ?? ''} ${verb ?? ''}`.trim();
   const known = [
+    'dept add',
+    'dept list',
     'db migrate',
     'audit verify',
     'audit list',
@@ -167,6 +174,44 @@ async function runCommand(
           );
         }
       }
+      return 0;
+    }
+
+    case 'dept add': {
+      const code = values.code;
+      const name = values.name;
+      if (typeof code !== 'string' || typeof name !== 'string' || !/^[a-z0-9_-]{1,32}$/i.test(code)) {
+        throw new UsageError('dept add 需要 --code（字母、数字、- 或 _）和 --name');
+      }
+      const shortName = typeof values.short === 'string' ? values.short : null;
+      const added = await store.transaction(async (tx) => {
+        for (const text of [code, name, shortName].filter((t): t is string => Boolean(t))) {
+          if (await tx.departments.find(text)) return undefined;
+        }
+        const department = await tx.departments.create({ code, name, shortName });
+        await tx.audit.append({
+          actor: cliActor(),
+          action: 'department.add',
+          subject: `department:${department.id}`,
+          outcome: 'ok',
+          details: { code, name, shortName },
+        });
+        return department;
+      });
+      if (!added) {
+        io.err(`已有代码、名称或简称相同的部门，未添加。`);
+        return 1;
+      }
+      io.out(`已添加部门：${name}（${code}）`);
+      return 0;
+    }
+
+    case 'dept list': {
+      const departments = await store.departments.list();
+      if (json) io.out(JSON.stringify(departments, null, 2));
+      else if (departments.length === 0) io.out('还没有部门。用 dept add 添加。');
+      else
+        for (const d of departments) io.out(`${d.code}\t${d.name}${d.shortName ? `\t${d.shortName}` : ''}`);
       return 0;
     }
 

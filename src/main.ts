@@ -3,95 +3,220 @@
 import { EventEmitter } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
 import { commands } from '../commands/index.ts';
 import { seedDemo } from './app/demo.ts';
-import { createOutboxSender } from './app/outbox-sender.ts';
+import { createOutboxSender, type OutboxSender } from './app/outbox-sender.ts';
+import type { Logger, Platform } from './app/ports.ts';
 import type { Services } from './app/services.ts';
 import { createDispatcher } from './bot/dispatch.ts';
 import { type Config, loadConfig } from './config.ts';
 import { createHttpApp } from './http/server.ts';
 import { createLogger } from './logger.ts';
+import { createLarkPlatform } from './platform/lark/lark-platform.ts';
+import { startLongConnection } from './platform/lark/long-connection.ts';
+import type { RateLimits } from './platform/lark/rate-limiter.ts';
+import { createLarkReceiver, type LarkReceiver } from './platform/lark/receiver.ts';
+import { mountLarkWebhook } from './platform/lark/webhook.ts';
 import { createLocalPlatform } from './platform/local/local-platform.ts';
 import { LOCAL_PLATFORM, mountLocalRoutes } from './platform/local/routes.ts';
-import { DataDirLockedError, openDb, sql } from './store/db.ts';
+import { DataDirLockedError, type OpenedDb, openDb, sql } from './store/db.ts';
 import { createLocalChatLog } from './store/local-chat-log.ts';
 import { createStore } from './store/store.ts';
-
-/** A refusal to start that the message alone explains (no stack trace). */
-class StartupError extends Error {}
 
 /** How often the sender looks for due retries when nothing new arrived. */
 const OUTBOX_POLL_MS = 2_000;
 
-export async function startServer(config: Config) {
-  const logger = createLogger(config.LOG_LEVEL);
-  if (config.PLATFORM === 'lark') {
-    throw new StartupError(
-      '本版本尚未接入飞书：目前只提供本地工作区。请去掉 LARK_APP_ID 和 LARK_APP_SECRET（或设置 PLATFORM=local）后重新启动。',
-    );
-  }
-  const opened = await openDb({
-    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
-    dataDir: config.DATA_DIR,
-    holder: `本地工作区服务（端口 ${config.PORT}）`,
-  });
+export interface BuiltApp {
+  app: Hono;
+  platform: Platform;
+  sender: OutboxSender;
+  /** Lark only: the event receiver (tests wait on `idle()`). */
+  receiver?: LarkReceiver;
+  /** Drains the outbox now (errors are logged). */
+  flush(): Promise<unknown>;
+  /** Background work that needs a start (Lark: learn the bot's identity, open the long connection). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface BuildOptions {
+  logger?: Logger;
+  larkLimits?: RateLimits;
+  /** How long to wait between attempts to reach Lark at start. */
+  retryMs?: number;
+}
+
+/** Wires everything around an open database; `startServer` adds the HTTP listener. Tests use this directly. */
+export async function buildApp(
+  config: Config,
+  opened: OpenedDb,
+  options: BuildOptions = {},
+): Promise<BuiltApp> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = { now: () => new Date() };
   const store = createStore(opened.db, clock.now);
+  const dbReady = async () => {
+    await opened.db.execute(sql`select 1`);
+    return true;
+  };
 
-  if (await seedDemo(store, LOCAL_PLATFORM, { kind: 'system', id: 'local-workspace', name: '本地工作区' })) {
-    logger.info('demo data loaded into an empty local workspace');
+  if (config.PLATFORM === 'local') {
+    if (
+      await seedDemo(store, LOCAL_PLATFORM, { kind: 'system', id: 'local-workspace', name: '本地工作区' })
+    ) {
+      logger.info('demo data loaded into an empty local workspace');
+    }
+    const changes = new EventEmitter().setMaxListeners(0);
+    const notify = (chatId: string) => changes.emit('chat', chatId);
+    const log = createLocalChatLog(opened.db);
+    const platform = createLocalPlatform(log, notify);
+    const services: Services = { store, clock, logger, platform: platform.name };
+    const sender = createOutboxSender({ store, platform, clock, logger });
+    const flush = () =>
+      sender.drain().catch((error) => logger.error('outbox drain failed', { error: String(error) }));
+    const dispatcher = createDispatcher({ services, commands, onOutbox: () => void flush() });
+    const app = createHttpApp({ logger, isReady: dbReady });
+    mountLocalRoutes(app, {
+      port: config.PORT,
+      store,
+      log,
+      dispatcher,
+      logger,
+      flush,
+      notify,
+      subscribe: (listener) => {
+        changes.on('chat', listener);
+        return () => changes.off('chat', listener);
+      },
+    });
+    return {
+      app,
+      platform,
+      sender,
+      flush,
+      start: async () => {},
+      stop: async () => {
+        changes.removeAllListeners();
+      },
+    };
   }
 
-  const changes = new EventEmitter().setMaxListeners(0);
-  const notify = (chatId: string) => changes.emit('chat', chatId);
-  const log = createLocalChatLog(opened.db);
-  const platform = createLocalPlatform(log, notify);
+  const credentials = {
+    appId: config.LARK_APP_ID!,
+    appSecret: config.LARK_APP_SECRET!,
+    domain: config.LARK_DOMAIN,
+  };
+  const platform = createLarkPlatform({
+    ...credentials,
+    logger,
+    ...(options.larkLimits ? { limits: options.larkLimits } : {}),
+  });
   const services: Services = { store, clock, logger, platform: platform.name };
   const sender = createOutboxSender({ store, platform, clock, logger });
   const flush = () =>
     sender.drain().catch((error) => logger.error('outbox drain failed', { error: String(error) }));
   const dispatcher = createDispatcher({ services, commands, onOutbox: () => void flush() });
+  let botOpenId: string | undefined;
+  const receiver = createLarkReceiver({
+    dispatcher,
+    store,
+    logger,
+    botOpenId: () => botOpenId,
+    onOutbox: () => void flush(),
+  });
+  let connection: ReturnType<typeof startLongConnection> | undefined;
+  let stopped = false;
 
   const app = createHttpApp({
     logger,
-    isReady: async () => {
-      await opened.db.execute(sql`select 1`);
-      return true;
-    },
+    isReady: async () =>
+      (await dbReady()) &&
+      botOpenId !== undefined &&
+      (config.LARK_MODE === 'webhook' || connection?.state() === 'connected'),
   });
-  mountLocalRoutes(app, {
-    port: config.PORT,
-    store,
-    log,
-    dispatcher,
-    logger,
-    flush,
-    notify,
-    subscribe: (listener) => {
-      changes.on('chat', listener);
-      return () => changes.off('chat', listener);
-    },
-  });
+  if (config.LARK_MODE === 'webhook') {
+    mountLarkWebhook(app, {
+      encryptKey: config.LARK_ENCRYPT_KEY!,
+      ...(config.LARK_VERIFICATION_TOKEN ? { verificationToken: config.LARK_VERIFICATION_TOKEN } : {}),
+      logger,
+      onEvent: receiver.onEvent,
+    });
+  }
 
-  const timer = setInterval(() => void flush(), OUTBOX_POLL_MS);
-  void flush();
-  // No login: listen on the loopback address only.
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: config.PORT }, () => resolve(s));
-    s.once('error', reject);
+  async function learnIdentity() {
+    for (let attempt = 1; !stopped; attempt++) {
+      try {
+        const bot = await platform.botInfo();
+        botOpenId = bot.openId;
+        logger.info('lark bot identity known', { app: bot.name });
+        return;
+      } catch (error) {
+        logger.error(
+          'cannot reach Lark to learn the bot identity; check LARK_APP_ID, LARK_APP_SECRET and LARK_DOMAIN',
+          {
+            attempt,
+            error: String(error),
+          },
+        );
+        await new Promise((r) => setTimeout(r, options.retryMs ?? 5_000));
+      }
+    }
+  }
+
+  return {
+    app,
+    platform,
+    sender,
+    receiver,
+    flush,
+    async start() {
+      await learnIdentity();
+      if (config.LARK_MODE === 'ws' && !stopped) {
+        connection = startLongConnection({ ...credentials, logger, onEvent: receiver.onEvent });
+      }
+    },
+    async stop() {
+      stopped = true;
+      connection?.stop();
+      await receiver.idle();
+    },
+  };
+}
+
+export async function startServer(config: Config) {
+  const logger = createLogger(config.LOG_LEVEL);
+  const opened = await openDb({
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+    dataDir: config.DATA_DIR,
+    holder: `${config.PLATFORM === 'local' ? '本地工作区' : '飞书'}服务（端口 ${config.PORT}）`,
   });
-  logger.info('local workspace ready', { url: `http://localhost:${config.PORT}` });
+  const built = await buildApp(config, opened, { logger });
+  const timer = setInterval(() => void built.flush(), OUTBOX_POLL_MS);
+  // The local workspace has no login: loopback only. Lark must reach the webhook (usually via a proxy).
+  const hostname = config.PLATFORM === 'local' ? '127.0.0.1' : '0.0.0.0';
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: built.app.fetch, hostname, port: config.PORT }, () => resolve(s));
+    s.once('error', reject);
+  }).catch(async (error) => {
+    clearInterval(timer);
+    await opened.close();
+    throw error;
+  });
+  void built.flush();
+  void built.start();
+  logger.info('server ready', { platform: config.PLATFORM, port: config.PORT });
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(timer);
-      changes.removeAllListeners();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
-      await sender.drain().catch(() => undefined);
+      await built.stop();
+      await built.sender.drain().catch(() => undefined);
       await opened.close();
     })();
     return stopping;
@@ -103,7 +228,11 @@ async function main() {
   const config = loadConfig();
   try {
     const { stop, url } = await startServer(config);
-    process.stdout.write(`联络员机器人本地工作区已启动：${url}（按 Ctrl+C 停止）\n`);
+    process.stdout.write(
+      config.PLATFORM === 'local'
+        ? `联络员机器人本地工作区已启动：${url}（按 Ctrl+C 停止）\n`
+        : `联络员机器人已启动（飞书，${config.LARK_MODE === 'webhook' ? `事件地址 ${url}/webhook/lark` : '长连接'}）\n`,
+    );
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
         void stop().then(() => process.exit(0));
@@ -115,7 +244,7 @@ async function main() {
       process.stderr.write(
         `启动失败：端口 ${config.PORT} 已被占用。请关闭占用它的程序，或设置 PORT 换一个端口。\n`,
       );
-    } else if (error instanceof StartupError || error instanceof DataDirLockedError) {
+    } else if (error instanceof DataDirLockedError) {
       process.stderr.write(`启动失败：${error.message}\n`);
     } else {
       process.stderr.write(`启动失败：${error instanceof Error ? error.stack : String(error)}\n`);

@@ -1,6 +1,19 @@
 // Drains the outbox into a platform. A row is claimed by one sender only; a send that fails is retried with
-// back-off and the same idempotency key, and after the last attempt it is marked failed for the office.
-import type { Clock, Logger, Platform, Store } from './ports.ts';
+// back-off and jitter (or after the platform's own reset time) and always the same idempotency key, only
+// while the platform still remembers that key; then it is marked failed, or "delivery unknown" when an
+// attempt may have arrived. A card the platform rejects is sent again as text.
+import { cardToText } from '../cards/card-text.ts';
+import {
+  type Clock,
+  DeliveryError,
+  type Logger,
+  type OutboxRow,
+  type Platform,
+  type Store,
+} from './ports.ts';
+
+/** Lark remembers a message `uuid` for one hour; retries stop a little before that. */
+export const IDEMPOTENCY_WINDOW_MS = 55 * 60_000;
 
 export interface OutboxSenderOptions {
   store: Store;
@@ -34,26 +47,56 @@ export function createOutboxSender(options: OutboxSenderOptions) {
           }
           sent++;
         } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          if (row.attempts >= maxAttempts) {
-            logger.error('outbox message failed for good', {
-              id: row.id,
-              attempts: row.attempts,
-              error: message,
-            });
-            await store.outboxSender.markFailed(row.id, message);
-          } else {
-            const delay = Math.min(60_000, 500 * 2 ** row.attempts) * (0.5 + Math.random() / 2);
-            logger.warn('outbox send failed; will retry', {
-              id: row.id,
-              attempts: row.attempts,
-              error: message,
-            });
-            await store.outboxSender.markRetry(row.id, message, new Date(clock.now().getTime() + delay));
-          }
+          await handleFailure(row, error);
         }
       }
     }
+  }
+
+  async function handleFailure(row: OutboxRow, error: unknown) {
+    const failure =
+      error instanceof DeliveryError
+        ? error
+        : new DeliveryError(error instanceof Error ? error.message : String(error), 'retry', {
+            maybeSent: true,
+          });
+    const now = clock.now();
+    if (failure.kind === 'card-rejected' && row.payload.op === 'send' && row.payload.message.card) {
+      logger.warn('card rejected; sending it as text', { id: row.id, error: failure.message });
+      const { card, ...message } = row.payload.message;
+      await store.outboxSender.replacePayload(
+        row.id,
+        { op: 'send', message: { ...message, text: cardToText(card) } },
+        now,
+      );
+      return;
+    }
+    if (failure.kind !== 'retry') {
+      logger.error('outbox message refused by the platform', { id: row.id, error: failure.message });
+      await store.outboxSender.markFailed(row.id, failure.message, 'failed');
+      return;
+    }
+    const backoff = Math.min(60_000, 500 * 2 ** row.attempts) * (0.5 + Math.random() / 2);
+    const delay = Math.max(failure.options.retryAfterMs ?? 0, backoff);
+    const outOfWindow = now.getTime() + delay - row.createdAt.getTime() > IDEMPOTENCY_WINDOW_MS;
+    if (row.attempts >= maxAttempts || outOfWindow) {
+      const status = failure.options.maybeSent ? 'unknown' : 'failed';
+      logger.error('outbox message not delivered', {
+        id: row.id,
+        attempts: row.attempts,
+        status,
+        error: failure.message,
+      });
+      await store.outboxSender.markFailed(row.id, failure.message, status);
+      return;
+    }
+    logger.warn('outbox send failed; will retry', {
+      id: row.id,
+      attempts: row.attempts,
+      delay,
+      error: failure.message,
+    });
+    await store.outboxSender.markRetry(row.id, failure.message, new Date(now.getTime() + delay));
   }
 
   /** Drains until nothing is due; concurrent calls share one run (and trigger one more pass). */

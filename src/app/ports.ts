@@ -35,6 +35,25 @@ export type OutboxPayload =
   | { op: 'update'; messageId: string; card: Card };
 
 /**
+ * Why a platform call failed, so the sender knows what to do:
+ * - `retry`: not sent (rate limit, server or network trouble); try again after `retryAfterMs` if given;
+ * - `card-rejected`: the platform refused the card itself (too large, a component it does not accept):
+ *   send the content as text instead;
+ * - `permanent`: will never succeed (bot not in the chat, user stopped the bot …).
+ * `maybeSent` marks failures after which the message may have arrived (a timeout, a 5xx).
+ */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'retry' | 'card-rejected' | 'permanent',
+    readonly options: { retryAfterMs?: number; maybeSent?: boolean; code?: number } = {},
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+/**
  * A chat platform's outbound side. Every call carries the outbox row's idempotency key, which the platform
  * must pass on (Lark's `uuid`) so that a retried call never produces a second message.
  */
@@ -74,6 +93,7 @@ export interface OutboxRow {
   idempotencyKey: string;
   payload: OutboxPayload;
   attempts: number;
+  createdAt: Date;
 }
 
 export interface Repos {
@@ -131,7 +151,13 @@ export interface Store extends Repos {
     claim(platform: string, limit: number, now: Date): Promise<OutboxRow[]>;
     markSent(id: number, messageId: string | null, now: Date): Promise<void>;
     markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
-    markFailed(id: number, error: string): Promise<void>;
+    /** `unknown`: an attempt may have been delivered but it cannot be confirmed. */
+    markFailed(id: number, error: string, status?: 'failed' | 'unknown'): Promise<void>;
+    /** Replaces a row's payload (e.g. a rejected card with its text) and makes it due now. */
+    replacePayload(id: number, payload: OutboxPayload, now: Date): Promise<void>;
+    listUndelivered(
+      limit: number,
+    ): Promise<{ id: number; platform: string; status: string; lastError: string | null; createdAt: Date }[]>;
     pendingCount(platform: string): Promise<number>;
   };
 }

@@ -30,7 +30,8 @@ z.config(z.locales.zhCN());
 
 export interface Sender {
   userId: string;
-  name: string;
+  /** Lark's message events carry no name; the dispatcher keeps the last one it learnt (e.g. from a mention). */
+  name?: string;
 }
 
 interface InboundBase {
@@ -42,6 +43,10 @@ interface InboundBase {
   chatId: string;
   chatType: 'p2p' | 'group';
   sender: Sender;
+  /** Set when the message or card sits in a thread: replies go into the same thread. */
+  threadId?: string;
+  /** No chat to answer in (e.g. the bot menu): answer in the sender's direct chat. */
+  answerDirectly?: boolean;
 }
 
 export interface InboundMessage extends InboundBase {
@@ -92,13 +97,15 @@ export function createDispatcher(options: DispatcherOptions) {
   const { store, logger } = services;
 
   async function resolveActor(platform: string, sender: Sender): Promise<Actor> {
-    await store.chatUsers.upsert({ platform, userId: sender.userId, displayName: sender.name });
+    const known = sender.name ? undefined : await store.chatUsers.get(platform, sender.userId);
+    const name = sender.name ?? known?.displayName ?? sender.userId;
+    await store.chatUsers.upsert({ platform, userId: sender.userId, displayName: name });
     const person = await store.people.findByChatAccount(platform, sender.userId);
     const department = person ? await store.departments.get(person.departmentId) : undefined;
     return {
       platform,
       userId: sender.userId,
-      name: sender.name,
+      name,
       ...(person ? { person } : {}),
       ...(department ? { department } : {}),
     };
@@ -106,18 +113,19 @@ export function createDispatcher(options: DispatcherOptions) {
 
   async function enqueue(
     replies: readonly Reply[],
-    source: Source,
+    source: Source & { threadId?: string; answerDirectly?: boolean; senderId?: string },
     replyTo: string | undefined,
     tx: Repos = store,
   ) {
     let i = 0;
     for (const reply of replies) {
-      const to: ChatRef = reply.to ?? { chatId: source.chatId };
-      const sameChat = !reply.to;
+      const direct = source.answerDirectly && source.senderId ? { userId: source.senderId } : undefined;
+      const to: ChatRef = reply.to ?? direct ?? { chatId: source.chatId };
+      const sameChat = !reply.to && !direct;
       const message: OutboundMessage = {
         to,
         ...(sameChat && replyTo ? { replyTo } : {}),
-        ...(reply.inThread ? { inThread: true } : {}),
+        ...(reply.inThread || (sameChat && source.threadId) ? { inThread: true } : {}),
         ...(reply.kind === 'card' ? { card: reply.card } : { text: reply.text }),
       };
       // Derived from the inbound event, so reprocessing an event can never produce a second message.
@@ -174,10 +182,22 @@ export function createDispatcher(options: DispatcherOptions) {
       messageId: inbound.messageId,
       eventKey: inbound.eventKey,
     };
-    const reply = (cards: Reply[]) => enqueue(cards, source, inbound.messageId);
+    const where = {
+      ...source,
+      senderId: inbound.sender.userId,
+      ...(inbound.threadId ? { threadId: inbound.threadId } : {}),
+      ...(inbound.answerDirectly ? { answerDirectly: true } : {}),
+    };
+    const reply = (cards: Reply[]) =>
+      enqueue(cards, where, inbound.answerDirectly ? undefined : inbound.messageId);
     const log = { eventKey: inbound.eventKey, platform: inbound.platform };
     try {
       const actor = await resolveActor(inbound.platform, inbound.sender);
+      // Mentions are where a platform tells us people's names: keep them for cards and bindings.
+      for (const m of inbound.mentions) {
+        if (!m.isBot && m.name)
+          await store.chatUsers.upsert({ platform: inbound.platform, userId: m.userId, displayName: m.name });
+      }
       const parsed = parseCommandText(inbound.text, inbound.mentions);
       const name = parsed.name || 'help';
       const command = findCommand(commands, name);
@@ -317,7 +337,10 @@ export function createDispatcher(options: DispatcherOptions) {
         return { toast: { type: 'warning', text: firstProblem(parsed.error, undefined) } };
       }
       const result = await action.handle({ actor, source, services, commands, value: parsed.data });
-      if (result.replies?.length) await enqueue(result.replies, source, inbound.messageId);
+      if (result.replies?.length) {
+        const where = { ...source, ...(inbound.threadId ? { threadId: inbound.threadId } : {}) };
+        await enqueue(result.replies, where, inbound.messageId);
+      }
       return result;
     } catch (error) {
       if (error instanceof DomainError) {
@@ -330,7 +353,28 @@ export function createDispatcher(options: DispatcherOptions) {
     }
   }
 
-  return { handleMessage, handleAction };
+  /** The bot joined a group, or a user opened the direct chat: one welcome card, once per event. */
+  async function handleWelcome(event: { platform: string; eventKey: string; to: ChatRef }): Promise<void> {
+    if (!(await store.inbound.accept(`${event.platform}:welcome:${event.eventKey}`))) return;
+    const card: Card = {
+      header: { title: '联络员机器人', color: 'blue' },
+      elements: [
+        md(
+          '您好！我协助联席会议办公室和各成员单位的联络员完成部门联合“双随机、一公开”抽查：计划、抽取、任务、结果和期限提醒。',
+        ),
+        md('发送 **/help**（或“帮助”）查看您可以使用的命令；在群里请先 @我。'),
+        note('还没有绑定部门和角色的同事，请联系联席会议办公室。'),
+      ],
+    };
+    await store.outbox.enqueue(
+      event.platform,
+      { op: 'send', message: { to: event.to, card } },
+      `${event.eventKey}#welcome`,
+    );
+    options.onOutbox?.();
+  }
+
+  return { handleMessage, handleAction, handleWelcome };
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;

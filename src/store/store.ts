@@ -1,6 +1,6 @@
 // Drizzle implementations of the repository ports. Rows are mapped to the port's plain types, so no
 // drizzle type leaves this folder.
-import { and, arrayContains, asc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import { chatUsers, departments, inboundEvents, outbox, people, settings } from '../../drizzle/schema.ts';
 import type { OutboxPayload, Person, Repos, Store } from '../app/ports.ts';
 import type { Role } from '../domain/roles.ts';
@@ -210,6 +210,7 @@ export function createStore(db: Db, now: () => Date = () => new Date()): Store {
             idempotencyKey: outbox.idempotencyKey,
             payload: outbox.payload,
             attempts: outbox.attempts,
+            createdAt: outbox.createdAt,
           });
         return rows.sort((a, b) => a.id - b.id).map((r) => ({ ...r, payload: r.payload as OutboxPayload }));
       },
@@ -225,9 +226,28 @@ export function createStore(db: Db, now: () => Date = () => new Date()): Store {
           .set({ status: 'pending', lastError: error, nextAttemptAt })
           .where(eq(outbox.id, id));
       },
-      async markFailed(id, error) {
-        await db.update(outbox).set({ status: 'failed', lastError: error }).where(eq(outbox.id, id));
+      async markFailed(id, error, status = 'failed') {
+        await db.update(outbox).set({ status, lastError: error }).where(eq(outbox.id, id));
       },
+      async replacePayload(id, payload, at) {
+        await db
+          .update(outbox)
+          .set({ payload, status: 'pending', nextAttemptAt: at })
+          .where(eq(outbox.id, id));
+      },
+      listUndelivered: (limit) =>
+        db
+          .select({
+            id: outbox.id,
+            platform: outbox.platform,
+            status: outbox.status,
+            lastError: outbox.lastError,
+            createdAt: outbox.createdAt,
+          })
+          .from(outbox)
+          .where(inArray(outbox.status, ['failed', 'unknown']))
+          .orderBy(desc(outbox.id))
+          .limit(limit),
       async pendingCount(platform) {
         const [row] = await db
           .select({ n: sql<number>`count(*)::int` })

@@ -71,7 +71,7 @@ describe('the outbox', () => {
     await sender.drain();
     expect(await store.outboxSender.pendingCount('memory')).toBe(0);
     expect(platform.sent).toHaveLength(0);
-    expect(lines.some((l) => l.level === 'error' && l.message.includes('failed for good'))).toBe(true);
+    expect(lines.some((l) => l.level === 'error' && l.message.includes('not delivered'))).toBe(true);
   });
 
   it.runIf(onPostgres)('two senders on one database send every message exactly once', async () => {

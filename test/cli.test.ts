@@ -1,0 +1,64 @@
+// Bootstrapping a workspace with no demo data (a Lark deployment) from the command line.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.ts';
+import { parseConfig } from '../src/config.ts';
+import { freshDb, type TestDb } from './support/test-db.ts';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await freshDb();
+});
+afterAll(() => t.close());
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const config = parseConfig({ LARK_APP_ID: 'cli_a', LARK_APP_SECRET: 's', LARK_ENCRYPT_KEY: 'k' });
+  const code = await runCli(argv, config, { out: (s) => out.push(s), err: (s) => err.push(s) }, async () => ({
+    ...t,
+    close: async () => {},
+  }));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('jointcheck CLI', () => {
+  it('adds departments and binds the first office member', async () => {
+    expect(
+      (await cli('dept', 'add', '--code', 'scjgj', '--name', '某县市场监督管理局', '--short', '县市场监管局'))
+        .code,
+    ).toBe(0);
+    const again = await cli('dept', 'add', '--code', 'other', '--name', '某县市场监督管理局');
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('已有');
+    const bound = await cli(
+      'member',
+      'add',
+      '--user',
+      'ou_123',
+      '--name',
+      '张三',
+      '--dept',
+      '县市场监管局',
+      '--role',
+      '办公室',
+    );
+    expect(bound).toMatchObject({ code: 0, out: expect.stringContaining('张三（某县市场监督管理局）') });
+    const list = JSON.parse((await cli('member', 'list', '--json')).out);
+    expect(list).toEqual([
+      { name: '张三', department: 'scjgj', roles: ['office'], platform: 'lark', user: 'ou_123' },
+    ]);
+  });
+
+  it('explains wrong usage with exit code 2', async () => {
+    const result = await cli('member', 'add', '--user', 'ou_9');
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('member add 需要 --user、--dept 和 --role');
+    expect((await cli('frobnicate')).code).toBe(2);
+  });
+
+  it('refuses demo data outside the local workspace', async () => {
+    const result = await cli('seed', 'demo');
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('飞书部署不载入演示数据');
+  });
+});

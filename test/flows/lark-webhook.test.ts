@@ -1,0 +1,277 @@
+// Lark end to end, in process: signed, encrypted pushes → hono webhook → dispatcher → database → outbox →
+// the real Lark SDK → a fake Lark server on 127.0.0.1.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../src/app/demo.ts';
+import { parseConfig } from '../../src/config.ts';
+import { type BuiltApp, buildApp } from '../../src/main.ts';
+import { openDb } from '../../src/store/db.ts';
+import { createStore } from '../../src/store/store.ts';
+import { type FakeLark, startFakeLark } from '../support/fake-lark.ts';
+import { captureLogger } from '../support/harness.ts';
+import {
+  BOT_OPEN_ID,
+  cardActionEvent,
+  challenge,
+  ENCRYPT_KEY,
+  encrypt,
+  messageEvent,
+  signedRequest,
+  VERIFICATION_TOKEN,
+} from '../support/lark-events.ts';
+import { freshDb, onPostgres, type TestDb } from '../support/test-db.ts';
+
+let fake: FakeLark;
+let db: TestDb;
+let built: BuiltApp;
+let logs: ReturnType<typeof captureLogger>['lines'];
+
+const config = () =>
+  parseConfig({
+    LARK_APP_ID: 'cli_a1b2c3d4e5f6a7b8',
+    LARK_APP_SECRET: 'app-secret-value',
+    LARK_ENCRYPT_KEY: ENCRYPT_KEY,
+    LARK_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
+    LARK_DOMAIN: fake.url,
+  });
+
+async function build(opened = db): Promise<BuiltApp> {
+  const capture = captureLogger();
+  logs = capture.lines;
+  const app = await buildApp(config(), opened, { logger: capture.logger, retryMs: 20 });
+  await app.start();
+  return app;
+}
+
+beforeEach(async () => {
+  fake = await startFakeLark({ botOpenId: BOT_OPEN_ID });
+  db = await freshDb();
+  await seedDemo(createStore(db.db), 'lark', { kind: 'system', id: 'test' });
+  built = await build();
+});
+afterEach(async () => {
+  await built.stop();
+  await db.close();
+  await fake.close();
+});
+
+async function push(payload: unknown, options: Parameters<typeof signedRequest>[1] = {}, app = built) {
+  const { body, headers } = signedRequest(payload, options);
+  return app.app.request('/webhook/lark', { method: 'POST', body, headers });
+}
+
+/** Waits for everything pushed so far to be processed and sent. */
+async function settle(app = built) {
+  await app.receiver!.idle();
+  await app.flush();
+}
+
+const office = 'zhou.mingyuan';
+const liaison = 'zhao.qiang';
+
+function findButton(content: string, label: string): unknown {
+  const stack: unknown[] = [JSON.parse(content)];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node || typeof node !== 'object') continue;
+    const o = node as Record<string, unknown>;
+    if (o.tag === 'button' && String((o.text as { content?: string })?.content).includes(label)) {
+      return (o.behaviors as { value: unknown }[])[0]!.value;
+    }
+    stack.push(...Object.values(o));
+  }
+  throw new Error(`no button ${label}`);
+}
+
+async function countRows(table: string) {
+  const result = await db.db.execute(
+    (await import('drizzle-orm')).sql.raw(`select count(*)::int as n from ${table}`),
+  );
+  const rows = Array.isArray(result) ? result : (result as { rows: { n: number }[] }).rows;
+  return Number((rows[0] as { n: number }).n);
+}
+
+describe('the Lark webhook', () => {
+  it('answers the URL challenge, plain and encrypted', async () => {
+    const plain = await built.app.request('/webhook/lark', {
+      method: 'POST',
+      body: JSON.stringify(challenge('c1')),
+    });
+    expect(await plain.json()).toEqual({ challenge: 'c1' });
+    const encrypted = await built.app.request('/webhook/lark', {
+      method: 'POST',
+      body: JSON.stringify({ encrypt: encrypt(challenge('c2')) }),
+    });
+    expect(await encrypted.json()).toEqual({ challenge: 'c2' });
+  });
+
+  it('refuses a forged signature, a tampered body and another key: 401, nothing stored, nothing sent', async () => {
+    const event = messageEvent({ text: '/help', from: office });
+    expect((await push(event, { signWith: 'not-the-key' })).status).toBe(401);
+    const { body, headers } = signedRequest(event);
+    const tampered = body.replace(/.{4}"}$/, 'AAAA"}');
+    expect(
+      (await built.app.request('/webhook/lark', { method: 'POST', body: tampered, headers })).status,
+    ).toBe(401);
+    expect((await push(event, { key: 'another-apps-key' })).status).toBe(401);
+    const { headers: unsigned } = signedRequest(event);
+    const noSignature = { ...unsigned, 'x-lark-signature': '' };
+    expect(
+      (await built.app.request('/webhook/lark', { method: 'POST', body, headers: noSignature })).status,
+    ).toBe(401);
+    await settle();
+    expect(await countRows('inbound_events')).toBe(0);
+    expect(await countRows('outbox')).toBe(0);
+    expect(fake.messages).toHaveLength(0);
+  });
+
+  it('answers /help in a direct chat with one card, and a repeated push with nothing more', async () => {
+    const event = messageEvent({ text: '/help', from: office });
+    const first = await push(event);
+    expect(first.status).toBe(200);
+    await settle();
+    expect(fake.messages).toHaveLength(1);
+    const [reply] = fake.messages;
+    expect(reply).toMatchObject({
+      via: 'reply',
+      replyTo: event.event.message.message_id,
+      msgType: 'interactive',
+    });
+    expect(reply!.uuid).toBe(`${event.event.message.message_id}#0`);
+    const card = JSON.parse(reply!.content);
+    expect(card.schema).toBe('2.0');
+    expect(card.config.update_multi).toBe(true);
+    expect(card.header.title.content).toBe('联络员机器人 · 帮助');
+
+    expect((await push(event)).status).toBe(200);
+    await settle();
+    expect(fake.messages).toHaveLength(1);
+  });
+
+  it('in a group answers only when mentioned', async () => {
+    await push(messageEvent({ text: '/help', from: office, chatType: 'group' }));
+    await push(
+      messageEvent({ text: '@_user_1 /whoami', from: office, chatType: 'group', mentions: [{ bot: true }] }),
+    );
+    await settle();
+    expect(fake.messages).toHaveLength(1);
+    expect(JSON.parse(fake.messages[0]!.content).header.title.content).toBe('我是 周明远');
+  });
+
+  it('keeps replies to a thread in that thread', async () => {
+    await push(messageEvent({ text: '/whoami', from: office, threadId: 'omt_1', rootId: 'om_root' }));
+    await settle();
+    expect(fake.messages[0]).toMatchObject({ via: 'reply', replyInThread: true });
+  });
+
+  it('updates the card when a button is clicked', async () => {
+    const help = messageEvent({ text: '/help', from: office });
+    await push(help);
+    await settle();
+    const sent = fake.messages[0]!;
+    const value = findButton(sent.content, '/member');
+    const response = await push(
+      cardActionEvent({ operator: office, messageId: sent.messageId, chatId: 'oc_p2p', value }),
+    );
+    const body = (await response.json()) as {
+      card?: { type: string; data: { header: { title: { content: string } } } };
+    };
+    expect(body.card?.type).toBe('raw');
+    // Lark markdown reads `<…>` as markup, so the renderer escapes it.
+    expect(JSON.stringify(body.card?.data)).toContain('/member add @用户 &lt;部门&gt; &lt;角色&gt;');
+  });
+
+  it('refuses a click by someone whose role does not allow it, and changes nothing', async () => {
+    await push(
+      messageEvent({
+        text: '/member remove @_user_1',
+        from: office,
+        mentions: [{ openId: 'li.na', name: '李娜' }],
+      }),
+    );
+    await settle();
+    const card = fake.messages[0]!;
+    const value = findButton(card.content, '仍然移除');
+    // The card was forwarded to a liaison of another department, who clicks it.
+    const response = await push(
+      cardActionEvent({ operator: liaison, messageId: card.messageId, chatId: 'oc_p2p', value }),
+    );
+    expect(await response.json()).toMatchObject({
+      toast: { type: 'error', content: expect.stringContaining('没有权限') },
+    });
+    await settle();
+    const store = createStore(db.db);
+    expect((await store.people.findByChatAccount('lark', 'li.na'))?.roles).toContain('liaison');
+    expect((await store.audit.list({ action: 'command.refused' })).at(-1)?.actor.id).toBe(`lark:${liaison}`);
+  });
+
+  it('retries a rate-limited send after the reset time and delivers it once, always with the same uuid', async () => {
+    fake.fail('rate-limit', 'rate-limit-230020');
+    const event = messageEvent({ text: '/whoami', from: office });
+    await push(event);
+    await settle();
+    expect(fake.messages).toHaveLength(0);
+    for (let i = 0; i < 40 && fake.messages.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      await built.flush();
+    }
+    expect(fake.messages).toHaveLength(1);
+    const uuids = new Set(fake.attempts.map((a) => a.uuid));
+    expect(fake.attempts.length).toBeGreaterThanOrEqual(3);
+    expect([...uuids]).toEqual([`${event.event.message.message_id}#0`]);
+  });
+
+  it('sends a rejected card again as text', async () => {
+    fake.fail('card-reject');
+    await push(messageEvent({ text: '/whoami', from: office }));
+    await settle();
+    await built.flush();
+    expect(fake.messages).toHaveLength(1);
+    expect(fake.messages[0]!.msgType).toBe('text');
+    expect(JSON.parse(fake.messages[0]!.content).text).toContain('【我是 周明远】');
+  });
+
+  it('fetches a new tenant token when Lark revokes it, and never logs a token', async () => {
+    await push(messageEvent({ text: '/whoami', from: office }));
+    await settle();
+    const fetched = fake.tokenFetches;
+    fake.revokeToken();
+    fake.fail('server-error');
+    await push(messageEvent({ text: '/whoami', from: office }));
+    await settle();
+    for (let i = 0; i < 40 && fake.messages.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      await built.flush();
+    }
+    expect(fake.messages).toHaveLength(2);
+    expect(fake.tokenFetches).toBe(fetched + 1);
+    expect(JSON.stringify(logs)).not.toMatch(/t-fake[0-9a-f]{6}|app-secret-value/);
+  });
+
+  it('handles a repeated push once after a restart', async () => {
+    const event = messageEvent({ text: '/whoami', from: office });
+    await push(event);
+    await settle();
+    await built.stop();
+    built = await build();
+    await push(event);
+    await settle();
+    expect(fake.messages).toHaveLength(1);
+  });
+
+  it.runIf(onPostgres)(
+    'with two instances on one database, handles each event once and sends each message once',
+    async () => {
+      const second = await openDb({ databaseUrl: db.url!, migrate: false });
+      const other = await build(second);
+      try {
+        const event = messageEvent({ text: '/whoami', from: office });
+        await Promise.all([push(event), push(event, {}, other)]);
+        await Promise.all([settle(), settle(other)]);
+        expect(fake.messages).toHaveLength(1);
+      } finally {
+        await other.stop();
+        await second.close();
+      }
+    },
+  );
+});
