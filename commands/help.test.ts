@@ -60,6 +60,28 @@ describe('/help and the command core', () => {
     expect(h.platform.sent.filter((m) => m.replyTo === 'om_dup')).toHaveLength(1);
   });
 
+  it('answers a message whose process died after accepting it, once', async () => {
+    const msg = {
+      kind: 'message' as const,
+      platform: 'memory',
+      eventKey: 'om_crashed',
+      messageId: 'om_crashed',
+      chatId: 'dm:x',
+      chatType: 'p2p' as const,
+      sender: users.office,
+      text: '/whoami',
+      mentions: [],
+    };
+    // The process accepted (and acknowledged) the event, then died before handling it.
+    await h.store.inbound.accept('memory:msg:om_crashed', msg);
+    expect(await h.dispatcher.handleMessage(msg)).toBe('duplicate');
+    expect(await h.dispatcher.recoverStale(new Date(Date.now() - 60_000))).toBe(0);
+    expect(await h.dispatcher.recoverStale(new Date(Date.now() + 1_000))).toBe(1);
+    expect(await h.dispatcher.recoverStale(new Date(Date.now() + 1_000))).toBe(0);
+    await h.sender.drain();
+    expect(h.platform.sent.filter((m) => m.replyTo === 'om_crashed')).toHaveLength(1);
+  });
+
   it('shows a generic card with an error id when something unexpected breaks', async () => {
     const original = h.store.people.findByChatAccount;
     h.store.people.findByChatAccount = async () => {

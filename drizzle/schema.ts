@@ -63,11 +63,23 @@ export const chatUsers = pgTable(
   (t) => [primaryKey({ columns: [t.platform, t.userId] })],
 );
 
-/** Inbound dedupe: one row per platform event ever accepted (Lark message_id / event_id). */
-export const inboundEvents = pgTable('inbound_events', {
-  key: text('key').primaryKey(),
-  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
-});
+/**
+ * Inbound events, one row per platform event ever accepted (Lark message_id / event_id): the dedupe key.
+ * `processing` rows keep their payload until handled, so an event acknowledged just before a crash is
+ * picked up again after the restart; `done` rows keep only the key.
+ */
+export const inboundEvents = pgTable(
+  'inbound_events',
+  {
+    key: text('key').primaryKey(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    status: text('status').notNull().default('done'),
+    payload: jsonb('payload'),
+    attempts: integer('attempts').notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('inbound_events_processing_idx').on(t.status, t.updatedAt)],
+);
 
 /**
  * Every outbound message, written before it is sent. The idempotency key travels with the send

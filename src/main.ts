@@ -26,6 +26,8 @@ import { createStore } from './store/store.ts';
 
 /** How often the sender looks for due retries when nothing new arrived. */
 const OUTBOX_POLL_MS = 2_000;
+/** An event still unfinished after this long lost its process; another instance (or this one) takes it up. */
+const DEFAULT_STALE_AFTER_MS = 30_000;
 
 export interface BuiltApp {
   app: Hono;
@@ -35,6 +37,8 @@ export interface BuiltApp {
   receiver?: LarkReceiver;
   /** Drains the outbox now (errors are logged). */
   flush(): Promise<unknown>;
+  /** Re-processes events a crashed process left unfinished. */
+  recover(): Promise<unknown>;
   /** Background work that needs a start (Lark: learn the bot's identity, open the long connection). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -45,6 +49,10 @@ export interface BuildOptions {
   larkLimits?: RateLimits;
   /** How long to wait between attempts to reach Lark at start. */
   retryMs?: number;
+  /** How long a sender keeps a claimed outbox row before another may retry it. */
+  claimLeaseMs?: number;
+  /** When an unfinished inbound event counts as abandoned. */
+  staleAfterMs?: number;
 }
 
 /** Wires everything around an open database; `startServer` adds the HTTP listener. Tests use this directly. */
@@ -55,7 +63,12 @@ export async function buildApp(
 ): Promise<BuiltApp> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = { now: () => new Date() };
-  const store = createStore(opened.db, clock.now);
+  const store = createStore(opened.db, clock.now, options.claimLeaseMs ? { claimLeaseMs: options.claimLeaseMs } : {});
+  const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+  const recoverWith = (dispatcher: { recoverStale(olderThan: Date): Promise<number> }) => () =>
+    dispatcher
+      .recoverStale(new Date(clock.now().getTime() - staleAfterMs))
+      .catch((error) => logger.error('inbound recovery failed', { error: String(error) }));
   const dbReady = async () => {
     await opened.db.execute(sql`select 1`);
     return true;
@@ -95,6 +108,7 @@ export async function buildApp(
       platform,
       sender,
       flush,
+      recover: recoverWith(dispatcher),
       start: async () => {},
       stop: async () => {
         changes.removeAllListeners();
@@ -170,6 +184,7 @@ export async function buildApp(
     sender,
     receiver,
     flush,
+    recover: recoverWith(dispatcher),
     async start() {
       await learnIdentity();
       if (config.LARK_MODE === 'ws' && !stopped) {
@@ -184,15 +199,16 @@ export async function buildApp(
   };
 }
 
-export async function startServer(config: Config) {
+export async function startServer(config: Config, options: BuildOptions = {}) {
   const logger = createLogger(config.LOG_LEVEL);
   const opened = await openDb({
     ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
     dataDir: config.DATA_DIR,
     holder: `${config.PLATFORM === 'local' ? '本地工作区' : '飞书'}服务（端口 ${config.PORT}）`,
   });
-  const built = await buildApp(config, opened, { logger });
+  const built = await buildApp(config, opened, { logger, ...options });
   const timer = setInterval(() => void built.flush(), OUTBOX_POLL_MS);
+  const recovery = setInterval(() => void built.recover(), Math.max(1_000, (options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS) / 3));
   // The local workspace has no login: loopback only. Lark must reach the webhook (usually via a proxy).
   const hostname = config.PLATFORM === 'local' ? '127.0.0.1' : '0.0.0.0';
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -200,6 +216,7 @@ export async function startServer(config: Config) {
     s.once('error', reject);
   }).catch(async (error) => {
     clearInterval(timer);
+    clearInterval(recovery);
     await opened.close();
     throw error;
   });
@@ -211,6 +228,7 @@ export async function startServer(config: Config) {
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(timer);
+      clearInterval(recovery);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -133,8 +133,14 @@ export interface Repos {
     enqueue(platform: string, payload: OutboxPayload, idempotencyKey: string): Promise<void>;
   };
   inbound: {
-    /** Records an inbound event key; false when it was seen before (a duplicate push). */
-    accept(key: string): Promise<boolean>;
+    /**
+     * Records an inbound event key; false when it was seen before (a duplicate push). With a payload the
+     * event stays `processing` until `finish`, so it can be picked up again after a crash.
+     */
+    accept(key: string, payload?: unknown): Promise<boolean>;
+    finish(key: string): Promise<void>;
+    /** Claims events still `processing` since before `olderThan` (their handler died with its process). */
+    claimStale(olderThan: Date, limit: number): Promise<{ key: string; payload: unknown; attempts: number }[]>;
   };
   settings: {
     get<T>(key: string): Promise<T | undefined>;

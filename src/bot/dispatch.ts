@@ -173,8 +173,26 @@ export function createDispatcher(options: DispatcherOptions) {
     );
   }
 
-  async function handleMessage(inbound: InboundMessage): Promise<'processed' | 'duplicate' | 'ignored'> {
-    if (!(await store.inbound.accept(`${inbound.platform}:msg:${inbound.eventKey}`))) return 'duplicate';
+  const messageKey = (inbound: InboundMessage) => `${inbound.platform}:msg:${inbound.eventKey}`;
+
+  /**
+   * Handles a message once. The event is recorded (with its payload) before anything else and marked done
+   * after its answer is in the outbox; `recovering` re-runs one that a crashed process left half-way.
+   */
+  async function handleMessage(
+    inbound: InboundMessage,
+    options: { recovering?: boolean } = {},
+  ): Promise<'processed' | 'duplicate' | 'ignored'> {
+    const key = messageKey(inbound);
+    if (!options.recovering && !(await store.inbound.accept(key, inbound))) return 'duplicate';
+    try {
+      return await processMessage(inbound);
+    } finally {
+      await store.inbound.finish(key);
+    }
+  }
+
+  async function processMessage(inbound: InboundMessage): Promise<'processed' | 'ignored'> {
     const source: Source = {
       platform: inbound.platform,
       chatId: inbound.chatId,
@@ -374,7 +392,25 @@ export function createDispatcher(options: DispatcherOptions) {
     options.onOutbox?.();
   }
 
-  return { handleMessage, handleAction, handleWelcome };
+  /**
+   * Picks up messages whose process died between accepting and answering them (their answer keys are derived
+   * from the event, so an answer that did reach the outbox is not sent twice).
+   */
+  async function recoverStale(olderThan: Date): Promise<number> {
+    const stale = await store.inbound.claimStale(olderThan, 50);
+    for (const row of stale) {
+      if (row.attempts > 3) {
+        logger.error('inbound event abandoned after repeated failures', { key: row.key });
+        await store.inbound.finish(row.key);
+        continue;
+      }
+      logger.warn('re-processing an event left unfinished', { key: row.key, attempts: row.attempts });
+      await handleMessage(row.payload as InboundMessage, { recovering: true });
+    }
+    return stale.length;
+  }
+
+  return { handleMessage, handleAction, handleWelcome, recoverStale };
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;

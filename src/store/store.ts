@@ -8,7 +8,7 @@ import { auditRepo } from './audit-repo.ts';
 import type { Db } from './db.ts';
 
 /** How long a claimed outbox row stays with its sender before another may retry it. */
-const CLAIM_LEASE_MS = 60_000;
+const DEFAULT_CLAIM_LEASE_MS = 60_000;
 
 type PersonRow = typeof people.$inferSelect;
 const toPerson = (r: PersonRow): Person => ({
@@ -153,13 +153,38 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
       },
     },
     inbound: {
-      async accept(key) {
+      async accept(key, payload) {
         const rows = await db
           .insert(inboundEvents)
-          .values({ key, receivedAt: now() })
+          .values({
+            key,
+            receivedAt: now(),
+            updatedAt: now(),
+            ...(payload === undefined ? {} : { status: 'processing', payload }),
+          })
           .onConflictDoNothing()
           .returning({ key: inboundEvents.key });
         return rows.length === 1;
+      },
+      async finish(key) {
+        await db
+          .update(inboundEvents)
+          .set({ status: 'done', payload: null, updatedAt: now() })
+          .where(eq(inboundEvents.key, key));
+      },
+      async claimStale(olderThan, limit) {
+        const due = db
+          .select({ key: inboundEvents.key })
+          .from(inboundEvents)
+          .where(and(eq(inboundEvents.status, 'processing'), lte(inboundEvents.updatedAt, olderThan)))
+          .orderBy(asc(inboundEvents.receivedAt))
+          .limit(limit)
+          .for('update', { skipLocked: true });
+        return db
+          .update(inboundEvents)
+          .set({ updatedAt: now(), attempts: sql`${inboundEvents.attempts} + 1` })
+          .where(inArray(inboundEvents.key, due))
+          .returning({ key: inboundEvents.key, payload: inboundEvents.payload, attempts: inboundEvents.attempts });
       },
     },
     settings: {
@@ -177,7 +202,12 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
   };
 }
 
-export function createStore(db: Db, now: () => Date = () => new Date()): Store {
+export function createStore(
+  db: Db,
+  now: () => Date = () => new Date(),
+  options: { claimLeaseMs?: number } = {},
+): Store {
+  const leaseMs = options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
   return {
     ...repos(db, now, false),
     transaction: (fn) => db.transaction((tx) => fn(repos(tx as unknown as Db, now, true))),
@@ -202,7 +232,7 @@ export function createStore(db: Db, now: () => Date = () => new Date()): Store {
           .set({
             status: 'sending',
             attempts: sql`${outbox.attempts} + 1`,
-            nextAttemptAt: new Date(at.getTime() + CLAIM_LEASE_MS),
+            nextAttemptAt: new Date(at.getTime() + leaseMs),
           })
           .where(inArray(outbox.id, due))
           .returning({

@@ -33,7 +33,9 @@ export async function serverData(): Promise<{ env: Record<string, string>; dispo
 
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...extra };
-  for (const key of Object.keys(env)) if (key.startsWith('LARK_') || key === 'PLATFORM') delete env[key];
+  for (const key of Object.keys(env)) {
+    if ((key.startsWith('LARK_') || key === 'PLATFORM') && !(key in extra)) delete env[key];
+  }
   delete env.TEST_DATABASE_URL;
   if (!extra.DATABASE_URL) delete env.DATABASE_URL;
   return env;
@@ -46,9 +48,13 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(env: Record<string, string>, port?: number): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  port?: number,
+  entry = 'src/main.ts',
+): Promise<ServerProcess & { kill(): Promise<void> }> {
   const p = port ?? (await freePort());
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
     env: childEnv({ ...env, PORT: String(p) }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -75,6 +81,13 @@ export async function startServerProcess(env: Record<string, string>, port?: num
     url,
     port: p,
     output: () => output,
+    /** kill -9: no shutdown code runs. */
+    kill: () =>
+      new Promise((res) => {
+        if (child.exitCode !== null || child.signalCode !== null) return res();
+        child.once('exit', () => res());
+        child.kill('SIGKILL');
+      }),
     stop: () =>
       new Promise((res) => {
         if (child.exitCode !== null) return res();
