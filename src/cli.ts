@@ -28,6 +28,7 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
   member add --user 账号 --dept 部门 --role 角色 [--name 姓名] [--platform 平台]
                                      绑定成员；新工作区的第一位办公室成员用它绑定
   member list [--dept 部门] [--json] 查看已绑定的成员
+  outbox list [--json]               未送达的消息（发送失败或送达情况不明）
   seed demo                          向空数据库载入演示数据（仅本地工作区）
   help                               显示本帮助
 
@@ -82,6 +83,7 @@ export async function runCli(
     'audit head',
     'member add',
     'member list',
+    'outbox list',
     'seed demo',
   ];
   if (!group || group === 'help' || values.help) {
@@ -263,6 +265,20 @@ async function runCommand(
         for (const m of members) {
           io.out(
             `${m.department.name}\t${m.person.name}\t${formatRoles(m.person.roles)}\t${m.person.chatUserId}`,
+          );
+        }
+      }
+      return 0;
+    }
+
+    case 'outbox list': {
+      const rows = await store.outboxSender.listUndelivered(200);
+      if (json) io.out(JSON.stringify(rows, null, 2));
+      else if (rows.length === 0) io.out('没有未送达的消息。');
+      else {
+        for (const r of rows) {
+          io.out(
+            `#${r.id}\t${r.status === 'failed' ? '发送失败' : '送达情况不明'}\t${r.createdAt.toISOString()}\t${r.lastError ?? ''}`,
           );
         }
       }

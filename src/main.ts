@@ -63,7 +63,11 @@ export async function buildApp(
 ): Promise<BuiltApp> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = { now: () => new Date() };
-  const store = createStore(opened.db, clock.now, options.claimLeaseMs ? { claimLeaseMs: options.claimLeaseMs } : {});
+  const store = createStore(
+    opened.db,
+    clock.now,
+    options.claimLeaseMs ? { claimLeaseMs: options.claimLeaseMs } : {},
+  );
   const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
   const recoverWith = (dispatcher: { recoverStale(olderThan: Date): Promise<number> }) => () =>
     dispatcher
@@ -208,7 +212,10 @@ export async function startServer(config: Config, options: BuildOptions = {}) {
   });
   const built = await buildApp(config, opened, { logger, ...options });
   const timer = setInterval(() => void built.flush(), OUTBOX_POLL_MS);
-  const recovery = setInterval(() => void built.recover(), Math.max(1_000, (options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS) / 3));
+  const recovery = setInterval(
+    () => void built.recover(),
+    Math.max(1_000, (options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS) / 3),
+  );
   // The local workspace has no login: loopback only. Lark must reach the webhook (usually via a proxy).
   const hostname = config.PLATFORM === 'local' ? '127.0.0.1' : '0.0.0.0';
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {

@@ -2,6 +2,7 @@
 // back-off and jitter (or after the platform's own reset time) and always the same idempotency key, only
 // while the platform still remembers that key; then it is marked failed, or "delivery unknown" when an
 // attempt may have arrived. A card the platform rejects is sent again as text.
+import { md, note } from '../cards/card.ts';
 import { cardToText } from '../cards/card-text.ts';
 import {
   type Clock,
@@ -11,6 +12,8 @@ import {
   type Platform,
   type Store,
 } from './ports.ts';
+
+const NOTICE_SUFFIX = '#undelivered';
 
 /** Lark remembers a message `uuid` for one hour; retries stop a little before that. */
 export const IDEMPOTENCY_WINDOW_MS = 55 * 60_000;
@@ -31,6 +34,16 @@ export function createOutboxSender(options: OutboxSenderOptions) {
   let running: Promise<number> | undefined;
   let again = false;
 
+  async function isPastUpdateWindow(messageId: string): Promise<boolean> {
+    if (platform.cardUpdateWindowMs === undefined) return false;
+    const original = await store.outboxSender.findSent(messageId);
+    // An hour's margin: the update may wait in the queue a little.
+    return (
+      original !== undefined &&
+      clock.now().getTime() - original.sentAt.getTime() > platform.cardUpdateWindowMs - 3_600_000
+    );
+  }
+
   async function drainOnce(): Promise<number> {
     let sent = 0;
     for (;;) {
@@ -41,6 +54,12 @@ export function createOutboxSender(options: OutboxSenderOptions) {
           if (row.payload.op === 'send') {
             const { messageId } = await platform.send(row.payload.message, row.idempotencyKey);
             await store.outboxSender.markSent(row.id, messageId, clock.now());
+          } else if (await isPastUpdateWindow(row.payload.messageId)) {
+            // Too old to update in place (Lark: 14 days): the new state goes out as a fresh card instead.
+            const original = (await store.outboxSender.findSent(row.payload.messageId))!;
+            const fresh = { op: 'send' as const, message: { to: original.to, card: row.payload.card } };
+            await store.outboxSender.replacePayload(row.id, fresh, clock.now());
+            continue;
           } else {
             await platform.updateCard(row.payload.messageId, row.payload.card, row.idempotencyKey);
             await store.outboxSender.markSent(row.id, row.payload.messageId, clock.now());
@@ -74,6 +93,7 @@ export function createOutboxSender(options: OutboxSenderOptions) {
     if (failure.kind !== 'retry') {
       logger.error('outbox message refused by the platform', { id: row.id, error: failure.message });
       await store.outboxSender.markFailed(row.id, failure.message, 'failed');
+      await tellOffice(row, 'failed', failure.message);
       return;
     }
     const backoff = Math.min(60_000, 500 * 2 ** row.attempts) * (0.5 + Math.random() / 2);
@@ -88,6 +108,7 @@ export function createOutboxSender(options: OutboxSenderOptions) {
         error: failure.message,
       });
       await store.outboxSender.markFailed(row.id, failure.message, status);
+      await tellOffice(row, status, failure.message);
       return;
     }
     logger.warn('outbox send failed; will retry', {
@@ -97,6 +118,39 @@ export function createOutboxSender(options: OutboxSenderOptions) {
       error: failure.message,
     });
     await store.outboxSender.markRetry(row.id, failure.message, new Date(now.getTime() + delay));
+  }
+
+  /** Office staff hear of every message that did not arrive (but not of failed notices, to avoid a loop). */
+  async function tellOffice(row: OutboxRow, status: 'failed' | 'unknown', reason: string) {
+    if (row.idempotencyKey.endsWith(NOTICE_SUFFIX)) return;
+    const to = row.payload.op === 'send' ? row.payload.message.to : undefined;
+    const where = to ? ('chatId' in to ? `会话 ${to.chatId}` : `用户 ${to.userId}`) : '卡片更新';
+    const office = (await store.people.listWithRole('office')).filter(
+      (p) => p.chatPlatform === platform.name,
+    );
+    for (const person of office) {
+      await store.outbox.enqueue(
+        platform.name,
+        {
+          op: 'send',
+          message: {
+            to: { userId: person.chatUserId! },
+            card: {
+              header: { title: status === 'failed' ? '消息发送失败' : '消息送达情况不明', color: 'red' },
+              elements: [
+                md(
+                  `发往${where}的一条消息${status === 'failed' ? '未能送达' : '可能未送达'}（发件箱编号 ${row.id}）。`,
+                ),
+                note(
+                  `原因：${reason.slice(0, 200)}。在服务器上运行 jointcheck outbox list 查看全部未送达的消息。`,
+                ),
+              ],
+            },
+          },
+        },
+        `o${row.id}:${person.id}${NOTICE_SUFFIX}`,
+      );
+    }
   }
 
   /** Drains until nothing is due; concurrent calls share one run (and trigger one more pass). */

@@ -59,6 +59,8 @@ export class DeliveryError extends Error {
  */
 export interface Platform {
   readonly name: string;
+  /** How long after sending a card can still be updated in place (Lark: 14 days); unlimited if absent. */
+  readonly cardUpdateWindowMs?: number;
   send(message: OutboundMessage, idempotencyKey: string): Promise<{ messageId: string }>;
   updateCard(messageId: string, card: Card, idempotencyKey: string): Promise<void>;
 }
@@ -140,7 +142,10 @@ export interface Repos {
     accept(key: string, payload?: unknown): Promise<boolean>;
     finish(key: string): Promise<void>;
     /** Claims events still `processing` since before `olderThan` (their handler died with its process). */
-    claimStale(olderThan: Date, limit: number): Promise<{ key: string; payload: unknown; attempts: number }[]>;
+    claimStale(
+      olderThan: Date,
+      limit: number,
+    ): Promise<{ key: string; payload: unknown; attempts: number }[]>;
   };
   settings: {
     get<T>(key: string): Promise<T | undefined>;
@@ -159,6 +164,8 @@ export interface Store extends Repos {
     markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
     /** `unknown`: an attempt may have been delivered but it cannot be confirmed. */
     markFailed(id: number, error: string, status?: 'failed' | 'unknown'): Promise<void>;
+    /** The send that produced `messageId`, if it came from this outbox. */
+    findSent(messageId: string): Promise<{ to: ChatRef; sentAt: Date } | undefined>;
     /** Replaces a row's payload (e.g. a rejected card with its text) and makes it due now. */
     replacePayload(id: number, payload: OutboxPayload, now: Date): Promise<void>;
     listUndelivered(

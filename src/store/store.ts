@@ -2,7 +2,7 @@
 // drizzle type leaves this folder.
 import { and, arrayContains, asc, desc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import { chatUsers, departments, inboundEvents, outbox, people, settings } from '../../drizzle/schema.ts';
-import type { OutboxPayload, Person, Repos, Store } from '../app/ports.ts';
+import type { ChatRef, OutboxPayload, Person, Repos, Store } from '../app/ports.ts';
 import type { Role } from '../domain/roles.ts';
 import { auditRepo } from './audit-repo.ts';
 import type { Db } from './db.ts';
@@ -184,7 +184,11 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
           .update(inboundEvents)
           .set({ updatedAt: now(), attempts: sql`${inboundEvents.attempts} + 1` })
           .where(inArray(inboundEvents.key, due))
-          .returning({ key: inboundEvents.key, payload: inboundEvents.payload, attempts: inboundEvents.attempts });
+          .returning({
+            key: inboundEvents.key,
+            payload: inboundEvents.payload,
+            attempts: inboundEvents.attempts,
+          });
       },
     },
     settings: {
@@ -258,6 +262,14 @@ export function createStore(
       },
       async markFailed(id, error, status = 'failed') {
         await db.update(outbox).set({ status, lastError: error }).where(eq(outbox.id, id));
+      },
+      async findSent(messageId) {
+        const [row] = await db
+          .select({ target: outbox.target, sentAt: outbox.sentAt })
+          .from(outbox)
+          .where(and(eq(outbox.messageId, messageId), eq(outbox.op, 'send'), eq(outbox.status, 'sent')))
+          .limit(1);
+        return row?.sentAt ? { to: row.target as ChatRef, sentAt: row.sentAt } : undefined;
       },
       async replacePayload(id, payload, at) {
         await db

@@ -30,7 +30,9 @@ describe('a crash with a backlog', () => {
     let server = await startServerProcess(env, undefined, entry);
     // Lark throttles the first sends: the answers queue up in the outbox.
     fake.fail(...Array.from({ length: 12 }, () => 'rate-limit' as const));
-    const events = Array.from({ length: 15 }, (_, i) => messageEvent({ text: '/whoami', from: `ou_user${i}` }));
+    const events = Array.from({ length: 15 }, (_, i) =>
+      messageEvent({ text: '/whoami', from: `ou_user${i}` }),
+    );
     for (const event of events) {
       const { body, headers } = signedRequest(event);
       const res = await fetch(`${server.url}/webhook/lark`, { method: 'POST', body, headers });
@@ -42,7 +44,8 @@ describe('a crash with a backlog', () => {
     expect(deliveredBeforeCrash).toBeLessThan(events.length);
 
     server = await startServerProcess(env, server.port, entry);
-    for (let i = 0; i < 150 && fake.messages.length < events.length; i++) await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 150 && fake.messages.length < events.length; i++)
+      await new Promise((r) => setTimeout(r, 200));
     await server.stop();
 
     const repliedTo = fake.messages.map((m) => m.replyTo).sort();

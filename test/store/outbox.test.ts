@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../src/app/demo.ts';
 import { createOutboxSender } from '../../src/app/outbox-sender.ts';
 import type { OutboundMessage, Platform, Store } from '../../src/app/ports.ts';
 import { createMemoryPlatform } from '../../src/platform/memory/memory-platform.ts';
@@ -72,6 +73,60 @@ describe('the outbox', () => {
     expect(await store.outboxSender.pendingCount('memory')).toBe(0);
     expect(platform.sent).toHaveLength(0);
     expect(lines.some((l) => l.level === 'error' && l.message.includes('not delivered'))).toBe(true);
+  });
+
+  it('tells the office about a message that could not be delivered, and lists it for the CLI', async () => {
+    await seedDemo(store, 'memory', { kind: 'system', id: 'test' });
+    const platform = createMemoryPlatform();
+    const sender = createOutboxSender({
+      store,
+      platform,
+      clock,
+      logger: captureLogger().logger,
+      maxAttempts: 1,
+    });
+    await store.outbox.enqueue('memory', { op: 'send', message: message(1) }, 'lost');
+    platform.failNextSends(1);
+    await sender.drain();
+    now = new Date(now.getTime() + 60_000);
+    await sender.drain();
+    const notices = platform.sent.filter((m) => m.card?.header?.title === '消息送达情况不明');
+    expect(notices.map((m) => m.to)).toEqual([{ userId: 'zhou.mingyuan' }, { userId: 'chen.jing' }]);
+    expect(await store.outboxSender.listUndelivered(10)).toMatchObject([
+      { status: 'unknown', platform: 'memory' },
+    ]);
+  });
+
+  it('updates a card in place within the platform’s window and sends a fresh card after it', async () => {
+    const day = 24 * 3_600_000;
+    const platform = createMemoryPlatform('memory', { cardUpdateWindowMs: 14 * day });
+    const sender = createOutboxSender({ store, platform, clock, logger: captureLogger().logger });
+    const card = (title: string) => ({ header: { title }, elements: [] });
+    await store.outbox.enqueue(
+      'memory',
+      { op: 'send', message: { to: { chatId: 'oc_1' }, card: card('v1') } },
+      'c1',
+    );
+    await sender.drain();
+    const [first] = platform.sent;
+    now = new Date(now.getTime() + day);
+    await store.outbox.enqueue(
+      'memory',
+      { op: 'update', messageId: first!.messageId, card: card('v2') },
+      'c2',
+    );
+    await sender.drain();
+    expect(platform.sent).toHaveLength(1);
+    expect(first!.card?.header?.title).toBe('v2');
+    now = new Date(now.getTime() + 14 * day);
+    await store.outbox.enqueue(
+      'memory',
+      { op: 'update', messageId: first!.messageId, card: card('v3') },
+      'c3',
+    );
+    await sender.drain();
+    expect(platform.sent).toHaveLength(2);
+    expect(platform.sent[1]).toMatchObject({ to: { chatId: 'oc_1' }, card: { header: { title: 'v3' } } });
   });
 
   it.runIf(onPostgres)('two senders on one database send every message exactly once', async () => {

@@ -135,6 +135,8 @@ export function createLarkPlatform(options: LarkPlatformOptions) {
 
   const platform: Platform & { botInfo(): Promise<{ openId: string; name: string }> } = {
     name: 'lark',
+    // Lark lets a bot update a card for 14 days after sending it.
+    cardUpdateWindowMs: 14 * 24 * 3_600_000,
     async send(message, idempotencyKey) {
       const body = { ...content(message), uuid: larkUuid(idempotencyKey) };
       const target = 'chatId' in message.to ? `chat:${message.to.chatId}` : `user:${message.to.userId}`;

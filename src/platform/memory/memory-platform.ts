@@ -12,12 +12,13 @@ export interface SentMessage extends OutboundMessage {
   updates: number;
 }
 
-export function createMemoryPlatform(name = 'memory') {
+export function createMemoryPlatform(name = 'memory', options: { cardUpdateWindowMs?: number } = {}) {
   const sent: SentMessage[] = [];
   const byKey = new Map<string, SentMessage>();
   let failNext = 0;
   const platform: Platform & { sent: SentMessage[]; failNextSends(n: number): void } = {
     name,
+    ...(options.cardUpdateWindowMs ? { cardUpdateWindowMs: options.cardUpdateWindowMs } : {}),
     sent,
     failNextSends(n) {
       failNext = n;
