@@ -1,208 +1,84 @@
-// `npm run bench`: commands per second through the dispatcher with the memory platform, on PGlite and on
-// PostgreSQL. Each figure is the median of several rounds; the ratio compares it with a baseline measured in
-// the same run on the same database: the bare minimum every message costs (dedupe insert, one outbox row,
-// one send), so the figure says what the command layer adds, whatever the machine's noise.
-// PostgreSQL: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the machine's default server; a temporary
-// database is created and dropped. Results: bench/results/dispatch.json and bench/results/summary.md.
-import { randomBytes } from 'node:crypto';
+// `npm run bench`: every benchmark, on PGlite and on PostgreSQL. Writes bench/results/<name>.json and one
+// Markdown summary, bench/results/summary.md. `npm run bench -- webhook` runs only the named ones
+// (dispatch, webhook, outbound).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import postgres from 'postgres';
-import { commands } from '../commands/index.ts';
-import { seedDemo } from '../src/app/demo.ts';
-import { createOutboxSender } from '../src/app/outbox-sender.ts';
-import type { Logger } from '../src/app/ports.ts';
-import { createDispatcher } from '../src/bot/dispatch.ts';
-import { createMemoryPlatform } from '../src/platform/memory/memory-platform.ts';
-import { type OpenedDb, openDb } from '../src/store/db.ts';
-import { createStore } from '../src/store/store.ts';
-
-const ROUNDS = 5;
-const PER_ROUND = 200;
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-interface Scenario {
-  name: string;
-  description: string;
-  text: string;
-  as: { userId: string; name: string };
-}
-
-const scenarios: Scenario[] = [
-  {
-    name: 'whoami',
-    description: '/whoami（只读）',
-    text: '/whoami',
-    as: { userId: 'lin.hai', name: '林海' },
-  },
-  {
-    name: 'member-list',
-    description: '/member list（读全部成员）',
-    text: '/member list',
-    as: { userId: 'zhou.mingyuan', name: '周明远' },
-  },
-  {
-    name: 'refused',
-    description: '联络员越权 /member add（写审计链）',
-    text: '/member add @_user_1 区商务局 联络员',
-    as: { userId: 'wang.xiaoming', name: '王晓明' },
-  },
-  {
-    name: 'typo',
-    description: '拼错的命令（给出建议）',
-    text: '/memeber list',
-    as: { userId: 'lin.hai', name: '林海' },
-  },
-];
-
-async function measure(opened: OpenedDb) {
-  const store = createStore(opened.db);
-  const platform = createMemoryPlatform();
-  const clock = { now: () => new Date() };
-  const services = { store, clock, logger: silent, platform: 'memory' };
-  await seedDemo(store, 'memory', { kind: 'system', id: 'bench' });
-  const sender = createOutboxSender({ store, platform, clock, logger: silent });
-  const dispatcher = createDispatcher({ services, commands });
-  let n = 0;
-
-  const round = async (one: () => Promise<unknown>) => {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < PER_ROUND; i++) await one();
-    return PER_ROUND / (Number(process.hrtime.bigint() - start) / 1e9);
-  };
-
-  const baseline = async () => {
-    const key = `base_${n++}`;
-    await store.inbound.accept(`memory:msg:${key}`);
-    await store.outbox.enqueue('memory', { op: 'send', message: { to: { chatId: 'c' }, text: 'x' } }, key);
-    await sender.drain();
-  };
-  const scenario = (s: Scenario) => async () => {
-    const key = `om_${n++}`;
-    await dispatcher.handleMessage({
-      kind: 'message',
-      platform: 'memory',
-      eventKey: key,
-      messageId: key,
-      chatId: `dm:${s.as.userId}`,
-      chatType: 'p2p',
-      sender: s.as,
-      text: s.text,
-      mentions: [{ key: '@_user_1', userId: 'feng.xiaoyu', name: '冯小雨' }],
-    });
-    await sender.drain();
-  };
-
-  await round(baseline); // warm-up
-  const rows: {
-    name: string;
-    description: string;
-    medianPerSecond: number;
-    rounds: number[];
-    ratioToBaseline: number;
-  }[] = [];
-  const baseRounds: number[] = [];
-  const scenarioRounds = new Map(scenarios.map((s) => [s.name, [] as number[]]));
-  for (const s of scenarios) await round(scenario(s));
-  // Interleave baseline and scenarios so drift in machine load hits all of them alike.
-  for (let r = 0; r < ROUNDS; r++) {
-    baseRounds.push(await round(baseline));
-    for (const s of scenarios) scenarioRounds.get(s.name)!.push(await round(scenario(s)));
-  }
-  const base = median(baseRounds);
-  rows.push({
-    name: 'baseline',
-    description: '基线：去重 + 写发件箱 + 发送',
-    medianPerSecond: base,
-    rounds: baseRounds,
-    ratioToBaseline: 1,
-  });
-  for (const s of scenarios) {
-    const rs = scenarioRounds.get(s.name)!;
-    rows.push({
-      name: s.name,
-      description: s.description,
-      medianPerSecond: median(rs),
-      rounds: rs,
-      ratioToBaseline: median(rs) / base,
-    });
-  }
-  return rows;
-}
-
-async function onPglite() {
-  const opened = await openDb({ pglite: await PGlite.create() });
-  try {
-    return await measure(opened);
-  } finally {
-    await opened.close();
-  }
-}
-
-async function onPostgres(): Promise<Awaited<ReturnType<typeof measure>> | string> {
-  const url =
-    process.env.BENCH_DATABASE_URL ??
-    process.env.TEST_DATABASE_URL ??
-    'postgres://postgres@127.0.0.1:5432/test';
-  const name = `jointcheck_bench_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(url, { max: 1, onnotice: () => undefined, connect_timeout: 5 });
-  try {
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-  } catch (error) {
-    await admin.end();
-    return `PostgreSQL 不可用（${(error as Error).message}），已跳过`;
-  }
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const opened = await openDb({ databaseUrl: u.toString() });
-  try {
-    return await measure(opened);
-  } finally {
-    await opened.close();
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
-const pglite = await onPglite();
-const pg = await onPostgres();
-const result = {
-  benchmark: 'dispatch',
-  at: new Date().toISOString(),
-  machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model },
-  method: `${ROUNDS} rounds × ${PER_ROUND} commands per scenario, sequential, median of rounds; baseline interleaved`,
-  pglite,
-  postgres: pg,
-};
+import { withBenchDatabase, withPglite } from './databases.ts';
+import { runDispatchBench } from './dispatch.ts';
+import { outboundBench, webhookBench } from './lark.ts';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'dispatch.json'), `${JSON.stringify(result, null, 2)}\n`);
-const table = (rows: typeof pglite | string) =>
-  typeof rows === 'string'
-    ? rows
-    : [
-        '| 场景 | 中位数（命令/秒） | 相对基线 |',
-        '| --- | ---: | ---: |',
-        ...rows.map(
-          (r) => `| ${r.description} | ${r.medianPerSecond.toFixed(0)} | ${r.ratioToBaseline.toFixed(2)} |`,
-        ),
-      ].join('\n');
-const summary = `# 基准测试：经调度器处理命令（内存平台）
+const only = process.argv.slice(2);
+const wanted = (name: string) => only.length === 0 || only.includes(name);
+const sections: string[] = [];
+const at = new Date().toISOString();
 
-${result.at}，Node ${process.version}，${result.machine.cpus} 核。${result.method}。
+const ms = (n: number) => `${n.toFixed(1)} ms`;
 
-## PGlite（内置）
+if (wanted('dispatch')) {
+  const { json, markdown } = await runDispatchBench();
+  writeFileSync(join(dir, 'dispatch.json'), `${JSON.stringify({ at, ...json }, null, 2)}\n`);
+  sections.push(markdown);
+}
 
-${table(pglite)}
+if (wanted('webhook')) {
+  const pglite = await withPglite(webhookBench);
+  const pg = await withBenchDatabase(webhookBench);
+  writeFileSync(
+    join(dir, 'webhook.json'),
+    `${JSON.stringify({ at, benchmark: 'webhook', pglite, postgres: pg }, null, 2)}\n`,
+  );
+  const rows = (label: string, r: typeof pglite | string) =>
+    typeof r === 'string'
+      ? [`| ${label} | ${r} | | | | |`]
+      : [
+          `| ${label}：仅返回 200 的路由（基线） | ${r.baseline.throughputPerSecond.toFixed(0)} | ${ms(r.baseline.p50Ms)} | ${ms(r.baseline.p99Ms)} | ${r.baseline.errors} | |`,
+          `| ${label}：/webhook/lark（验签、解密、去重、入库） | ${r.webhook.throughputPerSecond.toFixed(0)} | ${ms(r.webhook.p50Ms)} | ${ms(r.webhook.p99Ms)} | ${r.webhook.errors} | ${r.p99Ratio.toFixed(1)} |`,
+        ];
+  sections.push(
+    [
+      '## 飞书 Webhook 确认延迟',
+      '',
+      `以 ${200} 个事件/秒的固定速率发送 ${200 * 5} 个签名加密的消息事件（十分之一为重复推送），同一次运行中先发给只返回 200 的路由。目标：PostgreSQL 上 p99 < 50 ms。`,
+      '',
+      '| 目标 | 吞吐（事件/秒） | p50 | p99 | 非 200 | p99 相对基线 |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      ...rows('PGlite', pglite),
+      ...rows('PostgreSQL', pg),
+      '',
+    ].join('\n'),
+  );
+}
 
-## PostgreSQL
+if (wanted('outbound')) {
+  const pglite = await withPglite(outboundBench);
+  const pg = await withBenchDatabase(outboundBench);
+  writeFileSync(
+    join(dir, 'outbound.json'),
+    `${JSON.stringify({ at, benchmark: 'outbound', pglite, postgres: pg }, null, 2)}\n`,
+  );
+  const row = (label: string, r: typeof pglite | string) =>
+    typeof r === 'string'
+      ? `| ${label} | ${r} | | | |`
+      : `| ${label} | ${r.delivered} / ${r.messages} | ${r.limitErrors} | ${r.seconds.toFixed(1)} s | ${(r.overFloor * 100).toFixed(1)}% |`;
+  sections.push(
+    [
+      '## 飞书发送：1000 条消息发往 50 个会话（模拟服务器按飞书限额拒绝超限请求）',
+      '',
+      '下限按 1000 ÷ 50 条/秒 = 20 秒计（第一秒的 50 条可以立即发出，所以实际可达的下限约 19 秒）。目标：没有超限错误，总时间不超过 20 秒的 110%。',
+      '',
+      '| 数据库 | 送达 | 超限错误 | 总时间 | 超出下限 |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      row('PGlite', pglite),
+      row('PostgreSQL', pg),
+      '',
+    ].join('\n'),
+  );
+}
 
-${table(pg)}
-`;
-writeFileSync(join(dir, 'summary.md'), summary);
+const summary = `# 基准测试\n\n${at}，Node ${process.version}，${cpus().length} 核（${cpus()[0]?.model ?? ''}）。\n\n${sections.join('\n')}`;
+writeFileSync(join(dir, only.length === 0 ? 'summary.md' : `summary-${only.join('-')}.md`), summary);
 process.stdout.write(summary);

@@ -177,14 +177,18 @@ export function createDispatcher(options: DispatcherOptions) {
 
   /**
    * Handles a message once. The event is recorded (with its payload) before anything else and marked done
-   * after its answer is in the outbox; `recovering` re-runs one that a crashed process left half-way.
+   * after its answer is in the outbox. `accepted`: the transport has already recorded it (or it is being
+   * re-run after a crash).
    */
+  /** Records a message durably (false for a duplicate); a transport acknowledges only after this. */
+  const acceptMessage = (inbound: InboundMessage) => store.inbound.accept(messageKey(inbound), inbound);
+
   async function handleMessage(
     inbound: InboundMessage,
-    options: { recovering?: boolean } = {},
+    options: { accepted?: boolean } = {},
   ): Promise<'processed' | 'duplicate' | 'ignored'> {
     const key = messageKey(inbound);
-    if (!options.recovering && !(await store.inbound.accept(key, inbound))) return 'duplicate';
+    if (!options.accepted && !(await acceptMessage(inbound))) return 'duplicate';
     try {
       return await processMessage(inbound);
     } finally {
@@ -405,12 +409,12 @@ export function createDispatcher(options: DispatcherOptions) {
         continue;
       }
       logger.warn('re-processing an event left unfinished', { key: row.key, attempts: row.attempts });
-      await handleMessage(row.payload as InboundMessage, { recovering: true });
+      await handleMessage(row.payload as InboundMessage, { accepted: true });
     }
     return stale.length;
   }
 
-  return { handleMessage, handleAction, handleWelcome, recoverStale };
+  return { acceptMessage, handleMessage, handleAction, handleWelcome, recoverStale };
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;

@@ -3,6 +3,34 @@
 // scripted failures (rate limit, rejected card, server error, revoked token).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import protobuf from 'protobufjs';
+import { type WebSocket, WebSocketServer } from 'ws';
+
+/** The long connection's frame (pbbp2.Frame), as the SDK encodes it. */
+const Frame = protobuf.Root.fromJSON({
+  nested: {
+    Header: { fields: { key: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
+    Frame: {
+      fields: {
+        SeqID: { type: 'uint64', id: 1 },
+        LogID: { type: 'uint64', id: 2 },
+        service: { type: 'int32', id: 3 },
+        method: { type: 'int32', id: 4 },
+        headers: { rule: 'repeated', type: 'Header', id: 5 },
+        payloadEncoding: { type: 'string', id: 6 },
+        payloadType: { type: 'string', id: 7 },
+        payload: { type: 'bytes', id: 8 },
+        LogIDNew: { type: 'string', id: 9 },
+      },
+    },
+  },
+}).lookupType('Frame');
+
+interface DecodedFrame {
+  method: number;
+  headers: { key: string; value: string }[];
+  payload: Uint8Array;
+}
 
 export interface FakeMessage {
   messageId: string;
@@ -38,6 +66,9 @@ export async function startFakeLark(options: FakeLarkOptions = {}) {
   let validToken = '';
   let revoked = false;
   let nextId = 1;
+  let gatewayCalls = 0;
+  let socket: WebSocket | undefined;
+  const waiting = new Map<string, (payload: { code: number; data?: string }) => void>();
 
   const newToken = () => {
     validToken = `t-fake${randomBytes(12).toString('hex')}`;
@@ -64,6 +95,20 @@ export async function startFakeLark(options: FakeLarkOptions = {}) {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const body = await readJson(req);
+    if (url.pathname === '/callback/ws/endpoint') {
+      gatewayCalls++;
+      if (body.AppSecret !== undefined && typeof body.AppID === 'string') {
+        return send(res, 200, {
+          code: 0,
+          msg: 'ok',
+          data: {
+            URL: `ws://127.0.0.1:${port}/ws?device_id=d1&service_id=7`,
+            ClientConfig: { PingInterval: 120, ReconnectCount: -1, ReconnectInterval: 1, ReconnectNonce: 1 },
+          },
+        });
+      }
+      return send(res, 200, { code: 403, msg: 'forbidden' });
+    }
     if (url.pathname === '/open-apis/auth/v3/tenant_access_token/internal') {
       tokenFetches++;
       revoked = false;
@@ -152,8 +197,20 @@ export async function startFakeLark(options: FakeLarkOptions = {}) {
     });
   });
 
+  const gateway = new WebSocketServer({ server, path: '/ws' });
+  gateway.on('connection', (ws) => {
+    socket = ws;
+    ws.on('message', (raw: Buffer) => {
+      const frame = Frame.toObject(Frame.decode(raw), { longs: Number }) as DecodedFrame;
+      const id = frame.headers.find((h) => h.key === 'message_id')?.value;
+      if (frame.method === 1 && id)
+        waiting.get(id)?.(JSON.parse(Buffer.from(frame.payload).toString('utf8')));
+    });
+  });
+
+  let port = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as { port: number };
+  port = (server.address() as { port: number }).port;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -170,12 +227,46 @@ export async function startFakeLark(options: FakeLarkOptions = {}) {
     fail(...next: Failure[]) {
       failures.push(...next);
     },
+    get gatewayCalls() {
+      return gatewayCalls;
+    },
+    get connected() {
+      return socket?.readyState === 1;
+    },
+    /** Pushes an event over the long connection; resolves with what the bot answered in its ACK frame. */
+    pushOverLongConnection(envelope: unknown): Promise<unknown> {
+      if (!socket) throw new Error('no long connection');
+      const id = `msg_${nextId++}`;
+      const answered = new Promise<{ code: number; data?: string }>((resolve) => waiting.set(id, resolve));
+      const headers = [
+        { key: 'type', value: 'event' },
+        { key: 'message_id', value: id },
+        { key: 'sum', value: '1' },
+        { key: 'seq', value: '0' },
+        { key: 'trace_id', value: `trace_${id}` },
+      ];
+      const frame = Frame.create({
+        SeqID: 1,
+        LogID: 1,
+        service: 7,
+        method: 1,
+        headers,
+        payload: Buffer.from(JSON.stringify(envelope)),
+      });
+      socket.send(Frame.encode(frame).finish());
+      return answered.then((ack) => ({
+        code: ack.code,
+        body: ack.data ? JSON.parse(Buffer.from(ack.data, 'base64').toString('utf8')) : undefined,
+      }));
+    },
     /** The current tenant token stops working (Lark answers 99991663 until a new one is fetched). */
     revokeToken() {
       revoked = true;
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const client of gateway.clients) client.terminate();
+        gateway.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -9,6 +9,8 @@ export interface RateLimits {
   userPerSecond: number;
 }
 
+const SKEW_MARGIN_MS = 25;
+
 export const defaultRateLimits: RateLimits = {
   appPerSecond: 50,
   appPerMinute: 1000,
@@ -22,10 +24,14 @@ class Window {
     readonly limit: number,
     readonly spanMs: number,
   ) {}
-  /** Milliseconds until one more call fits (0 = now). */
+  /**
+   * Milliseconds until one more call fits (0 = now). Each window is kept a little longer than its span,
+   * because Lark counts arrivals, which network jitter can bring closer together than our departures.
+   */
   wait(now: number): number {
-    while (this.times.length > 0 && this.times[0]! <= now - this.spanMs) this.times.shift();
-    return this.times.length < this.limit ? 0 : this.times[0]! + this.spanMs - now;
+    const span = this.spanMs + SKEW_MARGIN_MS;
+    while (this.times.length > 0 && this.times[0]! <= now - span) this.times.shift();
+    return this.times.length < this.limit ? 0 : this.times[0]! + span - now;
   }
   record(now: number) {
     this.times.push(now);

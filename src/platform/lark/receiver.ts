@@ -47,7 +47,10 @@ export function createLarkReceiver(options: LarkReceiverOptions) {
     const inbound = normaliseLarkEvent(envelope as never, options.botOpenId());
     switch (inbound.kind) {
       case 'message':
-        track(dispatcher.handleMessage(inbound.inbound));
+        // Recorded before the 200, processed after it: a crash in between is recovered, a duplicate ignored.
+        if (await dispatcher.acceptMessage(inbound.inbound)) {
+          track(dispatcher.handleMessage(inbound.inbound, { accepted: true }));
+        }
         return {};
       case 'welcome':
         track(dispatcher.handleWelcome({ platform: 'lark', eventKey: inbound.eventKey, to: inbound.to }));
