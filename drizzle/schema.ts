@@ -147,3 +147,14 @@ export const settings = pgTable('settings', {
   value: jsonb('value').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Files people sent the bot (e.g. spreadsheets to import), kept by their platform file key for later download. */
+export const chatFiles = pgTable('chat_files', {
+  messageId: text('message_id').primaryKey(),
+  platform: text('platform').notNull(),
+  chatId: text('chat_id').notNull(),
+  senderId: text('sender_id').notNull(),
+  fileKey: text('file_key').notNull(),
+  fileName: text('file_name').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+});

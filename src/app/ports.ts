@@ -147,6 +147,17 @@ export interface Repos {
       limit: number,
     ): Promise<{ key: string; payload: unknown; attempts: number }[]>;
   };
+  chatFiles: {
+    /** Records a file message once (repeated pushes change nothing). */
+    add(f: {
+      platform: string;
+      messageId: string;
+      chatId: string;
+      senderId: string;
+      fileKey: string;
+      fileName: string;
+    }): Promise<void>;
+  };
   settings: {
     get<T>(key: string): Promise<T | undefined>;
     set(key: string, value: unknown): Promise<void>;

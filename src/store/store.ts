@@ -1,7 +1,15 @@
 // Drizzle implementations of the repository ports. Rows are mapped to the port's plain types, so no
 // drizzle type leaves this folder.
 import { and, arrayContains, asc, desc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
-import { chatUsers, departments, inboundEvents, outbox, people, settings } from '../../drizzle/schema.ts';
+import {
+  chatFiles,
+  chatUsers,
+  departments,
+  inboundEvents,
+  outbox,
+  people,
+  settings,
+} from '../../drizzle/schema.ts';
 import type { ChatRef, OutboxPayload, Person, Repos, Store } from '../app/ports.ts';
 import type { Role } from '../domain/roles.ts';
 import { auditRepo } from './audit-repo.ts';
@@ -189,6 +197,14 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
             payload: inboundEvents.payload,
             attempts: inboundEvents.attempts,
           });
+      },
+    },
+    chatFiles: {
+      async add(f) {
+        await db
+          .insert(chatFiles)
+          .values({ ...f, receivedAt: now() })
+          .onConflictDoNothing();
       },
     },
     settings: {

@@ -247,6 +247,15 @@ describe('the Lark webhook', () => {
     expect(JSON.stringify(logs)).not.toMatch(/t-fake[0-9a-f]{6}|app-secret-value/);
   });
 
+  it('keeps a file sent to the bot, once', async () => {
+    const event = messageEvent({ text: '', from: office });
+    event.event.message.message_type = 'file';
+    event.event.message.content = JSON.stringify({ file_key: 'file_v2_1', file_name: '检查对象名录库.xlsx' });
+    await push(event);
+    await push(event);
+    expect(await countRows('chat_files')).toBe(1);
+  });
+
   it('handles a repeated push once after a restart', async () => {
     const event = messageEvent({ text: '/whoami', from: office });
     await push(event);

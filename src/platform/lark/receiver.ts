@@ -55,11 +55,12 @@ export function createLarkReceiver(options: LarkReceiverOptions) {
       case 'welcome':
         track(dispatcher.handleWelcome({ platform: 'lark', eventKey: inbound.eventKey, to: inbound.to }));
         return {};
-      case 'file':
-        logger.info('file message received; imports from chat files come later', {
-          messageId: inbound.messageId,
-        });
+      case 'file': {
+        // Kept for the imports that read spreadsheets sent in the chat.
+        const { kind: _, ...file } = inbound;
+        await options.store.chatFiles.add({ platform: 'lark', ...file });
         return {};
+      }
       case 'ignored':
         logger.debug('lark event ignored', { reason: inbound.reason });
         return {};
