@@ -82,6 +82,7 @@ describe('/member', () => {
     // The same card clicked again acts on a stale version and is refused.
     const again = await h.click(stale, '仍然移除', users.office);
     expect(again.toast?.text).toContain('已不再绑定');
+    expect(cardText(stale.card)).toContain('王晓明** 已不再绑定');
   });
 
   it('refuses a card click by someone without the role, even on a card shown to the office', async () => {

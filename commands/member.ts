@@ -5,6 +5,7 @@ import type { Department, Person, Store } from '../src/app/ports.ts';
 import { action, auditActor, card, defineCommand, subcommand } from '../src/bot/define-command.ts';
 import type { Mention } from '../src/bot/parse-command.ts';
 import { actions, type Card, md, note } from '../src/cards/card.ts';
+import { DomainError, STALE_CARD } from '../src/domain/errors.ts';
 import { formatRoles, parseRole, type Role, roleLabels, roles } from '../src/domain/roles.ts';
 
 const roleArg = z.string().transform((text, ctx) => {
@@ -280,7 +281,7 @@ export const member = defineCommand({
       async handle({ value, actor, services, source }) {
         const person = await services.store.people.get(value.id);
         if (!person?.chatUserId || person.chatPlatform !== source.platform) {
-          return { toast: { type: 'warning', text: '该成员已不再绑定，此卡片已过期。' } };
+          throw new DomainError(STALE_CARD, '该成员已不再绑定，此卡片已过期，已更新为最新情况。');
         }
         if (value.successorId === undefined && !value.withoutSuccessor) {
           return { toast: { type: 'warning', text: '请先选择继任联络员。' } };
@@ -301,6 +302,22 @@ export const member = defineCommand({
         return {
           toast: { type: 'success', text: '已移除' },
           card: removedCard(person.name, outcome.department, outcome.removedRoles, outcome.successor),
+        };
+      },
+      /** The member as they are now, for a card that was clicked after they changed. */
+      async refresh({ value, services }) {
+        const person = await services.store.people.get(value.id);
+        const department = person && (await services.store.departments.get(person.departmentId));
+        return {
+          header: { title: '成员现状', color: 'grey' },
+          elements: [
+            md(
+              person?.chatUserId && department
+                ? `**${person.name}**（${department.name}）现在的角色：${formatRoles(person.roles)}。`
+                : `**${person?.name ?? '该成员'}** 已不再绑定。`,
+            ),
+            note('发送 /member list 查看全部成员。'),
+          ],
         };
       },
     }),

@@ -2,7 +2,7 @@
 // and a role, lists and removes bindings. Obligations belong to the department, so removing a department's
 // last liaison asks for a successor first.
 import type { AuditActor } from '../domain/audit-chain.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, STALE_CARD } from '../domain/errors.ts';
 import { type Role, roleLabels } from '../domain/roles.ts';
 import type { ChatUser, Department, Person, Repos, Store } from './ports.ts';
 
@@ -142,11 +142,7 @@ export async function removeMember(store: Store, input: RemoveInput): Promise<Re
     const person = await tx.people.findByChatAccount(input.platform, input.userId);
     if (!person) throw new DomainError('MEMBER_NOT_BOUND', '该用户没有绑定记录，无需移除。');
     if (input.expectedVersion !== undefined && input.expectedVersion !== person.version) {
-      throw new DomainError(
-        'STALE_CARD',
-        '该成员的记录已变化，此卡片已过期。',
-        '请重新运行 /member list 查看最新情况。',
-      );
+      throw new DomainError(STALE_CARD, '该成员的记录已变化，此卡片已过期，已更新为最新情况。');
     }
     const department = (await tx.departments.get(person.departmentId))!;
     if (input.role && !person.roles.includes(input.role)) {

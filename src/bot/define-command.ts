@@ -26,6 +26,8 @@ export interface Source {
   /** The message typed, or the card clicked. */
   messageId: string;
   eventKey: string;
+  /** For a reply: the first message of its chain (a task's or team's card). */
+  rootId?: string;
 }
 
 export type Reply =
@@ -75,6 +77,11 @@ export interface Action<S extends z.ZodType = z.ZodType> {
   /** Parses the button value merged with the submitted form fields. */
   value: S;
   handle(ctx: Context & { value: z.infer<S> }): Promise<ActionResult>;
+  /**
+   * The card as it should look now. When a click is refused because the card is out of date (a DomainError
+   * with code STALE_CARD), the clicked card is replaced by this, so the user sees the current state.
+   */
+  refresh?(ctx: Context & { value: z.infer<S> }): Promise<Card>;
 }
 
 export interface Command {

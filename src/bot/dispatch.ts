@@ -10,7 +10,7 @@ import type { Card } from '../cards/card.ts';
 import { md, note } from '../cards/card.ts';
 import { errorCard, systemErrorCard, usageCard } from '../cards/common.ts';
 import { closest } from '../domain/closest.ts';
-import { DomainError } from '../domain/errors.ts';
+import { DomainError, STALE_CARD } from '../domain/errors.ts';
 import { formatRoles, roleLabels } from '../domain/roles.ts';
 import {
   type Access,
@@ -45,6 +45,10 @@ interface InboundBase {
   sender: Sender;
   /** Set when the message or card sits in a thread: replies go into the same thread. */
   threadId?: string;
+  /** The first message of the reply chain (e.g. a team's card when its leader replies under it). */
+  rootId?: string;
+  /** The message this one directly replies to. */
+  parentId?: string;
   /** No chat to answer in (e.g. the bot menu): answer in the sender's direct chat. */
   answerDirectly?: boolean;
 }
@@ -203,6 +207,7 @@ export function createDispatcher(options: DispatcherOptions) {
       chatType: inbound.chatType,
       messageId: inbound.messageId,
       eventKey: inbound.eventKey,
+      ...(inbound.rootId ? { rootId: inbound.rootId } : {}),
     };
     const where = {
       ...source,
@@ -336,6 +341,7 @@ export function createDispatcher(options: DispatcherOptions) {
       eventKey: inbound.eventKey,
     };
     const log = { eventKey: inbound.eventKey, platform: inbound.platform };
+    let refresh: (() => Promise<Card>) | undefined;
     try {
       const value = inbound.value as { cmd?: unknown; action?: unknown } | null;
       const command =
@@ -358,7 +364,9 @@ export function createDispatcher(options: DispatcherOptions) {
       if (!parsed.success) {
         return { toast: { type: 'warning', text: firstProblem(parsed.error, undefined) } };
       }
-      const result = await action.handle({ actor, source, services, commands, value: parsed.data });
+      const ctx = { actor, source, services, commands, value: parsed.data };
+      if (action.refresh) refresh = () => action.refresh!(ctx);
+      const result = await action.handle(ctx);
       if (result.replies?.length) {
         const where = { ...source, ...(inbound.threadId ? { threadId: inbound.threadId } : {}) };
         await enqueue(result.replies, where, inbound.messageId);
@@ -367,6 +375,9 @@ export function createDispatcher(options: DispatcherOptions) {
     } catch (error) {
       if (error instanceof DomainError) {
         logger.info('domain error', { ...log, code: error.code });
+        if (error.code === STALE_CARD && refresh) {
+          return { toast: { type: 'warning', text: error.userMessage }, card: await refresh() };
+        }
         return { toast: { type: 'error', text: error.userMessage } };
       }
       const card = failureCard(error, log);

@@ -11,3 +11,6 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
+
+/** The code for a click on a card whose object has changed since the card was drawn. */
+export const STALE_CARD = 'STALE_CARD';

@@ -17,6 +17,8 @@ describe('normaliseLarkEvent', () => {
         chat_type: 'p2p',
         message_type: 'text',
         thread_id: 'omt_1',
+        root_id: 'om_root',
+        parent_id: 'om_parent',
         content: JSON.stringify({ text: '/help' }),
       }),
       'ou_bot',

@@ -86,6 +86,8 @@ export function normaliseLarkEvent(envelope: Envelope, botOpenId: string | undef
       return { kind: 'ignored', reason: 'unreadable content' };
     }
     const threadId = str(message.thread_id);
+    const rootId = str(message.root_id);
+    const parentId = str(message.parent_id);
     const base = {
       platform: LARK_PLATFORM,
       eventKey: messageId,
@@ -94,6 +96,8 @@ export function normaliseLarkEvent(envelope: Envelope, botOpenId: string | undef
       chatType,
       sender: { userId: senderId },
       ...(threadId ? { threadId } : {}),
+      ...(rootId ? { rootId } : {}),
+      ...(parentId ? { parentId } : {}),
     } as const;
     switch (message.message_type) {
       case 'text':

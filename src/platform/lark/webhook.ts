@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from '../../app/ports.ts';
 
 export const LARK_WEBHOOK_PATH = '/webhook/lark';
@@ -31,6 +32,11 @@ function sameHex(a: string, b: string): boolean {
 export function mountLarkWebhook(app: Hono, options: LarkWebhookOptions): void {
   const cipher = new lark.AESCipher(options.encryptKey);
 
+  // Lark's pushes are a few kilobytes; anything far larger is not from Lark.
+  app.post(
+    LARK_WEBHOOK_PATH,
+    bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: 'body too large' }, 413) }),
+  );
   app.post(LARK_WEBHOOK_PATH, async (c) => {
     const raw = await c.req.text();
     let body: Record<string, unknown>;
