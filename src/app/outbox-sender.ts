@@ -61,7 +61,12 @@ export function createOutboxSender(options: OutboxSenderOptions) {
             await store.outboxSender.replacePayload(row.id, fresh, clock.now());
             continue;
           } else {
-            await platform.updateCard(row.payload.messageId, row.payload.card, row.idempotencyKey);
+            await platform.updateCard(
+              row.payload.messageId,
+              row.payload.card,
+              row.idempotencyKey,
+              row.payload.updateToken,
+            );
             await store.outboxSender.markSent(row.id, row.payload.messageId, clock.now());
           }
           sent++;

@@ -32,7 +32,13 @@ export interface OutboundMessage {
 /** One entry of the outbox, as the sender hands it to the platform. */
 export type OutboxPayload =
   | { op: 'send'; message: OutboundMessage }
-  | { op: 'update'; messageId: string; card: Card };
+  | {
+      op: 'update';
+      messageId: string;
+      card: Card;
+      /** A platform's short-lived token for updating the card after a slow click (Lark: 30 min, 2 uses). */
+      updateToken?: string;
+    };
 
 /**
  * Why a platform call failed, so the sender knows what to do:
@@ -62,7 +68,7 @@ export interface Platform {
   /** How long after sending a card can still be updated in place (Lark: 14 days); unlimited if absent. */
   readonly cardUpdateWindowMs?: number;
   send(message: OutboundMessage, idempotencyKey: string): Promise<{ messageId: string }>;
-  updateCard(messageId: string, card: Card, idempotencyKey: string): Promise<void>;
+  updateCard(messageId: string, card: Card, idempotencyKey: string, updateToken?: string): Promise<void>;
 }
 
 // ---- records -----------------------------------------------------------------------------------------

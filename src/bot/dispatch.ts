@@ -61,6 +61,8 @@ export interface InboundMessage extends InboundBase {
 
 export interface InboundAction extends InboundBase {
   kind: 'action';
+  /** Lark's delayed-update token for this click (valid 30 minutes, two uses). */
+  updateToken?: string;
   value: unknown;
   form?: Record<string, unknown>;
 }

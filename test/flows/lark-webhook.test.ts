@@ -247,6 +247,13 @@ describe('the Lark webhook', () => {
     expect(JSON.stringify(logs)).not.toMatch(/t-fake[0-9a-f]{6}|app-secret-value/);
   });
 
+  it('updates a card by its delayed-update token while it lasts, then by patching the message', async () => {
+    const card = { header: { title: '已更新' }, elements: [] };
+    for (let i = 0; i < 3; i++) await built.platform.updateCard('om_card', card, `k${i}`, 'c-token');
+    expect(fake.tokenUpdates).toHaveLength(2);
+    expect(fake.patches.map((p) => p.messageId)).toEqual(['om_card']);
+  });
+
   it('keeps a file sent to the bot, once', async () => {
     const event = messageEvent({ text: '', from: office });
     event.event.message.message_type = 'file';

@@ -67,6 +67,8 @@ export async function startFakeLark(options: FakeLarkOptions = {}) {
   let revoked = false;
   let nextId = 1;
   let gatewayCalls = 0;
+  const tokenUses = new Map<string, number>();
+  const tokenUpdates: { token: string; card: unknown }[] = [];
   let socket: WebSocket | undefined;
   const waiting = new Map<string, (payload: { code: number; data?: string }) => void>();
 
@@ -116,6 +118,16 @@ export async function startFakeLark(options: FakeLarkOptions = {}) {
     }
     if (req.headers.authorization !== `Bearer ${validToken}` || revoked) {
       return send(res, 401, { code: 99991663, msg: 'Invalid access token for authorization' });
+    }
+    if (url.pathname === '/open-apis/interactive/v1/card/update') {
+      const token = String(body.token);
+      const used = tokenUses.get(token) ?? 0;
+      // A delayed-update token works twice within 30 minutes.
+      if (!token.startsWith('c-') || used >= 2)
+        return send(res, 400, { code: 200750, msg: 'token invalid or used up' });
+      tokenUses.set(token, used + 1);
+      tokenUpdates.push({ token, card: body.card });
+      return send(res, 200, { code: 0, msg: 'success' });
     }
     if (url.pathname === '/open-apis/bot/v3/info') {
       return send(res, 200, {
@@ -216,6 +228,7 @@ export async function startFakeLark(options: FakeLarkOptions = {}) {
     url: `http://127.0.0.1:${port}`,
     messages,
     patches,
+    tokenUpdates,
     attempts,
     get tokenFetches() {
       return tokenFetches;

@@ -142,6 +142,7 @@ export function normaliseLarkEvent(envelope: Envelope, botOpenId: string | undef
         sender: { userId: operator },
         value: action.value,
         form: normaliseFormValue(obj(action.form_value)),
+        ...(str(event.token) ? { updateToken: str(event.token) } : {}),
       },
     };
   }

@@ -157,7 +157,7 @@ export function createLarkPlatform(options: LarkPlatformOptions) {
         throw new DeliveryError('lark answered without a message_id', 'retry', { maybeSent: true });
       return { messageId };
     },
-    async updateCard(messageId: string, card: Card) {
+    async updateCard(messageId: string, card: Card, _key: string, updateToken?: string) {
       let body: string;
       try {
         body = larkCardContent(card);
@@ -166,6 +166,26 @@ export function createLarkPlatform(options: LarkPlatformOptions) {
         throw error;
       }
       await limiter.acquire(`message:${messageId}`);
+      if (updateToken) {
+        // After a slow click Lark offers a delayed update by token (30 minutes, two uses); once that is spent
+        // or expired, patching the message does the same for our shared cards.
+        try {
+          await withToken(
+            () =>
+              client.request({
+                method: 'POST',
+                url: '/open-apis/interactive/v1/card/update',
+                data: { token: updateToken, card: JSON.parse(body) },
+              }) as Promise<LarkAnswer>,
+          );
+          return;
+        } catch (error) {
+          if (!(error instanceof DeliveryError) || error.kind === 'retry') throw error;
+          options.logger.info('delayed card update refused; patching the message instead', {
+            error: error.message,
+          });
+        }
+      }
       await withToken(
         () =>
           client.im.message.patch({

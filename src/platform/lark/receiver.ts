@@ -79,7 +79,12 @@ export function createLarkReceiver(options: LarkReceiverOptions) {
             if (!result.card) return;
             await options.store.outbox.enqueue(
               'lark',
-              { op: 'update', messageId: action.messageId, card: result.card },
+              {
+                op: 'update',
+                messageId: action.messageId,
+                card: result.card,
+                ...(action.updateToken ? { updateToken: action.updateToken } : {}),
+              },
               `${action.eventKey}#update`,
             );
             options.onOutbox();
