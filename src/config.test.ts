@@ -61,6 +61,18 @@ describe('config', () => {
     expect(error.problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'PORT', 'TZ']);
   });
 
+  it('reads the Lark rate limits, and names a malformed value', () => {
+    expect(parseConfig({}).LARK_RATE_LIMITS).toEqual({
+      appPerSecond: 50,
+      appPerMinute: 1000,
+      chatPerSecond: 5,
+      userPerSecond: 5,
+    });
+    expect(parseConfig({ LARK_RATE_LIMITS: '25, 500, 5, 5' }).LARK_RATE_LIMITS.appPerSecond).toBe(25);
+    expect(problems({ LARK_RATE_LIMITS: '50/s' }).message).toContain('LARK_RATE_LIMITS: 格式为');
+    expect(problems({ LARK_RATE_LIMITS: '0,1000,5,5' }).message).toContain('大于 0');
+  });
+
   it('never echoes a secret back', () => {
     const error = problems({ LARK_APP_ID: 'a', LARK_APP_SECRET: '   ', LARK_ENCRYPT_KEY: 'k' });
     expect(error.message).not.toContain('当前为');

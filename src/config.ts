@@ -66,6 +66,27 @@ const EnvSchema = z.object({
     (v) => (v === '' ? undefined : v),
     z.enum(['webhook', 'ws'], { error: '取值必须是 webhook 或 ws' }).default('webhook'),
   ),
+  // Messages per second per app, per minute per app, per second per chat, per second per user.
+  LARK_RATE_LIMITS: z.preprocess(
+    (v) => (v === '' || v === undefined ? '50,1000,5,5' : v),
+    z
+      .string()
+      .regex(/^\s*\d+\s*,\s*\d+\s*,\s*\d+\s*,\s*\d+\s*$/, {
+        message: '格式为“每秒,每分钟,每个会话每秒,每个用户每秒”四个正整数，例如 50,1000,5,5',
+      })
+      .transform((v) => {
+        const [appPerSecond, appPerMinute, chatPerSecond, userPerSecond] = v
+          .split(',')
+          .map((n) => Number(n.trim()));
+        return {
+          appPerSecond: appPerSecond!,
+          appPerMinute: appPerMinute!,
+          chatPerSecond: chatPerSecond!,
+          userPerSecond: userPerSecond!,
+        };
+      })
+      .refine((l) => Object.values(l).every((n) => n > 0), { message: '四个数都必须大于 0' }),
+  ),
 });
 
 type Env = z.infer<typeof EnvSchema>;

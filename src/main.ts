@@ -128,7 +128,7 @@ export async function buildApp(
   const platform = createLarkPlatform({
     ...credentials,
     logger,
-    ...(options.larkLimits ? { limits: options.larkLimits } : {}),
+    limits: options.larkLimits ?? config.LARK_RATE_LIMITS,
   });
   const services: Services = { store, clock, logger, platform: platform.name };
   const sender = createOutboxSender({ store, platform, clock, logger });
