@@ -4,6 +4,8 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
+  boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -23,6 +25,8 @@ export const departments = pgTable('departments', {
   code: text('code').notNull().unique(),
   name: text('name').notNull().unique(),
   shortName: text('short_name'),
+  /** Other spellings other lists use (省市场监管局, 市场监管部门 …), for mapping imports. */
+  aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
   createdAt: createdAt(),
 });
 
@@ -158,3 +162,34 @@ export const chatFiles = pgTable('chat_files', {
   fileName: text('file_name').notNull(),
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * The target library (检查对象名录库, seed 000 art. 9): one row per code (统一社会信用代码, 注册号, or another
+ * id). Never deleted — past draws refer to targets; a full export that no longer lists one marks it inactive.
+ * `row_hash` is the hash of the imported fields, so a re-import can tell unchanged rows from changed ones.
+ */
+export const targets = pgTable(
+  'targets',
+  {
+    id: serial('id').primaryKey(),
+    code: text('code').notNull().unique(),
+    codeKind: text('code_kind').notNull(),
+    name: text('name').notNull(),
+    objectType: text('object_type'),
+    industry: text('industry'),
+    area: text('area'),
+    address: text('address'),
+    registrationAuthority: text('registration_authority'),
+    jurisdiction: text('jurisdiction'),
+    riskClass: text('risk_class'),
+    status: text('status').notNull().default('存续'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    lastInspected: date('last_inspected'),
+    departmentId: integer('department_id').references(() => departments.id),
+    active: boolean('active').notNull().default(true),
+    rowHash: text('row_hash').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('targets_name_idx').on(t.name), index('targets_department_idx').on(t.departmentId)],
+);

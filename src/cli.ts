@@ -1,15 +1,20 @@
 // The command line beside the server: migrations, the audit chain, bindings, demo data.
 // Exit codes: 0 done, 1 failed (e.g. the audit chain is broken), 2 wrong usage or the database is busy.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { seedDemo } from './app/demo.ts';
+import { type ImportReport, importTargets } from './app/import-targets.ts';
 import { bindMember, listMembers } from './app/members.ts';
 import type { Store } from './app/ports.ts';
 import { type Config, loadConfig } from './config.ts';
 import { type AuditActor, ChainVerifier, describeProblem } from './domain/audit-chain.ts';
 import { DomainError } from './domain/errors.ts';
 import { formatRoles, parseRole, roleLabels, roles } from './domain/roles.ts';
+import { targetFieldLabels } from './domain/target-record.ts';
+import { readTable } from './files/read-table.ts';
 import { readChain } from './store/audit-repo.ts';
 import { DataDirLockedError, type OpenedDb, openDb } from './store/db.ts';
 import { createStore } from './store/store.ts';
@@ -28,6 +33,9 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
   member add --user 账号 --dept 部门 --role 角色 [--name 姓名] [--platform 平台]
                                      绑定成员；新工作区的第一位办公室成员用它绑定
   member list [--dept 部门] [--json] 查看已绑定的成员
+  import targets <文件> [--dept 部门] [--mapping 映射文件] [--dry-run] [--partial] [--json]
+                                     导入检查对象名录库（CSV，UTF-8 或 GBK）。默认全部或全不导入；
+                                     --partial 只导入正确的行；--dry-run 只检查不写入
   outbox list [--json]               未送达的消息（发送失败或送达情况不明）
   seed demo                          向空数据库载入演示数据（仅本地工作区）
   help                               显示本帮助
@@ -42,6 +50,33 @@ export interface CliIo {
 const cliActor = (): AuditActor => ({ kind: 'cli', id: `cli:${userInfo().username}` });
 
 class UsageError extends Error {}
+
+/** A mapping file: JSON from field (English name or Chinese label) to the header used in the file. */
+function readMapping(path: string): Record<string, string> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`映射文件 ${path} 无法读取或不是 JSON：${(error as Error).message}`);
+  }
+  const byLabel = new Map(Object.entries(targetFieldLabels).map(([field, label]) => [label, field]));
+  const mapping: Record<string, string> = {};
+  for (const [key, header] of Object.entries(raw as Record<string, unknown>)) {
+    const field = key in targetFieldLabels ? key : byLabel.get(key);
+    if (!field || typeof header !== 'string') throw new UsageError(`映射文件中的“${key}”不是可映射的字段`);
+    mapping[field] = header;
+  }
+  return mapping;
+}
+
+/** The error report as CSV (with a BOM, so Excel opens it as UTF-8). */
+function errorCsv(report: ImportReport): string {
+  const quote = (v: string | number) => `"${String(v).replace(/"/g, '""')}"`;
+  const lines = report.errors.map((e) => [e.row, e.column, e.problem].map(quote).join(','));
+  if (report.moreErrors > 0)
+    lines.push([quote(''), quote(''), quote(`另有 ${report.moreErrors} 个错误未列出`)].join(','));
+  return `\uFEFF行号,列,问题\n${lines.join('\n')}\n`;
+}
 
 export async function runCli(
   argv: string[],
@@ -70,6 +105,9 @@ export async function runCli(
       platform: { type: 'string' },
       code: { type: 'string' },
       short: { type: 'string' },
+      mapping: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      partial: { type: 'boolean' },
     },
   });
   const [group, verb] = positionals;
@@ -84,6 +122,7 @@ export async function runCli(
     'member add',
     'member list',
     'outbox list',
+    'import targets',
     'seed demo',
   ];
   if (!group || group === 'help' || values.help) {
@@ -107,7 +146,15 @@ export async function runCli(
   }
   try {
     const store = createStore(opened.db);
-    return await runCommand(command, values as Record<string, unknown>, store, opened, config, io);
+    return await runCommand(
+      command,
+      values as Record<string, unknown>,
+      store,
+      opened,
+      config,
+      io,
+      positionals.slice(2),
+    );
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`${error.message}\n\n${USAGE}`);
@@ -130,6 +177,7 @@ async function runCommand(
   opened: OpenedDb,
   config: Config,
   io: CliIo,
+  rest: string[] = [],
 ): Promise<number> {
   const json = values.json === true;
   switch (command) {
@@ -269,6 +317,69 @@ async function runCommand(
         }
       }
       return 0;
+    }
+
+    case 'import targets': {
+      const file = rest[0];
+      if (!file) throw new UsageError('import targets 需要文件路径');
+      let mapping: Record<string, string> | undefined;
+      if (typeof values.mapping === 'string') mapping = readMapping(values.mapping);
+      const table = await readTable(file);
+      const started = Date.now();
+      const tty = process.stderr.isTTY === true;
+      const report = await importTargets(store, table, {
+        by: cliActor(),
+        fileName: basename(file),
+        ...(typeof values.dept === 'string' ? { department: values.dept } : {}),
+        ...(mapping ? { mapping } : {}),
+        partial: values.partial === true,
+        dryRun: values['dry-run'] === true,
+        onProgress: (rows) => {
+          const rate = Math.round(rows / Math.max(0.001, (Date.now() - started) / 1000));
+          if (json) return;
+          if (tty) process.stderr.write(`\r已读 ${rows} 行（${rate} 行/秒）`);
+          else io.err(`已读 ${rows} 行（${rate} 行/秒）`);
+        },
+      });
+      if (tty && !json) process.stderr.write('\n');
+      let errorFile: string | undefined;
+      if (report.errors.length > 0) {
+        errorFile = `${file}.errors.csv`;
+        writeFileSync(errorFile, errorCsv(report), 'utf8');
+      }
+      const ok = report.committed || (values['dry-run'] === true && report.rejected === 0);
+      if (json) {
+        io.out(
+          JSON.stringify({
+            inserted: report.inserted,
+            updated: report.updated,
+            unchanged: report.unchanged,
+            rejected: report.rejected,
+            committed: report.committed,
+            dryRun: values['dry-run'] === true,
+            errors: report.errors,
+            moreErrors: report.moreErrors,
+            warnings: report.warnings.length,
+          }),
+        );
+        return ok ? 0 : 1;
+      }
+      for (const e of report.errors.slice(0, 20)) io.err(`第 ${e.row} 行「${e.column}」：${e.problem}`);
+      if (report.errors.length > 20) io.err(`……共 ${report.rejected} 行有错误，全部列在 ${errorFile}`);
+      if (report.warnings.length > 0)
+        io.err(
+          `提示：${report.warnings.length} 条警告（例如第 ${report.warnings[0]!.row} 行：${report.warnings[0]!.problem}）`,
+        );
+      if (report.unknownColumns.length > 0) io.err(`未使用的列：${report.unknownColumns.join('、')}`);
+      if (errorFile) io.err(`错误报告：${errorFile}`);
+      const counts = `新增 ${report.inserted}，更新 ${report.updated}，未变 ${report.unchanged}，拒绝 ${report.rejected}`;
+      if (values['dry-run'] === true) io.out(`试导入（未写入）：${counts}`);
+      else if (report.committed) io.out(`导入完成：${counts}`);
+      else
+        io.out(
+          `未导入：共 ${report.rows} 行，其中 ${report.rejected} 行有错误（默认全部或全不导入；加 --partial 只导入正确的行）`,
+        );
+      return ok ? 0 : 1;
     }
 
     case 'outbox list': {

@@ -32,6 +32,7 @@ function layer(path: string): string {
   if (path.startsWith('src/platform/')) return `platform/${path.split('/')[2]}`;
   if (path.startsWith('src/http/')) return 'http';
   if (path.startsWith('src/jobs/')) return 'jobs';
+  if (path.startsWith('src/files/')) return 'files';
   if (path === 'src/main.ts' || path === 'src/cli.ts') return 'root';
   if (path === 'src/config.ts') return 'config';
   if (path === 'src/logger.ts') return 'adapter';
@@ -48,12 +49,13 @@ const allowed: Record<string, (target: string) => boolean> = {
   store: (t) => [...inner, 'store'].includes(t),
   http: (t) => [...inner, 'http'].includes(t),
   jobs: (t) => [...inner, 'jobs'].includes(t),
+  files: (t) => [...inner, 'files'].includes(t),
   adapter: (t) => inner.includes(t),
   config: () => false,
 };
 /** Libraries that do I/O or belong to one adapter. */
 const adapterPackages =
-  /^(drizzle-orm|postgres|@electric-sql\/pglite|hono|@hono\/|@larksuiteoapi\/|node-cron|playwright)/;
+  /^(drizzle-orm|postgres|@electric-sql\/pglite|hono|@hono\/|@larksuiteoapi\/|node-cron|playwright|csv-parse|exceljs|@e965\/xlsx)/;
 
 function violations(): string[] {
   const found: string[] = [];

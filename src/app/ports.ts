@@ -3,6 +3,7 @@
 import type { Card } from '../cards/card.ts';
 import type { AuditEntry, AuditRecord } from '../domain/audit-chain.ts';
 import type { Role } from '../domain/roles.ts';
+import type { TargetRecord } from '../domain/target-record.ts';
 
 export interface Clock {
   now(): Date;
@@ -104,6 +105,12 @@ export interface OutboxRow {
   createdAt: Date;
 }
 
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
 export interface Repos {
   departments: {
     list(): Promise<Department[]>;
@@ -152,6 +159,17 @@ export interface Repos {
       olderThan: Date,
       limit: number,
     ): Promise<{ key: string; payload: unknown; attempts: number }[]>;
+  };
+  targets: {
+    /**
+     * Inserts new codes, updates changed ones (also reactivating), leaves identical ones alone.
+     * Call inside a transaction for all-or-nothing imports.
+     */
+    upsertMany(
+      rows: (TargetRecord & { departmentId: number | null; rowHash: string })[],
+    ): Promise<UpsertCounts>;
+    count(): Promise<number>;
+    findByCode(code: string): Promise<(TargetRecord & { id: number; active: boolean }) | undefined>;
   };
   chatFiles: {
     /** Records a file message once (repeated pushes change nothing). */

@@ -59,12 +59,17 @@ export function checkTargetCode(raw: string): CodeCheck {
     .replace(/[\s\u3000]/g, '')
     .toUpperCase();
   if (code === '') return { ok: false, problem: '代码为空' };
-  if (LOST_DIGITS.test(code)) return { ok: false, problem: `“${raw.trim()}”已被表格软件当成数字而丢失位数，${TEXT_COLUMN_HINT}` };
+  if (LOST_DIGITS.test(code))
+    return { ok: false, problem: `“${raw.trim()}”已被表格软件当成数字而丢失位数，${TEXT_COLUMN_HINT}` };
   if (code.length === 18) {
-    if (!USCC_BODY_SHAPE.test(code.slice(0, 17))) return { ok: false, problem: `“${code}”不是有效的统一社会信用代码（含不允许的字符）` };
+    if (!USCC_BODY_SHAPE.test(code.slice(0, 17)))
+      return { ok: false, problem: `“${code}”不是有效的统一社会信用代码（含不允许的字符）` };
     const expected = usccCheckChar(code.slice(0, 17));
     if (expected !== code[17]) {
-      return { ok: false, problem: `统一社会信用代码“${code}”的校验位错误（按 GB 32100-2015 应为 ${expected}）` };
+      return {
+        ok: false,
+        problem: `统一社会信用代码“${code}”的校验位错误（按 GB 32100-2015 应为 ${expected}）`,
+      };
     }
     const org = code.slice(8, 17);
     if (/^[0-9A-Z]{8}[0-9X]$/.test(org) && orgCodeCheckChar(org.slice(0, 8)) !== org[8]) {

@@ -1,0 +1,234 @@
+// One row of a target-library export (检查对象名录库) → a target record, or the problems that stop it.
+// Headers are matched by the names real exports use (名录库 exports, drawn lists); a mapping can override.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './audit-chain.ts';
+import { type CodeKind, checkTargetCode } from './identifiers.ts';
+
+export interface TargetRecord {
+  code: string;
+  codeKind: CodeKind;
+  name: string;
+  objectType: string | null;
+  industry: string | null;
+  area: string | null;
+  address: string | null;
+  registrationAuthority: string | null;
+  jurisdiction: string | null;
+  riskClass: 'A' | 'B' | 'C' | 'D' | null;
+  status: string;
+  tags: string[];
+  lastInspected: string | null;
+}
+
+export type TargetField = Exclude<keyof TargetRecord, 'codeKind'>;
+
+/** Header names seen in real exports, per field (compared after normalising spaces and brackets). */
+export const targetHeaders: Record<TargetField, string[]> = {
+  code: [
+    '统一社会信用代码',
+    '注册号/统一社会信用代码',
+    '统一社会信用代码/注册号',
+    '社会信用代码',
+    '信用代码',
+    '注册号',
+    '主体代码',
+    '对象编码',
+    '检查对象编码',
+  ],
+  name: ['企业名称', '主体名称', '市场主体名称', '名称', '对象名称', '检查对象名称', '单位名称'],
+  objectType: ['类型', '主体类型', '企业类型', '市场主体类型', '对象类型', '检查对象类型'],
+  industry: ['行业', '所属行业', '行业类别', '行业门类', '国民经济行业'],
+  area: ['片区', '区域', '所属区域', '网格', '乡镇（街道）', '所属片区'],
+  address: ['住所', '地址', '住所（经营场所）', '经营场所', '经营地址', '注册地址'],
+  registrationAuthority: ['登记机关', 'RegOrgName'],
+  jurisdiction: ['管辖单位', '管辖机关', '监管单位', '属地监管所'],
+  riskClass: ['信用风险等级', '信用风险分类', '风险等级', '信用等级', '风险分类'],
+  status: ['登记状态', '经营状态', '状态', '企业状态'],
+  tags: ['专项库', '库标签', '标签', '所属专项库'],
+  lastInspected: ['最近检查日期', '上次检查日期', '最近一次检查日期'],
+};
+
+export const targetFieldLabels: Record<TargetField, string> = {
+  code: '统一社会信用代码/注册号',
+  name: '名称',
+  objectType: '类型',
+  industry: '行业',
+  area: '片区',
+  address: '住所',
+  registrationAuthority: '登记机关',
+  jurisdiction: '管辖单位',
+  riskClass: '信用风险等级',
+  status: '登记状态',
+  tags: '专项库',
+  lastInspected: '最近检查日期',
+};
+
+const REQUIRED: TargetField[] = ['code', 'name'];
+
+export function normaliseHeader(text: string): string {
+  return text
+    .replace(/[\s\u3000]/g, '')
+    .replace(/\(/g, '（')
+    .replace(/\)/g, '）')
+    .toLowerCase();
+}
+
+export interface ColumnMap {
+  columns: Partial<Record<TargetField, number>>;
+  missing: TargetField[];
+  unknown: string[];
+}
+
+/**
+ * Finds each field's column. `mapping` (field → header, from a mapping file) wins over the known names.
+ * Required fields without a column are `missing`.
+ */
+export function mapTargetColumns(
+  headers: string[],
+  mapping: Partial<Record<TargetField, string>> = {},
+): ColumnMap {
+  const normalised = headers.map(normaliseHeader);
+  const columns: Partial<Record<TargetField, number>> = {};
+  for (const field of Object.keys(targetHeaders) as TargetField[]) {
+    const wanted = mapping[field] ? [mapping[field]!] : targetHeaders[field];
+    const index = normalised.findIndex((h) => h !== '' && wanted.some((w) => normaliseHeader(w) === h));
+    if (index >= 0) columns[field] = index;
+  }
+  const used = new Set(Object.values(columns));
+  return {
+    columns,
+    missing: REQUIRED.filter((f) => columns[f] === undefined),
+    unknown: headers.filter((h, i) => h.trim() !== '' && !used.has(i)),
+  };
+}
+
+const RISK: Record<string, TargetRecord['riskClass']> = {
+  a: 'A',
+  a类: 'A',
+  低风险: 'A',
+  b: 'B',
+  b类: 'B',
+  一般风险: 'B',
+  c: 'C',
+  c类: 'C',
+  较高风险: 'C',
+  d: 'D',
+  d类: 'D',
+  高风险: 'D',
+};
+
+/** Registration statuses, folded to the words the draw rules use (only 存续 targets are drawn). */
+const STATUS: Record<string, string> = {
+  存续: '存续',
+  在业: '存续',
+  在营: '存续',
+  开业: '存续',
+  在册: '存续',
+  正常: '存续',
+  注销: '注销',
+  已注销: '注销',
+  吊销: '吊销',
+  已吊销: '吊销',
+  吊销未注销: '吊销',
+  撤销: '撤销',
+  迁出: '迁出',
+  已迁出: '迁出',
+  停业: '停业',
+  歇业: '歇业',
+  清算: '清算',
+};
+
+export type RowProblem = { column: string; problem: string };
+
+export type RowResult =
+  | { ok: true; target: TargetRecord; warnings: RowProblem[] }
+  | { ok: false; problems: RowProblem[]; warnings: RowProblem[] };
+
+const clean = (v: string | undefined) => (v ?? '').replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
+
+/** A date cell: YYYY-MM-DD, YYYY/M/D, YYYY.M.D or YYYY年M月D日, and a real calendar day. */
+export function parseDate(text: string): string | undefined {
+  const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
+    return undefined;
+  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+export function validateTargetRow(cells: string[], map: ColumnMap): RowResult {
+  const get = (field: TargetField) => {
+    const i = map.columns[field];
+    return i === undefined ? '' : clean(cells[i]);
+  };
+  const problems: RowProblem[] = [];
+  const warnings: RowProblem[] = [];
+  const label = (field: TargetField) => targetFieldLabels[field];
+
+  const code = checkTargetCode(get('code'));
+  if (!code.ok) problems.push({ column: label('code'), problem: code.problem });
+  else if (code.warning) warnings.push({ column: label('code'), problem: code.warning });
+
+  const name = get('name');
+  if (!name) problems.push({ column: label('name'), problem: '名称为空' });
+
+  const riskText = get('riskClass');
+  const riskClass = riskText ? RISK[riskText.toLowerCase().replace(/\s/g, '')] : null;
+  if (riskText && !riskClass) {
+    problems.push({
+      column: label('riskClass'),
+      problem: `“${riskText}”不是信用风险等级，可填 A、B、C、D（或 低风险、一般风险、较高风险、高风险）`,
+    });
+  }
+
+  const statusText = get('status');
+  const status = statusText ? STATUS[statusText.replace(/[（(].*[）)]$/, '')] : '存续';
+  if (!status) {
+    problems.push({
+      column: label('status'),
+      problem: `“${statusText}”不是登记状态，可填 存续、注销、吊销、撤销、迁出、停业、歇业、清算`,
+    });
+  }
+
+  const dateText = get('lastInspected');
+  const lastInspected = dateText ? parseDate(dateText) : null;
+  if (dateText && !lastInspected) {
+    problems.push({
+      column: label('lastInspected'),
+      problem: `“${dateText}”不是有效日期（例如 2026-03-15）`,
+    });
+  }
+
+  if (problems.length > 0 || !code.ok) return { ok: false, problems, warnings };
+  const optional = (field: TargetField) => get(field) || null;
+  return {
+    ok: true,
+    warnings,
+    target: {
+      code: code.code,
+      codeKind: code.kind,
+      name,
+      objectType: optional('objectType'),
+      industry: optional('industry'),
+      area: optional('area'),
+      address: optional('address'),
+      registrationAuthority: optional('registrationAuthority'),
+      jurisdiction: optional('jurisdiction'),
+      riskClass: riskClass ?? null,
+      status: status!,
+      tags: get('tags')
+        .split(/[,，、;；\s]+/)
+        .filter(Boolean),
+      lastInspected: lastInspected ?? null,
+    },
+  };
+}
+
+/** The hash of what an import sets, so re-importing an unchanged row changes nothing. */
+export function targetRowHash(t: TargetRecord, departmentId: number | null): string {
+  return createHash('sha256')
+    .update(canonicalJson({ ...t, departmentId }))
+    .digest('hex')
+    .slice(0, 32);
+}

@@ -1,0 +1,79 @@
+// The target library in the database. Upserts report what they did: a row whose imported fields hash the same
+// as before (and that is active) is left alone, so re-importing a file changes nothing.
+import { eq, sql } from 'drizzle-orm';
+import { targets } from '../../drizzle/schema.ts';
+import type { Repos } from '../app/ports.ts';
+import type { TargetRecord } from '../domain/target-record.ts';
+import type { Db } from './db.ts';
+
+/** Rows per statement: PostgreSQL allows 65,535 bind parameters; a target row binds 15. */
+const BATCH = 2_000;
+
+export function targetRepo(db: Db, now: () => Date): Repos['targets'] {
+  return {
+    async upsertMany(rows) {
+      const counts = { inserted: 0, updated: 0, unchanged: 0 };
+      for (let i = 0; i < rows.length; i += BATCH) {
+        const batch = rows.slice(i, i + BATCH);
+        const at = now();
+        const written = await db
+          .insert(targets)
+          .values(batch.map((r) => ({ ...r, active: true, updatedAt: at })))
+          .onConflictDoUpdate({
+            target: targets.code,
+            set: {
+              codeKind: sql`excluded.code_kind`,
+              name: sql`excluded.name`,
+              objectType: sql`excluded.object_type`,
+              industry: sql`excluded.industry`,
+              area: sql`excluded.area`,
+              address: sql`excluded.address`,
+              registrationAuthority: sql`excluded.registration_authority`,
+              jurisdiction: sql`excluded.jurisdiction`,
+              riskClass: sql`excluded.risk_class`,
+              status: sql`excluded.status`,
+              tags: sql`excluded.tags`,
+              lastInspected: sql`excluded.last_inspected`,
+              departmentId: sql`excluded.department_id`,
+              rowHash: sql`excluded.row_hash`,
+              active: true,
+              updatedAt: at,
+            },
+            setWhere: sql`${targets.rowHash} is distinct from excluded.row_hash or not ${targets.active}`,
+          })
+          // xmax = 0 marks a row this statement inserted (rather than updated).
+          .returning({ inserted: sql<boolean>`(xmax = 0)` });
+        const inserted = written.filter((w) => w.inserted === true || String(w.inserted) === 'true').length;
+        counts.inserted += inserted;
+        counts.updated += written.length - inserted;
+        counts.unchanged += batch.length - written.length;
+      }
+      return counts;
+    },
+    async count() {
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(targets);
+      return Number(row?.n ?? 0);
+    },
+    async findByCode(code) {
+      const [row] = await db.select().from(targets).where(eq(targets.code, code));
+      if (!row) return undefined;
+      return {
+        id: row.id,
+        active: row.active,
+        code: row.code,
+        codeKind: row.codeKind as TargetRecord['codeKind'],
+        name: row.name,
+        objectType: row.objectType,
+        industry: row.industry,
+        area: row.area,
+        address: row.address,
+        registrationAuthority: row.registrationAuthority,
+        jurisdiction: row.jurisdiction,
+        riskClass: row.riskClass as TargetRecord['riskClass'],
+        status: row.status,
+        tags: row.tags,
+        lastInspected: row.lastInspected,
+      };
+    },
+  };
+}

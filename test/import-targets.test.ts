@@ -1,0 +1,187 @@
+// Importing a target library from CSV through the CLI, as an office would: encodings, all-or-nothing,
+// --partial, --dry-run, re-import idempotence, and files that are not what they claim.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.ts';
+import { parseConfig } from '../src/config.ts';
+import { orgCodeCheckChar, usccCheckChar } from '../src/domain/identifiers.ts';
+import { createStore } from '../src/store/store.ts';
+import { freshDb, type TestDb } from './support/test-db.ts';
+
+let t: TestDb;
+let dir: string;
+beforeAll(async () => {
+  t = await freshDb();
+  dir = mkdtempSync(join(tmpdir(), 'jointcheck-import-'));
+  await runCliOn('dept', 'add', '--code', 'scjgj', '--name', '某区市场监督管理局');
+});
+afterAll(async () => {
+  await t.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function runCliOn(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(
+    argv,
+    parseConfig({}),
+    { out: (s) => out.push(s), err: (s) => err.push(s) },
+    async () => ({
+      ...t,
+      close: async () => {},
+    }),
+  );
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+async function importJson(file: string, ...flags: string[]) {
+  const result = await runCliOn('import', 'targets', file, '--json', ...flags);
+  return { code: result.code, report: JSON.parse(result.out), err: result.err };
+}
+
+/** A valid USCC for enterprise number n: its organisation code and both check characters computed. */
+function uscc(n: number): string {
+  const org = String(n).padStart(8, '0');
+  const body = `91330100${org}${orgCodeCheckChar(org)}`;
+  return body + usccCheckChar(body);
+}
+
+function csv(rows: string[][]): string {
+  return `${rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n')}\r\n`;
+}
+
+const header = ['企业名称', '统一社会信用代码', '类型', '行业', '片区', '住所', '信用风险等级', '登记状态'];
+
+describe('import targets', () => {
+  it('imports a GBK-encoded CSV with its Chinese text intact', async () => {
+    const file = join(dir, 'gbk.csv');
+    const rows = [
+      header,
+      [
+        '杭州潘天寿环境艺术设计有限公司',
+        '913301007161035748',
+        '企业',
+        '设计服务',
+        '朝晖片区',
+        '杭州市下城区',
+        'B',
+        '存续',
+      ],
+    ];
+    writeFileSync(file, iconv.encode(csv(rows), 'gbk'));
+    const { code, report } = await importJson(file);
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ inserted: 1, rejected: 0, committed: true });
+    const target = await createStore(t.db).targets.findByCode('913301007161035748');
+    expect(target).toMatchObject({
+      name: '杭州潘天寿环境艺术设计有限公司',
+      area: '朝晖片区',
+      riskClass: 'B',
+      status: '存续',
+    });
+  });
+
+  it('imports nothing when one of 10,000 rows has a bad check digit, names that row and column; --partial loads the rest', async () => {
+    const rows = [header];
+    for (let i = 1; i <= 10_000; i++) rows.push([`企业${i}`, uscc(i), '企业', '零售', '', '', 'A', '存续']);
+    const bad = rows[5_001]![1]!;
+    rows[5_001]![1] = bad.slice(0, 17) + (bad[17] === '0' ? '1' : '0');
+    const file = join(dir, 'ten-thousand.csv');
+    writeFileSync(file, csv(rows));
+    const store = createStore(t.db);
+    const before = await store.targets.count();
+
+    const refused = await importJson(file);
+    expect(refused.code).toBe(1);
+    expect(refused.report).toMatchObject({ inserted: 0, rejected: 1, committed: false });
+    expect(refused.report.errors).toEqual([
+      { row: 5_002, column: '统一社会信用代码/注册号', problem: expect.stringContaining('校验位错误') },
+    ]);
+    expect(await store.targets.count()).toBe(before);
+    expect(readFileSync(`${file}.errors.csv`, 'utf8')).toContain('5002');
+
+    const partial = await importJson(file, '--partial');
+    expect(partial.code).toBe(0);
+    expect(partial.report).toMatchObject({ inserted: 9_999, rejected: 1, committed: true });
+    expect(await store.targets.count()).toBe(before + 9_999);
+  });
+
+  it('changes nothing when the same file is imported again, and updates only changed rows', async () => {
+    const rows = [
+      header,
+      ['甲公司', uscc(20_001), '企业', '', '', '', 'A', '存续'],
+      ['乙公司', uscc(20_002), '企业', '', '', '', 'B', '在业'],
+    ];
+    const file = join(dir, 'again.csv');
+    writeFileSync(file, csv(rows));
+    expect((await importJson(file)).report).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
+    expect((await importJson(file)).report).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
+    rows[2]![6] = 'D';
+    writeFileSync(file, csv(rows));
+    expect((await importJson(file)).report).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
+    expect((await createStore(t.db).targets.findByCode(uscc(20_002)))?.riskClass).toBe('D');
+  });
+
+  it('reports what a dry run would do without writing', async () => {
+    const file = join(dir, 'dry.csv');
+    writeFileSync(file, csv([header, ['丙公司', uscc(30_001), '企业', '', '', '', '', '']]));
+    const dry = await importJson(file, '--dry-run');
+    expect(dry).toMatchObject({ code: 0, report: { inserted: 1, committed: false, dryRun: true } });
+    expect(await createStore(t.db).targets.findByCode(uscc(30_001))).toBeUndefined();
+  });
+
+  it('accepts 注册号 and legacy numbers, rejects duplicates, unknown statuses and bad dates, row by row', async () => {
+    const file = join(dir, 'mixed.csv');
+    writeFileSync(
+      file,
+      csv([
+        ['企业名称', '注册号/统一社会信用代码', '登记状态', '最近检查日期'],
+        ['中航重机', '520000000005018', '存续', '2025-06-30'],
+        ['老编号企业', '3301062015292', '', ''],
+        ['重复企业', '520000000005018', '', ''],
+        ['怪状态', uscc(40_001), '冬眠', ''],
+        ['坏日期', uscc(40_002), '存续', '2025-02-30'],
+      ]),
+    );
+    const { code, report } = await importJson(file, '--partial');
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ inserted: 2, rejected: 3, warnings: 1 });
+    expect(report.errors.map((e: { row: number; problem: string }) => [e.row, e.problem])).toEqual([
+      [4, '代码 520000000005018 与第 2 行重复'],
+      [5, expect.stringContaining('“冬眠”不是登记状态')],
+      [6, expect.stringContaining('不是有效日期')],
+    ]);
+    expect((await createStore(t.db).targets.findByCode('3301062015292'))?.codeKind).toBe('other');
+  });
+
+  it('says which required columns are missing', async () => {
+    const file = join(dir, 'columns.csv');
+    writeFileSync(
+      file,
+      csv([
+        ['名称', '地址'],
+        ['丁公司', '某地'],
+      ]),
+    );
+    const result = await runCliOn('import', 'targets', file);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('找不到这些列：统一社会信用代码/注册号');
+  });
+
+  it('answers an empty file, a file of junk and an Excel file it cannot read yet with a clear message', async () => {
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, '');
+    expect((await runCliOn('import', 'targets', empty)).err).toContain('文件是空的');
+    const junk = join(dir, 'junk.xlsx');
+    writeFileSync(junk, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+    expect((await runCliOn('import', 'targets', junk)).err).toContain('这不是表格文件');
+    const zip = join(dir, 'real.xlsx');
+    writeFileSync(zip, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(100)]));
+    expect((await runCliOn('import', 'targets', zip)).err).toContain('另存为 CSV');
+    expect((await runCliOn('import', 'targets', join(dir, 'missing.csv'))).err).toContain('找不到文件');
+  });
+});
