@@ -13,7 +13,7 @@ import { type Config, loadConfig } from './config.ts';
 import { type AuditActor, ChainVerifier, describeProblem } from './domain/audit-chain.ts';
 import { DomainError } from './domain/errors.ts';
 import { formatRoles, parseRole, roleLabels, roles } from './domain/roles.ts';
-import { targetFieldLabels } from './domain/target-record.ts';
+import { mapTargetColumns, targetFieldLabels } from './domain/target-record.ts';
 import { readTable } from './files/read-table.ts';
 import { readChain } from './store/audit-repo.ts';
 import { DataDirLockedError, type OpenedDb, openDb } from './store/db.ts';
@@ -34,7 +34,7 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
                                      绑定成员；新工作区的第一位办公室成员用它绑定
   member list [--dept 部门] [--json] 查看已绑定的成员
   import targets <文件> [--dept 部门] [--mapping 映射文件] [--dry-run] [--partial] [--json]
-                                     导入检查对象名录库（CSV，UTF-8 或 GBK）。默认全部或全不导入；
+                                     导入检查对象名录库（.xlsx、.xls、WPS 的 XML 表格或 CSV）。默认全部或全不导入；
                                      --partial 只导入正确的行；--dry-run 只检查不写入
   outbox list [--json]               未送达的消息（发送失败或送达情况不明）
   seed demo                          向空数据库载入演示数据（仅本地工作区）
@@ -324,7 +324,9 @@ async function runCommand(
       if (!file) throw new UsageError('import targets 需要文件路径');
       let mapping: Record<string, string> | undefined;
       if (typeof values.mapping === 'string') mapping = readMapping(values.mapping);
-      const table = await readTable(file);
+      const table = await readTable(file, {
+        isHeader: (cells) => mapTargetColumns(cells, mapping).missing.length === 0,
+      });
       const started = Date.now();
       const tty = process.stderr.isTTY === true;
       const report = await importTargets(store, table, {

@@ -172,7 +172,7 @@ describe('import targets', () => {
     expect(result.err).toContain('找不到这些列：统一社会信用代码/注册号');
   });
 
-  it('answers an empty file, a file of junk and an Excel file it cannot read yet with a clear message', async () => {
+  it('answers an empty file, a file of junk and a broken workbook with a clear message', async () => {
     const empty = join(dir, 'empty.csv');
     writeFileSync(empty, '');
     expect((await runCliOn('import', 'targets', empty)).err).toContain('文件是空的');
@@ -181,7 +181,7 @@ describe('import targets', () => {
     expect((await runCliOn('import', 'targets', junk)).err).toContain('这不是表格文件');
     const zip = join(dir, 'real.xlsx');
     writeFileSync(zip, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(100)]));
-    expect((await runCliOn('import', 'targets', zip)).err).toContain('另存为 CSV');
+    expect((await runCliOn('import', 'targets', zip)).err).toContain('无法读取这个表格文件');
     expect((await runCliOn('import', 'targets', join(dir, 'missing.csv'))).err).toContain('找不到文件');
   });
 });

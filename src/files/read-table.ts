@@ -1,8 +1,9 @@
 // Reads a table from a file as offices really have it. The format is told by the content, not the name:
 // CSV in UTF-8 or GBK/GB18030 (Excel on Chinese Windows writes GBK), xlsx (a zip), legacy xls (BIFF8) and the
-// Excel 2003 XML that WPS saves under an .xlsx name. CSV is streamed, never held in memory whole.
+// Excel 2003 XML that WPS saves under an .xlsx name. CSV is streamed, never held in memory whole; workbooks are
+// read whole (see readWorkbook).
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { TableSource } from '../app/import-targets.ts';
@@ -111,16 +112,143 @@ async function readCsv(path: string, encoding: string): Promise<TableSource> {
   return { headers, headerRowNumber: 1, rows: rows() };
 }
 
-export async function readTable(
-  path: string,
-): Promise<TableSource & { format: TableFormat; encoding: string }> {
-  const { format, encoding } = await sniffFile(path);
-  if (format !== 'csv') {
+/** How far down a title block may push the header row. */
+const HEADER_SEARCH_ROWS = 20;
+
+export interface ReadOptions {
+  /** Recognises the header row (exports often start with a title or a note above it); row 1 otherwise. */
+  isHeader?: (cells: string[]) => boolean;
+}
+
+/**
+ * A spreadsheet cell as text. A long number (16+ digits) cannot have survived as a number, so it is written in
+ * exponent form, which the validators reject with how to fix the export, instead of as plausible wrong digits.
+ */
+export function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') {
+    return Math.abs(value) >= 1e15 && !Number.isSafeInteger(value)
+      ? value.toExponential().toUpperCase()
+      : String(value);
+  }
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    const v = value as { text?: unknown; result?: unknown; richText?: { text: string }[] };
+    if (v.richText) return v.richText.map((r) => r.text).join('');
+    if (v.text !== undefined) return cellText(v.text);
+    if (v.result !== undefined) return cellText(v.result);
+  }
+  return String(value);
+}
+
+/** Rows with the header found: everything above it is dropped, and data rows keep their sheet row numbers. */
+async function* withHeader(
+  rows: AsyncIterable<{ rowNumber: number; cells: string[] }>,
+  isHeader: ReadOptions['isHeader'],
+  onHeader: (header: { rowNumber: number; cells: string[] }) => void,
+) {
+  const before: { rowNumber: number; cells: string[] }[] = [];
+  let found = false;
+  for await (const row of rows) {
+    if (found) {
+      yield row;
+      continue;
+    }
+    before.push(row);
+    const match = isHeader?.(row.cells);
+    if (match || before.length >= HEADER_SEARCH_ROWS || !isHeader) {
+      const header = match || !isHeader ? row : before[0]!;
+      onHeader(header);
+      found = true;
+      for (const r of before) if (r.rowNumber > header.rowNumber) yield r;
+    }
+  }
+  if (!found && before.length > 0) {
+    onHeader(before[0]!);
+    for (const r of before.slice(1)) yield r;
+  }
+}
+
+/** Turns a row stream into a TableSource by reading ahead to the header row. */
+async function toTable(
+  rows: AsyncIterable<{ rowNumber: number; cells: string[] }>,
+  options: ReadOptions,
+): Promise<TableSource> {
+  let header: { rowNumber: number; cells: string[] } | undefined;
+  const iterator = withHeader(rows, options.isHeader, (h) => {
+    header = h;
+  })[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (!header) throw new DomainError('IMPORT_EMPTY', '文件中没有表格内容。');
+  async function* rest() {
+    if (!first.done) yield first.value;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { headers: header.cells.map((h) => h.trim()), headerRowNumber: header.rowNumber, rows: rest() };
+}
+
+/**
+ * Workbooks (.xlsx, .xls, SpreadsheetML) are read whole by SheetJS, merged ranges filled from their top-left
+ * cell. exceljs's streaming reader was tried for large .xlsx and rejected: it garbles CJK characters that fall
+ * on a chunk boundary (exceljs issue #2063), which a test on the Zhejiang list caught.
+ */
+async function readWorkbook(path: string): Promise<AsyncIterable<{ rowNumber: number; cells: string[] }>> {
+  const XLSX = await import('@e965/xlsx');
+  let workbook: import('@e965/xlsx').WorkBook;
+  try {
+    workbook = XLSX.read(await readFile(path), { type: 'buffer', cellDates: true, dense: true });
+  } catch (error) {
     throw new DomainError(
-      'IMPORT_FORMAT_PENDING',
-      `这是 ${format === 'xls' ? '旧版 Excel（.xls）' : format === 'xlsx' ? 'Excel（.xlsx）' : 'Excel 2003 XML'} 文件，本版本暂时只能导入 CSV。`,
-      '请在 Excel 或 WPS 中“另存为 CSV”后再导入。',
+      'IMPORT_BAD_WORKBOOK',
+      `无法读取这个表格文件：${(error as Error).message}`,
+      '请用 Excel 或 WPS 打开后另存为 .xlsx 再试。',
     );
   }
-  return { ...(await readCsv(path, encoding)), format, encoding };
+  const sheet = workbook.SheetNames.map((n) => workbook.Sheets[n]!).find((ws) => ws['!ref']);
+  if (!sheet) throw new DomainError('IMPORT_EMPTY', '表格里没有数据。');
+  const grid = XLSX.utils.sheet_to_json<unknown[]>(sheet, {
+    header: 1,
+    raw: true,
+    defval: null,
+    blankrows: true,
+  });
+  const range = XLSX.utils.decode_range(sheet['!ref']!);
+  for (const merge of sheet['!merges'] ?? []) {
+    const value = grid[merge.s.r - range.s.r]?.[merge.s.c - range.s.c];
+    for (let r = merge.s.r; r <= merge.e.r; r++) {
+      for (let c = merge.s.c; c <= merge.e.c; c++) {
+        const row = (grid[r - range.s.r] ??= []);
+        row[c - range.s.c] = value;
+      }
+    }
+  }
+  async function* rows() {
+    for (let i = 0; i < grid.length; i++) {
+      yield { rowNumber: range.s.r + i + 1, cells: (grid[i] ?? []).map(cellText) };
+    }
+  }
+  return rows();
+}
+
+export async function readTable(
+  path: string,
+  options: ReadOptions = {},
+): Promise<TableSource & { format: TableFormat; encoding: string }> {
+  const { format, encoding } = await sniffFile(path);
+  if (format === 'csv') {
+    const csv = await readCsv(path, encoding);
+    return { ...(await toTable(prepend(csv), options)), format, encoding };
+  }
+  const rows = await readWorkbook(path);
+  return { ...(await toTable(rows, options)), format, encoding };
+}
+
+/** A CSV's first line read as its header, put back in front of its rows for header detection. */
+async function* prepend(csv: TableSource) {
+  yield { rowNumber: csv.headerRowNumber, cells: csv.headers };
+  yield* csv.rows;
 }
