@@ -221,8 +221,8 @@ async function readWorkbook(path: string): Promise<AsyncIterable<{ rowNumber: nu
     const value = grid[merge.s.r - range.s.r]?.[merge.s.c - range.s.c];
     for (let r = merge.s.r; r <= merge.e.r; r++) {
       for (let c = merge.s.c; c <= merge.e.c; c++) {
-        const row = (grid[r - range.s.r] ??= []);
-        row[c - range.s.c] = value;
+        grid[r - range.s.r] ??= [];
+        grid[r - range.s.r]![c - range.s.c] = value;
       }
     }
   }
