@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
-import type { TableSource } from '../app/import-targets.ts';
+import type { TableSource } from '../app/import-runner.ts';
 import { DomainError } from '../domain/errors.ts';
 
 export type TableFormat = 'csv' | 'xlsx' | 'xls' | 'spreadsheetml';

@@ -1,0 +1,168 @@
+// The one import mechanism behind every register (targets, matters, inspectors). Rows stream through
+// validation into the database in batches inside one transaction, so a large file is never held in memory;
+// unless `partial`, any bad row rolls everything back (a register is never left half-imported). A dry run goes
+// through the same steps and always rolls back, so it reports exactly what an import would do.
+import type { AuditActor } from '../domain/audit-chain.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { Repos, Store, UpsertCounts } from './ports.ts';
+
+/** A table read from a file: its header row and its data rows (1-based row numbers as the user sees them). */
+export interface TableSource {
+  headers: string[];
+  headerRowNumber: number;
+  rows: AsyncIterable<{ rowNumber: number; cells: string[] }>;
+}
+
+export interface ImportProblem {
+  row: number;
+  column: string;
+  problem: string;
+}
+
+export interface ImportReport extends UpsertCounts {
+  rejected: number;
+  /** Records read (header excluded; continuation rows count with their record). */
+  rows: number;
+  errors: ImportProblem[];
+  /** Errors beyond those listed. */
+  moreErrors: number;
+  warnings: ImportProblem[];
+  committed: boolean;
+  unknownColumns: string[];
+}
+
+export type Validated<R> =
+  | { ok: true; record: R; key: string; keyColumn: string; warnings: { column: string; problem: string }[] }
+  | {
+      ok: false;
+      problems: { column: string; problem: string }[];
+      warnings: { column: string; problem: string }[];
+    };
+
+/** What differs between registers. */
+export interface ImportKind<R> {
+  /** For the audit log: `import.<name>`. */
+  name: string;
+  /** Column labels the file lacks (nothing is read then), and headers no field uses. */
+  missing: string[];
+  unknown: string[];
+  validate(row: { rowNumber: number; cells: string[] }): Validated<R>;
+  upsert(tx: Repos, records: R[]): Promise<UpsertCounts>;
+  /** Describes the duplicate of an earlier row. */
+  duplicate(key: string, firstRow: number): string;
+}
+
+export interface ImportOptions {
+  by: AuditActor;
+  fileName: string;
+  partial?: boolean;
+  dryRun?: boolean;
+  /** Extra facts for the audit entry (e.g. the department whose export this is). */
+  details?: Record<string, string | number | boolean | null>;
+  onProgress?: (rowsRead: number) => void;
+}
+
+const MAX_LISTED = 1_000;
+const BATCH = 1_000;
+
+class Rollback extends Error {}
+
+export function missingColumnsError(source: TableSource, missing: string[]): DomainError {
+  return new DomainError(
+    'IMPORT_COLUMNS_MISSING',
+    `第 ${source.headerRowNumber} 行的表头中找不到这些列：${missing.join('、')}。`,
+    `识别到的表头：${source.headers.filter(Boolean).join('、') || '（空）'}。列名不同时，可用映射文件指定（--mapping）。`,
+  );
+}
+
+export async function runImport<R>(
+  store: Store,
+  source: TableSource,
+  kind: ImportKind<R>,
+  options: ImportOptions,
+): Promise<ImportReport> {
+  if (kind.missing.length > 0) throw missingColumnsError(source, kind.missing);
+  const report: ImportReport = {
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    rows: 0,
+    errors: [],
+    moreErrors: 0,
+    warnings: [],
+    committed: false,
+    unknownColumns: kind.unknown,
+  };
+  const note = (list: ImportProblem[], p: ImportProblem) => {
+    if (list.length < MAX_LISTED) list.push(p);
+    else if (list === report.errors) report.moreErrors++;
+  };
+
+  try {
+    await store.transaction(async (tx) => {
+      const firstRowOf = new Map<string, number>();
+      let batch: R[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const counts = await kind.upsert(tx, batch);
+        report.inserted += counts.inserted;
+        report.updated += counts.updated;
+        report.unchanged += counts.unchanged;
+        batch = [];
+      };
+      for await (const row of source.rows) {
+        if (row.cells.every((c) => c.trim() === '')) continue;
+        report.rows++;
+        if (report.rows % 10_000 === 0) options.onProgress?.(report.rows);
+        const result = kind.validate(row);
+        for (const w of result.warnings) note(report.warnings, { row: row.rowNumber, ...w });
+        if (!result.ok) {
+          report.rejected++;
+          for (const p of result.problems) note(report.errors, { row: row.rowNumber, ...p });
+          continue;
+        }
+        const first = firstRowOf.get(result.key);
+        if (first !== undefined) {
+          report.rejected++;
+          note(report.errors, {
+            row: row.rowNumber,
+            column: result.keyColumn,
+            problem: kind.duplicate(result.key, first),
+          });
+          continue;
+        }
+        firstRowOf.set(result.key, row.rowNumber);
+        batch.push(result.record);
+        if (batch.length >= BATCH) await flush();
+      }
+      await flush();
+      options.onProgress?.(report.rows);
+      if (report.rows === 0) {
+        throw new DomainError('IMPORT_EMPTY', '文件中没有数据行。', '请确认导出时包含了数据，并且表头完整。');
+      }
+      if (options.dryRun || (report.rejected > 0 && !options.partial)) throw new Rollback();
+      await tx.audit.append({
+        actor: options.by,
+        action: `import.${kind.name}`,
+        subject: options.fileName,
+        outcome: 'ok',
+        details: {
+          ...options.details,
+          rows: report.rows,
+          inserted: report.inserted,
+          updated: report.updated,
+          unchanged: report.unchanged,
+          rejected: report.rejected,
+          partial: Boolean(options.partial),
+        },
+      });
+      report.committed = true;
+    });
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+    // Rolled back: a dry run reports what would have happened; a refused import changed nothing.
+    if (!options.dryRun) Object.assign(report, { inserted: 0, updated: 0, unchanged: 0 });
+  }
+  return report;
+}
