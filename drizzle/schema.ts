@@ -193,3 +193,37 @@ export const targets = pgTable(
   },
   (t) => [index('targets_name_idx').on(t.name), index('targets_department_idx').on(t.departmentId)],
 );
+
+/**
+ * The matters list (随机抽查事项清单, seed 000 art. 7–8): one row per matter *variant* of a department — the same
+ * 抽查事项 with another 检查对象, 事项类别 or 检查主体 is another row (`variant_key` hashes those).
+ */
+export const matters = pgTable(
+  'matters',
+  {
+    id: serial('id').primaryKey(),
+    variantKey: text('variant_key').notNull().unique(),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    seq: text('seq'),
+    category: text('category'),
+    name: text('name').notNull(),
+    targetType: text('target_type').notNull(),
+    level: text('level').notNull(),
+    methods: text('methods'),
+    subject: text('subject'),
+    bases: text('bases').array().notNull().default(sql`'{}'::text[]`),
+    cooperating: text('cooperating'),
+    ratio: text('ratio'),
+    frequency: text('frequency'),
+    /** Qualification tags an inspector needs for this matter, and whether an expert must join. */
+    qualificationTags: text('qualification_tags').array().notNull().default(sql`'{}'::text[]`),
+    needsExpert: boolean('needs_expert').notNull().default(false),
+    active: boolean('active').notNull().default(true),
+    rowHash: text('row_hash').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('matters_department_idx').on(t.departmentId)],
+);

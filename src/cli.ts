@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { seedDemo } from './app/demo.ts';
+import { importMatters } from './app/import-matters.ts';
 import type { ImportReport } from './app/import-runner.ts';
 import { importTargets } from './app/import-targets.ts';
 import { bindMember, listMembers } from './app/members.ts';
@@ -13,6 +14,7 @@ import type { Store } from './app/ports.ts';
 import { type Config, loadConfig } from './config.ts';
 import { type AuditActor, ChainVerifier, describeProblem } from './domain/audit-chain.ts';
 import { DomainError } from './domain/errors.ts';
+import { mapMatterColumns, matterLabels } from './domain/matter-record.ts';
 import { formatRoles, parseRole, roleLabels, roles } from './domain/roles.ts';
 import { mapTargetColumns, targetFieldLabels } from './domain/target-record.ts';
 import { readTable } from './files/read-table.ts';
@@ -28,14 +30,16 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
   audit list [--limit N] [--action 动作] [--json]
                                      查看审计记录（默认最近 50 条）
   audit head                         显示当前链头（序号和哈希）
-  dept add --code 代码 --name 全称 [--short 简称]
+  dept add --code 代码 --name 全称 [--short 简称] [--aliases 别名,别名]
                                      添加成员单位（飞书部署没有演示数据，先添加部门再绑定成员）
+  dept alias --code 代码 --aliases 别名,别名
+                                     添加别名（其他清单对该部门的叫法，如 省市场监管局、市场监管部门）
   dept list [--json]                 查看成员单位
   member add --user 账号 --dept 部门 --role 角色 [--name 姓名] [--platform 平台]
                                      绑定成员；新工作区的第一位办公室成员用它绑定
   member list [--dept 部门] [--json] 查看已绑定的成员
-  import targets <文件> [--dept 部门] [--mapping 映射文件] [--dry-run] [--partial] [--json]
-                                     导入检查对象名录库（.xlsx、.xls、WPS 的 XML 表格或 CSV）。默认全部或全不导入；
+  import targets|matters <文件> [--dept 部门] [--mapping 映射文件] [--dry-run] [--partial] [--json]
+                                     导入检查对象名录库或抽查事项清单（.xlsx、.xls、WPS 的 XML 表格或 CSV）。默认全部或全不导入；
                                      --partial 只导入正确的行；--dry-run 只检查不写入
   outbox list [--json]               未送达的消息（发送失败或送达情况不明）
   seed demo                          向空数据库载入演示数据（仅本地工作区）
@@ -52,18 +56,24 @@ const cliActor = (): AuditActor => ({ kind: 'cli', id: `cli:${userInfo().usernam
 
 class UsageError extends Error {}
 
+const splitList = (text: string) =>
+  text
+    .split(/[,，、]/)
+    .map((t) => t.trim())
+    .filter(Boolean);
+
 /** A mapping file: JSON from field (English name or Chinese label) to the header used in the file. */
-function readMapping(path: string): Record<string, string> {
+function readMapping(path: string, labels: Record<string, string>): Record<string, string> {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new UsageError(`映射文件 ${path} 无法读取或不是 JSON：${(error as Error).message}`);
   }
-  const byLabel = new Map(Object.entries(targetFieldLabels).map(([field, label]) => [label, field]));
+  const byLabel = new Map(Object.entries(labels).map(([field, label]) => [label, field]));
   const mapping: Record<string, string> = {};
   for (const [key, header] of Object.entries(raw as Record<string, unknown>)) {
-    const field = key in targetFieldLabels ? key : byLabel.get(key);
+    const field = key in labels ? key : byLabel.get(key);
     if (!field || typeof header !== 'string') throw new UsageError(`映射文件中的“${key}”不是可映射的字段`);
     mapping[field] = header;
   }
@@ -106,6 +116,7 @@ export async function runCli(
       platform: { type: 'string' },
       code: { type: 'string' },
       short: { type: 'string' },
+      aliases: { type: 'string' },
       mapping: { type: 'string' },
       'dry-run': { type: 'boolean' },
       partial: { type: 'boolean' },
@@ -124,6 +135,8 @@ export async function runCli(
     'member list',
     'outbox list',
     'import targets',
+    'import matters',
+    'dept alias',
     'seed demo',
   ];
   if (!group || group === 'help' || values.help) {
@@ -235,17 +248,18 @@ async function runCommand(
         throw new UsageError('dept add 需要 --code（字母、数字、- 或 _）和 --name');
       }
       const shortName = typeof values.short === 'string' ? values.short : null;
+      const aliases = typeof values.aliases === 'string' ? splitList(values.aliases) : [];
       const added = await store.transaction(async (tx) => {
         for (const text of [code, name, shortName].filter((t): t is string => Boolean(t))) {
           if (await tx.departments.find(text)) return undefined;
         }
-        const department = await tx.departments.create({ code, name, shortName });
+        const department = await tx.departments.create({ code, name, shortName, aliases });
         await tx.audit.append({
           actor: cliActor(),
           action: 'department.add',
           subject: `department:${department.id}`,
           outcome: 'ok',
-          details: { code, name, shortName },
+          details: { code, name, shortName, aliases },
         });
         return department;
       });
@@ -257,12 +271,41 @@ async function runCommand(
       return 0;
     }
 
+    case 'dept alias': {
+      if (typeof values.code !== 'string' || typeof values.aliases !== 'string') {
+        throw new UsageError('dept alias 需要 --code 和 --aliases');
+      }
+      const code = values.code;
+      const aliases = splitList(values.aliases);
+      const department = await store.transaction(async (tx) => {
+        const found = await tx.departments.find(code);
+        if (!found) return undefined;
+        const updated = await tx.departments.addAliases(found.id, aliases);
+        await tx.audit.append({
+          actor: cliActor(),
+          action: 'department.alias',
+          subject: `department:${found.id}`,
+          outcome: 'ok',
+          details: { added: aliases, aliases: updated.aliases },
+        });
+        return updated;
+      });
+      if (!department) {
+        io.err(`未找到部门“${code}”。`);
+        return 1;
+      }
+      io.out(`${department.name} 的别名：${department.aliases.join('、')}`);
+      return 0;
+    }
+
     case 'dept list': {
       const departments = await store.departments.list();
       if (json) io.out(JSON.stringify(departments, null, 2));
       else if (departments.length === 0) io.out('还没有部门。用 dept add 添加。');
-      else
-        for (const d of departments) io.out(`${d.code}\t${d.name}${d.shortName ? `\t${d.shortName}` : ''}`);
+      else {
+        for (const d of departments)
+          io.out(`${d.code}\t${d.name}\t${d.shortName ?? ''}\t${d.aliases.join('、')}`);
+      }
       return 0;
     }
 
@@ -320,20 +363,28 @@ async function runCommand(
       return 0;
     }
 
-    case 'import targets': {
+    case 'import targets':
+    case 'import matters': {
       const file = rest[0];
-      if (!file) throw new UsageError('import targets 需要文件路径');
-      let mapping: Record<string, string> | undefined;
-      if (typeof values.mapping === 'string') mapping = readMapping(values.mapping);
+      const what = command.split(' ')[1] as 'targets' | 'matters';
+      if (!file) throw new UsageError(`import ${what} 需要文件路径`);
+      const dept = typeof values.dept === 'string' ? values.dept : undefined;
+      const labels = what === 'targets' ? targetFieldLabels : matterLabels;
+      const mapping = typeof values.mapping === 'string' ? readMapping(values.mapping, labels) : undefined;
       const table = await readTable(file, {
-        isHeader: (cells) => mapTargetColumns(cells, mapping).missing.length === 0,
+        isHeader: (cells) =>
+          (what === 'targets'
+            ? mapTargetColumns(cells, mapping)
+            : mapMatterColumns(cells, { departmentGiven: Boolean(dept), ...(mapping ? { mapping } : {}) })
+          ).missing.length === 0,
       });
       const started = Date.now();
       const tty = process.stderr.isTTY === true;
-      const report = await importTargets(store, table, {
+      const run = what === 'targets' ? importTargets : importMatters;
+      const report = await run(store, table, {
         by: cliActor(),
         fileName: basename(file),
-        ...(typeof values.dept === 'string' ? { department: values.dept } : {}),
+        ...(dept ? { department: dept } : {}),
         ...(mapping ? { mapping } : {}),
         partial: values.partial === true,
         dryRun: values['dry-run'] === true,

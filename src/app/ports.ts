@@ -2,6 +2,7 @@
 // Adapters (src/store, src/platform/*) implement them; src/main.ts wires them together.
 import type { Card } from '../cards/card.ts';
 import type { AuditEntry, AuditRecord } from '../domain/audit-chain.ts';
+import type { MatterRecord } from '../domain/matter-record.ts';
 import type { Role } from '../domain/roles.ts';
 import type { TargetRecord } from '../domain/target-record.ts';
 
@@ -79,6 +80,8 @@ export interface Department {
   code: string;
   name: string;
   shortName: string | null;
+  /** Other spellings other lists use (省市场监管局, 市场监管部门 …). */
+  aliases: string[];
 }
 
 export interface Person {
@@ -117,7 +120,8 @@ export interface Repos {
     get(id: number): Promise<Department | undefined>;
     /** By code, name or short name, exactly. */
     find(text: string): Promise<Department | undefined>;
-    create(d: Omit<Department, 'id'>): Promise<Department>;
+    create(d: Omit<Department, 'id' | 'aliases'> & { aliases?: string[] }): Promise<Department>;
+    addAliases(id: number, aliases: string[]): Promise<Department>;
   };
   people: {
     get(id: number): Promise<Person | undefined>;
@@ -170,6 +174,21 @@ export interface Repos {
     ): Promise<UpsertCounts>;
     count(): Promise<number>;
     findByCode(code: string): Promise<(TargetRecord & { id: number; active: boolean }) | undefined>;
+  };
+  matters: {
+    /** Inserts new variants, updates changed ones (also reactivating), leaves identical ones alone. */
+    upsertMany(
+      rows: (Omit<MatterRecord, 'departmentText'> & {
+        departmentId: number;
+        variantKey: string;
+        rowHash: string;
+      })[],
+    ): Promise<UpsertCounts>;
+    list(filter?: {
+      departmentId?: number;
+    }): Promise<
+      (Omit<MatterRecord, 'departmentText'> & { id: number; departmentId: number; active: boolean })[]
+    >;
   };
   chatFiles: {
     /** Records a file message once (repeated pushes change nothing). */

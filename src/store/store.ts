@@ -14,7 +14,7 @@ import type { ChatRef, OutboxPayload, Person, Repos, Store } from '../app/ports.
 import type { Role } from '../domain/roles.ts';
 import { auditRepo } from './audit-repo.ts';
 import type { Db } from './db.ts';
-import { targetRepo } from './target-repo.ts';
+import { matterRepo, targetRepo } from './register-repos.ts';
 
 /** How long a claimed outbox row stays with its sender before another may retry it. */
 const DEFAULT_CLAIM_LEASE_MS = 60_000;
@@ -30,34 +30,53 @@ const toPerson = (r: PersonRow): Person => ({
   version: r.version,
 });
 
+const departmentColumns = {
+  id: departments.id,
+  code: departments.code,
+  name: departments.name,
+  shortName: departments.shortName,
+  aliases: departments.aliases,
+};
+
 function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
   return {
     departments: {
-      list: () =>
-        db
-          .select({
-            id: departments.id,
-            code: departments.code,
-            name: departments.name,
-            shortName: departments.shortName,
-          })
-          .from(departments)
-          .orderBy(asc(departments.code)),
+      list: () => db.select(departmentColumns).from(departments).orderBy(asc(departments.code)),
       async get(id) {
-        const [row] = await db.select().from(departments).where(eq(departments.id, id));
-        return row && { id: row.id, code: row.code, name: row.name, shortName: row.shortName };
+        const [row] = await db.select(departmentColumns).from(departments).where(eq(departments.id, id));
+        return row;
       },
       async find(text) {
         const t = text.trim();
         const [row] = await db
-          .select()
+          .select(departmentColumns)
           .from(departments)
-          .where(or(eq(departments.code, t), eq(departments.name, t), eq(departments.shortName, t)));
-        return row && { id: row.id, code: row.code, name: row.name, shortName: row.shortName };
+          .where(
+            or(
+              eq(departments.code, t),
+              eq(departments.name, t),
+              eq(departments.shortName, t),
+              arrayContains(departments.aliases, [t]),
+            ),
+          )
+          .limit(1);
+        return row;
       },
       async create(d) {
-        const [row] = await db.insert(departments).values(d).returning();
-        return { id: row!.id, code: row!.code, name: row!.name, shortName: row!.shortName };
+        const [row] = await db.insert(departments).values(d).returning(departmentColumns);
+        return row!;
+      },
+      async addAliases(id, aliases) {
+        const [current] = await db.select(departmentColumns).from(departments).where(eq(departments.id, id));
+        const merged = [
+          ...new Set([...(current?.aliases ?? []), ...aliases.map((a) => a.trim()).filter(Boolean)]),
+        ];
+        const [row] = await db
+          .update(departments)
+          .set({ aliases: merged })
+          .where(eq(departments.id, id))
+          .returning(departmentColumns);
+        return row!;
       },
     },
     people: {
@@ -201,6 +220,7 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
       },
     },
     targets: targetRepo(db, now),
+    matters: matterRepo(db, now),
     chatFiles: {
       async add(f) {
         await db

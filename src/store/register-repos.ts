@@ -1,7 +1,8 @@
-// The target library in the database. Upserts report what they did: a row whose imported fields hash the same
-// as before (and that is active) is left alone, so re-importing a file changes nothing.
-import { eq, sql } from 'drizzle-orm';
-import { targets } from '../../drizzle/schema.ts';
+// The registers (一单两库) in the database: targets and matters. Upserts report what they did: a row whose
+// imported fields hash the same as before (and that is active) is left alone, so re-importing a file changes
+// nothing.
+import { asc, eq, sql } from 'drizzle-orm';
+import { matters, targets } from '../../drizzle/schema.ts';
 import type { Repos } from '../app/ports.ts';
 import type { TargetRecord } from '../domain/target-record.ts';
 import type { Db } from './db.ts';
@@ -74,6 +75,64 @@ export function targetRepo(db: Db, now: () => Date): Repos['targets'] {
         tags: row.tags,
         lastInspected: row.lastInspected,
       };
+    },
+  };
+}
+
+/** The matters list: upserted on the variant key, like targets on their code. */
+export function matterRepo(db: Db, now: () => Date): Repos['matters'] {
+  return {
+    async upsertMany(rows) {
+      const counts = { inserted: 0, updated: 0, unchanged: 0 };
+      for (let i = 0; i < rows.length; i += BATCH) {
+        const batch = rows.slice(i, i + BATCH);
+        const at = now();
+        const written = await db
+          .insert(matters)
+          .values(batch.map((r) => ({ ...r, active: true, updatedAt: at })))
+          .onConflictDoUpdate({
+            target: matters.variantKey,
+            set: {
+              seq: sql`excluded.seq`,
+              bases: sql`excluded.bases`,
+              ratio: sql`excluded.ratio`,
+              frequency: sql`excluded.frequency`,
+              rowHash: sql`excluded.row_hash`,
+              active: true,
+              updatedAt: at,
+            },
+            setWhere: sql`${matters.rowHash} is distinct from excluded.row_hash or not ${matters.active}`,
+          })
+          .returning({ inserted: sql<boolean>`(xmax = 0)` });
+        const inserted = written.filter((w) => w.inserted === true || String(w.inserted) === 'true').length;
+        counts.inserted += inserted;
+        counts.updated += written.length - inserted;
+        counts.unchanged += batch.length - written.length;
+      }
+      return counts;
+    },
+    async list(filter = {}) {
+      const rows = await db
+        .select()
+        .from(matters)
+        .where(filter.departmentId === undefined ? undefined : eq(matters.departmentId, filter.departmentId))
+        .orderBy(asc(matters.departmentId), asc(matters.id));
+      return rows.map((r) => ({
+        id: r.id,
+        departmentId: r.departmentId,
+        active: r.active,
+        seq: r.seq,
+        category: r.category,
+        name: r.name,
+        targetType: r.targetType,
+        level: r.level as 'key' | 'general',
+        methods: r.methods,
+        subject: r.subject,
+        bases: r.bases,
+        cooperating: r.cooperating,
+        ratio: r.ratio,
+        frequency: r.frequency,
+      }));
     },
   };
 }
