@@ -39,6 +39,8 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
                                      绑定成员；新工作区的第一位办公室成员用它绑定
   member list [--dept 部门] [--json] 查看已绑定的成员
   import targets|matters <文件> [--dept 部门] [--mapping 映射文件] [--dry-run] [--partial] [--json]
+         targets 另有 [--tag 专项库] [--sync]：--sync 表示文件是该部门（或专项库）的全量导出，
+         其中没有的对象标为停用（从不删除）
                                      导入检查对象名录库或抽查事项清单（.xlsx、.xls、WPS 的 XML 表格或 CSV）。默认全部或全不导入；
                                      --partial 只导入正确的行；--dry-run 只检查不写入
   outbox list [--json]               未送达的消息（发送失败或送达情况不明）
@@ -119,6 +121,8 @@ export async function runCli(
       aliases: { type: 'string' },
       mapping: { type: 'string' },
       'dry-run': { type: 'boolean' },
+      sync: { type: 'boolean' },
+      tag: { type: 'string' },
       partial: { type: 'boolean' },
     },
   });
@@ -388,6 +392,8 @@ async function runCommand(
         ...(mapping ? { mapping } : {}),
         partial: values.partial === true,
         dryRun: values['dry-run'] === true,
+        ...(what === 'targets' && typeof values.tag === 'string' ? { tag: values.tag } : {}),
+        ...(what === 'targets' && values.sync === true ? { sync: true } : {}),
         onProgress: (rows) => {
           const rate = Math.round(rows / Math.max(0.001, (Date.now() - started) / 1000));
           if (json) return;
@@ -409,6 +415,7 @@ async function runCommand(
             updated: report.updated,
             unchanged: report.unchanged,
             rejected: report.rejected,
+            deactivated: report.deactivated,
             committed: report.committed,
             dryRun: values['dry-run'] === true,
             errors: report.errors,
@@ -426,7 +433,9 @@ async function runCommand(
         );
       if (report.unknownColumns.length > 0) io.err(`未使用的列：${report.unknownColumns.join('、')}`);
       if (errorFile) io.err(`错误报告：${errorFile}`);
-      const counts = `新增 ${report.inserted}，更新 ${report.updated}，未变 ${report.unchanged}，拒绝 ${report.rejected}`;
+      const counts = `新增 ${report.inserted}，更新 ${report.updated}，未变 ${report.unchanged}，拒绝 ${report.rejected}${
+        values.sync === true ? `，停用 ${report.deactivated}` : ''
+      }`;
       if (values['dry-run'] === true) io.out(`试导入（未写入）：${counts}`);
       else if (report.committed) io.out(`导入完成：${counts}`);
       else

@@ -185,3 +185,66 @@ describe('import targets', () => {
     expect((await runCliOn('import', 'targets', join(dir, 'missing.csv'))).err).toContain('找不到文件');
   });
 });
+
+describe('import targets --sync', () => {
+  it('marks inactive, within the export’s department only, the targets a full export no longer lists', async () => {
+    await runCliOn('dept', 'add', '--code', 'swj', '--name', '某区商务局');
+    const mine = join(dir, 'mine.csv');
+    const theirs = join(dir, 'theirs.csv');
+    writeFileSync(
+      mine,
+      csv([
+        header,
+        ['戊公司', uscc(50_001), '', '', '', '', '', ''],
+        ['己公司', uscc(50_002), '', '', '', '', '', ''],
+      ]),
+    );
+    writeFileSync(theirs, csv([header, ['庚公司', uscc(50_003), '', '', '', '', '', '']]));
+    expect((await importJson(mine, '--dept', 'scjgj')).report.inserted).toBe(2);
+    expect((await importJson(theirs, '--dept', 'swj')).report.inserted).toBe(1);
+
+    writeFileSync(mine, csv([header, ['戊公司', uscc(50_001), '', '', '', '', '', '']]));
+    const synced = await importJson(mine, '--dept', 'scjgj', '--sync');
+    expect(synced.report).toMatchObject({ unchanged: 1, deactivated: 1, committed: true });
+    const store = createStore(t.db);
+    expect((await store.targets.findByCode(uscc(50_002)))?.active).toBe(false);
+    // Another department's targets, and every target imported without a department, are untouched.
+    expect((await store.targets.findByCode(uscc(50_003)))?.active).toBe(true);
+    expect((await store.targets.findByCode('913301007161035748'))?.active).toBe(true);
+
+    // Listed again, it comes back.
+    writeFileSync(
+      mine,
+      csv([
+        header,
+        ['戊公司', uscc(50_001), '', '', '', '', '', ''],
+        ['己公司', uscc(50_002), '', '', '', '', '', ''],
+      ]),
+    );
+    expect((await importJson(mine, '--dept', 'scjgj', '--sync')).report).toMatchObject({
+      updated: 1,
+      deactivated: 0,
+    });
+    expect((await store.targets.findByCode(uscc(50_002)))?.active).toBe(true);
+  });
+
+  it('refuses --sync without a scope, and with errors in the file', async () => {
+    const file = join(dir, 'scopeless.csv');
+    writeFileSync(file, csv([header, ['辛公司', uscc(60_001), '', '', '', '', '', '']]));
+    const scopeless = await runCliOn('import', 'targets', file, '--sync');
+    expect(scopeless.code).toBe(1);
+    expect(scopeless.err).toContain('需要指明这份文件是谁的全量导出');
+    writeFileSync(
+      file,
+      csv([
+        header,
+        ['辛公司', uscc(60_001), '', '', '', '', '', ''],
+        ['坏公司', '91330100000000000X', '', '', '', '', '', ''],
+      ]),
+    );
+    const broken = await importJson(file, '--tag', '广告库', '--sync', '--partial');
+    expect(broken.code).toBe(1);
+    expect(broken.report).toMatchObject({ inserted: 0, deactivated: 0, committed: false });
+    expect(broken.report.errors[0].problem).toContain('不执行同步');
+  });
+});

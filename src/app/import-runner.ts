@@ -29,6 +29,8 @@ export interface ImportReport extends UpsertCounts {
   warnings: ImportProblem[];
   committed: boolean;
   unknownColumns: string[];
+  /** Records of the export's scope that the file no longer lists, marked inactive (--sync). */
+  deactivated: number;
 }
 
 export type Validated<R> =
@@ -50,6 +52,11 @@ export interface ImportKind<R> {
   upsert(tx: Repos, records: R[]): Promise<UpsertCounts>;
   /** Describes the duplicate of an earlier row. */
   duplicate(key: string, firstRow: number): string;
+  /**
+   * With --sync: marks inactive the records of this export's scope (its department, or a library tag) whose
+   * keys the file no longer lists; returns how many. Never deletes: past draws refer to them.
+   */
+  sync?(tx: Repos, seenKeys: string[]): Promise<number>;
 }
 
 export interface ImportOptions {
@@ -93,6 +100,7 @@ export async function runImport<R>(
     warnings: [],
     committed: false,
     unknownColumns: kind.unknown,
+    deactivated: 0,
   };
   const note = (list: ImportProblem[], p: ImportProblem) => {
     if (list.length < MAX_LISTED) list.push(p);
@@ -141,6 +149,17 @@ export async function runImport<R>(
       if (report.rows === 0) {
         throw new DomainError('IMPORT_EMPTY', '文件中没有数据行。', '请确认导出时包含了数据，并且表头完整。');
       }
+      // A row rejected for its other fields still names a record of the scope: syncing then would wrongly
+      // deactivate it, so --sync needs a clean file.
+      if (kind.sync && report.rejected > 0) {
+        report.errors.unshift({
+          row: 0,
+          column: '',
+          problem: '有错误行时不执行同步（--sync），本次什么也没有导入；改正后重新导入',
+        });
+        throw new Rollback();
+      }
+      if (kind.sync) report.deactivated = await kind.sync(tx, [...firstRowOf.keys()]);
       if (options.dryRun || (report.rejected > 0 && !options.partial)) throw new Rollback();
       await tx.audit.append({
         actor: options.by,
@@ -154,6 +173,7 @@ export async function runImport<R>(
           updated: report.updated,
           unchanged: report.unchanged,
           rejected: report.rejected,
+          deactivated: report.deactivated,
           partial: Boolean(options.partial),
         },
       });
@@ -162,7 +182,7 @@ export async function runImport<R>(
   } catch (error) {
     if (!(error instanceof Rollback)) throw error;
     // Rolled back: a dry run reports what would have happened; a refused import changed nothing.
-    if (!options.dryRun) Object.assign(report, { inserted: 0, updated: 0, unchanged: 0 });
+    if (!options.dryRun) Object.assign(report, { inserted: 0, updated: 0, unchanged: 0, deactivated: 0 });
   }
   return report;
 }

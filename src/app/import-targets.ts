@@ -21,6 +21,10 @@ export interface ImportTargetsOptions extends ImportOptions {
   /** The department whose export this is (its code, name or alias). */
   department?: string;
   mapping?: Partial<Record<TargetField, string>>;
+  /** A library tag (专项库) this export is: added to every row, and the scope of --sync. */
+  tag?: string;
+  /** The file is a full export of its scope (--dept or --tag): targets of that scope it no longer lists go inactive. */
+  sync?: boolean;
 }
 
 type Row = TargetRecord & { departmentId: number | null; rowHash: string };
@@ -40,6 +44,14 @@ export async function importTargets(
     );
   }
   const departmentId = department?.id ?? null;
+  if (options.sync && !department && !options.tag) {
+    throw new DomainError(
+      'IMPORT_SYNC_SCOPE',
+      '同步（--sync）需要指明这份文件是谁的全量导出：--dept 部门 或 --tag 专项库。',
+      '同步只在该范围内把文件中没有的对象标为停用，绝不影响整个共享名录库。',
+    );
+  }
+  const tag = options.tag?.trim();
   const kind: ImportKind<Row> = {
     name: 'targets',
     missing: map.missing.map((f) => targetFieldLabels[f]),
@@ -47,7 +59,10 @@ export async function importTargets(
     validate({ cells }) {
       const result = validateTargetRow(cells, map);
       if (!result.ok) return result;
-      const t = result.target;
+      const t =
+        tag && !result.target.tags.includes(tag)
+          ? { ...result.target, tags: [...result.target.tags, tag] }
+          : result.target;
       return {
         ok: true,
         key: t.code,
@@ -58,6 +73,15 @@ export async function importTargets(
     },
     upsert: (tx, rows) => tx.targets.upsertMany(rows),
     duplicate: (code, first) => `代码 ${code} 与第 ${first} 行重复`,
+    ...(options.sync
+      ? {
+          sync: (tx, codes) =>
+            tx.targets.deactivateMissing(tag ? { tag } : { departmentId: departmentId! }, codes),
+        }
+      : {}),
   };
-  return runImport(store, source, kind, { ...options, details: { department: department?.code ?? null } });
+  return runImport(store, source, kind, {
+    ...options,
+    details: { department: department?.code ?? null, tag: tag ?? null, sync: Boolean(options.sync) },
+  });
 }

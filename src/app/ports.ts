@@ -173,6 +173,8 @@ export interface Repos {
       rows: (TargetRecord & { departmentId: number | null; rowHash: string })[],
     ): Promise<UpsertCounts>;
     count(): Promise<number>;
+    /** Marks inactive the active targets of a scope whose codes are not in `keep`; returns how many. */
+    deactivateMissing(scope: { departmentId: number } | { tag: string }, keep: string[]): Promise<number>;
     findByCode(code: string): Promise<(TargetRecord & { id: number; active: boolean }) | undefined>;
   };
   matters: {

@@ -1,7 +1,7 @@
 // The registers (一单两库) in the database: targets and matters. Upserts report what they did: a row whose
 // imported fields hash the same as before (and that is active) is left alone, so re-importing a file changes
 // nothing.
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, eq, sql } from 'drizzle-orm';
 import { matters, targets } from '../../drizzle/schema.ts';
 import type { Repos } from '../app/ports.ts';
 import type { TargetRecord } from '../domain/target-record.ts';
@@ -50,6 +50,25 @@ export function targetRepo(db: Db, now: () => Date): Repos['targets'] {
         counts.unchanged += batch.length - written.length;
       }
       return counts;
+    },
+    async deactivateMissing(scope, keep) {
+      const inScope =
+        'tag' in scope
+          ? arrayContains(targets.tags, [scope.tag])
+          : eq(targets.departmentId, scope.departmentId);
+      // The kept codes travel as one array parameter, however many there are.
+      const rows = await db
+        .update(targets)
+        .set({ active: false, updatedAt: now() })
+        .where(
+          and(
+            inScope,
+            eq(targets.active, true),
+            sql`not (${targets.code} = any(${sql.param(keep)}::text[]))`,
+          ),
+        )
+        .returning({ id: targets.id });
+      return rows.length;
     },
     async count() {
       const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(targets);
