@@ -2,7 +2,10 @@
 // 成员名单; the office sits in 区市场监管局) with fictional people. Real officials' names are not used.
 // A Lark deployment never gets demo data.
 import type { AuditActor } from '../domain/audit-chain.ts';
+import { orgCodeCheckChar, usccCheckChar } from '../domain/identifiers.ts';
+import { matterKey, matterRowHash } from '../domain/matter-record.ts';
 import type { Role } from '../domain/roles.ts';
+import { targetRowHash } from '../domain/target-record.ts';
 import type { Store } from './ports.ts';
 
 export const demoDepartments = [
@@ -40,6 +43,50 @@ export const demoPeople: { userId: string; name: string; department: string | nu
   { userId: 'feng.xiaoyu', name: '冯小雨', department: null, roles: [] },
 ];
 
+/** A valid USCC for fictional demo entity n (organisation code and both check characters computed). */
+function demoCode(n: number): string {
+  const org = `MA${String(n).padStart(6, '0')}`;
+  const body = `91370105${org}${orgCodeCheckChar(org)}`;
+  return body + usccCheckChar(body);
+}
+
+/** Fictional market entities in 天桥区 (names invented), with the fields a 名录库 export carries. */
+const demoTargets: [
+  name: string,
+  type: string,
+  industry: string,
+  area: string,
+  risk: 'A' | 'B' | 'C' | 'D',
+][] = [
+  ['济南泉源食品有限公司', '企业', '食品制造业', '北园片区', 'B'],
+  ['济南明湖餐饮管理有限公司', '企业', '餐饮业', '泺口片区', 'C'],
+  ['天桥区老街坊小吃店', '个体工商户', '餐饮业', '北园片区', 'A'],
+  ['济南华泰建材销售有限公司', '企业', '批发业', '药山片区', 'B'],
+  ['济南北园眼镜店', '个体工商户', '零售业', '北园片区', 'A'],
+  ['济南鹊华广告传媒有限公司', '企业', '商务服务业', '泺口片区', 'D'],
+  ['济南清河农资专业合作社', '农民专业合作社', '农业服务', '桑梓店片区', 'C'],
+  ['济南天成电动车销售有限公司', '企业', '零售业', '药山片区', 'B'],
+  ['济南惠民大药房有限公司', '企业', '零售业', '北园片区', 'B'],
+  ['济南金泉游泳健身有限公司', '企业', '体育', '泺口片区', 'C'],
+];
+
+/** A few matters of 区市场监管局, in the shape of a provincial list. */
+const demoMatters: [
+  seq: string,
+  category: string,
+  name: string,
+  target: string,
+  level: 'key' | 'general',
+  methods: string,
+][] = [
+  ['1', '食品生产监督检查', '食品生产监督检查', '获证食品生产企业', 'key', '现场检查'],
+  ['2', '餐饮服务监督检查', '餐饮服务监督检查', '餐饮服务经营者', 'general', '现场检查'],
+  ['2', '餐饮服务监督检查', '餐饮服务监督检查', '学校、托幼机构、养老机构等食堂', 'key', '现场检查'],
+  ['3', '企业公示信息抽查', '年度报告公示信息的检查', '企业', 'general', '书面检查、网络检查'],
+  ['4', '广告发布行为检查', '广告发布行为的检查', '广告经营者', 'general', '现场检查、网络监测'],
+  ['5', '药品经营监督检查', '药品零售企业监督检查', '药品零售企业', 'key', '现场检查'],
+];
+
 /** Loads the demo into an empty workspace; returns false (and changes nothing) when departments exist. */
 export async function seedDemo(store: Store, platform: string, by: AuditActor): Promise<boolean> {
   return store.transaction(async (tx) => {
@@ -57,6 +104,52 @@ export async function seedDemo(store: Store, platform: string, by: AuditActor): 
         chatUserId: p.userId,
       });
     }
+    await tx.targets.upsertMany(
+      demoTargets.map(([name, objectType, industry, area, riskClass], i) => {
+        const record = {
+          code: demoCode(i + 1),
+          codeKind: 'uscc' as const,
+          name,
+          objectType,
+          industry,
+          area,
+          address: `济南市天桥区${area.replace('片区', '')}路${i + 1}号`,
+          registrationAuthority: '天桥区市场监督管理局',
+          jurisdiction: `${area.replace('片区', '')}市场监管所`,
+          riskClass,
+          status: '存续',
+          tags: [],
+          lastInspected: null,
+        };
+        return { ...record, departmentId: null, rowHash: targetRowHash(record, null) };
+      }),
+    );
+    const office = byCode.get('scjgj')!;
+    await tx.matters.upsertMany(
+      demoMatters.map(([seq, category, name, targetType, level, methods]) => {
+        const record = {
+          departmentText: '天桥区市场监督管理局',
+          seq,
+          category,
+          name,
+          targetType,
+          level,
+          methods,
+          subject: '区市场监管局',
+          bases: [],
+          cooperating: null,
+          ratio: null,
+          frequency: null,
+        };
+        const { departmentText: _, ...rest } = record;
+        return {
+          ...rest,
+          departmentId: office,
+          variantKey: matterKey(record, office),
+          rowHash: matterRowHash(record, office),
+        };
+      }),
+    );
     await tx.audit.append({
       actor: by,
       action: 'workspace.seed-demo',

@@ -173,6 +173,11 @@ export interface Repos {
       rows: (TargetRecord & { departmentId: number | null; rowHash: string })[],
     ): Promise<UpsertCounts>;
     count(): Promise<number>;
+    /** By code, or by a piece of the name (two characters are enough); active targets first. */
+    search(
+      query: string,
+      limit: number,
+    ): Promise<{ targets: (TargetRecord & { id: number; active: boolean })[]; more: boolean }>;
     /** Marks inactive the active targets of a scope whose codes are not in `keep`; returns how many. */
     deactivateMissing(scope: { departmentId: number } | { tag: string }, keep: string[]): Promise<number>;
     findByCode(code: string): Promise<(TargetRecord & { id: number; active: boolean }) | undefined>;

@@ -1,11 +1,15 @@
 // The registers (一单两库) in the database: targets and matters. Upserts report what they did: a row whose
 // imported fields hash the same as before (and that is active) is left alone, so re-importing a file changes
 // nothing.
-import { and, arrayContains, asc, eq, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, or, sql } from 'drizzle-orm';
 import { matters, targets } from '../../drizzle/schema.ts';
 import type { Repos } from '../app/ports.ts';
+import { searchGrams, searchText } from '../domain/search-grams.ts';
 import type { TargetRecord } from '../domain/target-record.ts';
 import type { Db } from './db.ts';
+
+/** Rows a name search reads before checking that each name really contains the query. */
+const CANDIDATES = 500;
 
 /** Rows per statement: PostgreSQL allows 65,535 bind parameters; a target row binds 15. */
 const BATCH = 2_000;
@@ -19,7 +23,7 @@ export function targetRepo(db: Db, now: () => Date): Repos['targets'] {
         const at = now();
         const written = await db
           .insert(targets)
-          .values(batch.map((r) => ({ ...r, active: true, updatedAt: at })))
+          .values(batch.map((r) => ({ ...r, active: true, updatedAt: at, searchGrams: searchGrams(r.name) })))
           .onConflictDoUpdate({
             target: targets.code,
             set: {
@@ -37,6 +41,7 @@ export function targetRepo(db: Db, now: () => Date): Repos['targets'] {
               lastInspected: sql`excluded.last_inspected`,
               departmentId: sql`excluded.department_id`,
               rowHash: sql`excluded.row_hash`,
+              searchGrams: sql`excluded.search_grams`,
               active: true,
               updatedAt: at,
             },
@@ -70,31 +75,50 @@ export function targetRepo(db: Db, now: () => Date): Repos['targets'] {
         .returning({ id: targets.id });
       return rows.length;
     },
+    async search(query, limit) {
+      const q = query.trim();
+      const grams = searchGrams(q);
+      const code = q.replace(/\s/g, '').toUpperCase();
+      const rows = await db
+        .select()
+        .from(targets)
+        .where(or(eq(targets.code, code), arrayContains(targets.searchGrams, grams)))
+        .orderBy(desc(targets.active), sql`length(${targets.name})`, asc(targets.name))
+        .limit(CANDIDATES);
+      // The pieces may all occur without the query occurring in a row: keep names that contain it (compared
+      // the way the pieces were made, so brackets and width do not matter).
+      const wanted = searchText(q);
+      const hits = rows.filter((r) => r.code === code || searchText(r.name).includes(wanted));
+      return { more: hits.length > limit, targets: hits.slice(0, limit).map(toTarget) };
+    },
     async count() {
       const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(targets);
       return Number(row?.n ?? 0);
     },
     async findByCode(code) {
       const [row] = await db.select().from(targets).where(eq(targets.code, code));
-      if (!row) return undefined;
-      return {
-        id: row.id,
-        active: row.active,
-        code: row.code,
-        codeKind: row.codeKind as TargetRecord['codeKind'],
-        name: row.name,
-        objectType: row.objectType,
-        industry: row.industry,
-        area: row.area,
-        address: row.address,
-        registrationAuthority: row.registrationAuthority,
-        jurisdiction: row.jurisdiction,
-        riskClass: row.riskClass as TargetRecord['riskClass'],
-        status: row.status,
-        tags: row.tags,
-        lastInspected: row.lastInspected,
-      };
+      return row && toTarget(row);
     },
+  };
+}
+
+function toTarget(row: typeof targets.$inferSelect) {
+  return {
+    id: row.id,
+    active: row.active,
+    code: row.code,
+    codeKind: row.codeKind as TargetRecord['codeKind'],
+    name: row.name,
+    objectType: row.objectType,
+    industry: row.industry,
+    area: row.area,
+    address: row.address,
+    registrationAuthority: row.registrationAuthority,
+    jurisdiction: row.jurisdiction,
+    riskClass: row.riskClass as TargetRecord['riskClass'],
+    status: row.status,
+    tags: row.tags,
+    lastInspected: row.lastInspected,
   };
 }
 

@@ -46,7 +46,10 @@ export function cardText(card: Card | undefined): string {
   const walk = (e: Element) => {
     if (e.type === 'markdown' || e.type === 'note') parts.push(e.text);
     if (e.type === 'fields') for (const f of e.fields) parts.push(f.label, f.value);
-    if (e.type === 'table') for (const r of e.rows) parts.push(...Object.values(r));
+    if (e.type === 'table') {
+      for (const r of e.rows) parts.push(...Object.values(r));
+      if (e.rows.length === 0 && e.empty) parts.push(e.empty);
+    }
     if (e.type === 'actions') for (const b of e.buttons) parts.push(b.label);
     if (e.type === 'form') parts.push(...e.inputs.map((i) => i.label), e.submit.label);
   };

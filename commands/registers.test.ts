@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importMatters } from '../src/app/import-matters.ts';
+import type { TableSource } from '../src/app/import-runner.ts';
+import { importTargets } from '../src/app/import-targets.ts';
+import { cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
+
+let h: Harness;
+
+function table(headers: string[], rows: string[][]): TableSource {
+  async function* gen() {
+    for (const [i, cells] of rows.entries()) yield { rowNumber: i + 2, cells };
+  }
+  return { headers, headerRowNumber: 1, rows: gen() };
+}
+
+beforeAll(async () => {
+  h = await createHarness();
+  const by = { kind: 'cli' as const, id: 'cli:test' };
+  await importTargets(
+    h.store,
+    table(
+      ['企业名称', '统一社会信用代码', '管辖单位', '信用风险等级'],
+      [
+        ['杭州潘天寿环境艺术设计有限公司', '913301007161035748', '朝晖工商所', 'B'],
+        ['浙江汉风文创投资管理有限公司', '91330100311348661F', '米市巷市场监管所', 'D'],
+        ['玫琳凯（中国）有限公司', '91330100609167206N', '白杨工商所', ''],
+      ],
+    ),
+    { by, fileName: 'test.csv' },
+  );
+  const rows = Array.from({ length: 20 }, (_, i) => [
+    '天桥区市场监督管理局',
+    String(i + 1),
+    '食品安全',
+    `事项${i + 1}`,
+    i % 2 === 0 ? '食品生产企业' : '学校食堂',
+    i % 2 === 0 ? '一般检查事项' : '重点检查事项',
+  ]);
+  await importMatters(
+    h.store,
+    table(['编制单位名称', '序号', '抽查类别', '抽查事项', '检查对象', '事项类别'], rows),
+    {
+      by,
+      fileName: 'matters.csv',
+    },
+  );
+});
+afterAll(() => h.close());
+
+describe('/targets', () => {
+  it('finds a target by two characters of its name, or by its code', async () => {
+    const byName = h.only(await h.send('/targets 天寿', users.liaison));
+    expect(cardText(byName.card)).toContain('杭州潘天寿环境艺术设计有限公司');
+    expect(cardText(byName.card)).not.toContain('玫琳凯');
+    const byCode = h.only(await h.send('对象 91330100311348661f', users.liaison));
+    expect(cardText(byCode.card)).toContain('浙江汉风文创投资管理有限公司');
+    expect(cardText(byCode.card)).toContain('D（高）');
+    const brackets = h.only(await h.send('/targets (中国)', users.liaison));
+    expect(cardText(brackets.card)).toContain('玫琳凯（中国）有限公司');
+  });
+
+  it('asks for at least two characters, and says when nothing matches', async () => {
+    expect(cardText(h.only(await h.send('/targets 杭', users.liaison)).card)).toContain(
+      '至少输入名称中的两个字',
+    );
+    expect(cardText(h.only(await h.send('/targets 不存在的', users.liaison)).card)).toContain('没有找到');
+  });
+});
+
+describe('/matters', () => {
+  it('pages through the own department’s matters', async () => {
+    const first = h.only(await h.send('/matters', users.office));
+    // The demo workspace already lists 6 matters (3 of them 重点) for 区市场监管局.
+    expect(cardText(first.card)).toContain('共 26 项（重点 13 项），第 1/2 页');
+    expect(cardText(first.card)).toContain('食品安全 / 事项9');
+    await h.click(first, '下一页', users.office);
+    expect(cardText(first.card)).toContain('第 2/2 页');
+    expect(cardText(first.card)).toContain('事项20');
+  });
+
+  it('shows another department’s (empty) list by name', async () => {
+    expect(cardText(h.only(await h.send('/matters 区商务局', users.office)).card)).toContain(
+      '还没有抽查事项',
+    );
+  });
+});
