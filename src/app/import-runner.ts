@@ -70,7 +70,7 @@ export interface ImportOptions {
 }
 
 const MAX_LISTED = 1_000;
-const BATCH = 1_000;
+const BATCH = 5_000;
 
 class Rollback extends Error {}
 

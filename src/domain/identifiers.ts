@@ -54,10 +54,13 @@ export const TEXT_COLUMN_HINT = '请将该列设为文本格式后重新导出';
 
 /** Checks and normalises a target code (trimmed, full-width folded, upper-cased). */
 export function checkTargetCode(raw: string): CodeCheck {
-  const code = raw
-    .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/[\s\u3000]/g, '')
-    .toUpperCase();
+  // Most codes arrive clean; fold width, spaces and case only when needed.
+  const code = /^[0-9A-Z]+$/.test(raw)
+    ? raw
+    : raw
+        .replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+        .replace(/[\s\u3000]/g, '')
+        .toUpperCase();
   if (code === '') return { ok: false, problem: '代码为空' };
   if (LOST_DIGITS.test(code))
     return { ok: false, problem: `“${raw.trim()}”已被表格软件当成数字而丢失位数，${TEXT_COLUMN_HINT}` };

@@ -1,7 +1,6 @@
 // One row of a target-library export (检查对象名录库) → a target record, or the problems that stop it.
 // Headers are matched by the names real exports use (名录库 exports, drawn lists); a mapping can override.
-import { createHash } from 'node:crypto';
-import { canonicalJson } from './audit-chain.ts';
+import { hash } from 'node:crypto';
 import { type CodeKind, checkTargetCode } from './identifiers.ts';
 
 export interface TargetRecord {
@@ -225,10 +224,23 @@ export function validateTargetRow(cells: string[], map: ColumnMap): RowResult {
   };
 }
 
-/** The hash of what an import sets, so re-importing an unchanged row changes nothing. */
+/** The hash of what an import sets, so re-importing an unchanged row changes nothing (fields in a fixed order). */
 export function targetRowHash(t: TargetRecord, departmentId: number | null): string {
-  return createHash('sha256')
-    .update(canonicalJson({ ...t, departmentId }))
-    .digest('hex')
-    .slice(0, 32);
+  const fields = [
+    t.code,
+    t.codeKind,
+    t.name,
+    t.objectType,
+    t.industry,
+    t.area,
+    t.address,
+    t.registrationAuthority,
+    t.jurisdiction,
+    t.riskClass,
+    t.status,
+    t.tags,
+    t.lastInspected,
+    departmentId,
+  ];
+  return hash('sha256', JSON.stringify(fields), 'hex').slice(0, 32);
 }
