@@ -48,11 +48,41 @@ export const people = pgTable(
     boundAt: timestamp('bound_at', { withTimezone: true }),
     version: integer('version').notNull().default(1),
     createdAt: createdAt(),
+    // Inspector attributes (执法检查人员名录库, seed 000 art. 10), filled by the inspector-library import.
+    /** The person's identity in the inspector library: department + 执法证号, or department + unit + name. */
+    registerKey: text('register_key').unique(),
+    unit: text('unit'),
+    position: text('position'),
+    certificateNo: text('certificate_no'),
+    certificateValidUntil: date('certificate_valid_until'),
+    qualificationTags: text('qualification_tags').array().notNull().default(sql`'{}'::text[]`),
+    expertise: text('expertise').array().notNull().default(sql`'{}'::text[]`),
+    area: text('area'),
+    isExpert: boolean('is_expert').notNull().default(false),
+    /** False once a full export of the department no longer lists the person (never deleted). */
+    active: boolean('active').notNull().default(true),
+    rowHash: text('row_hash'),
   },
   (t) => [
     uniqueIndex('people_chat_account_uq').on(t.chatPlatform, t.chatUserId),
     index('people_department_idx').on(t.departmentId),
   ],
+);
+
+/** Periods an inspector is away (leave, training, secondment): not drawn for checks in them. */
+export const personLeaves = pgTable(
+  'person_leaves',
+  {
+    id: serial('id').primaryKey(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+    fromDate: date('from_date').notNull(),
+    toDate: date('to_date').notNull(),
+    reason: text('reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('person_leaves_person_idx').on(t.personId)],
 );
 
 /** Chat accounts the bot has seen (or, in the local workspace, the accounts one can act as). */

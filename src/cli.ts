@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { seedDemo } from './app/demo.ts';
+import { importInspectors } from './app/import-inspectors.ts';
 import { importMatters } from './app/import-matters.ts';
 import type { ImportReport } from './app/import-runner.ts';
 import { importTargets } from './app/import-targets.ts';
@@ -14,6 +15,7 @@ import type { Store } from './app/ports.ts';
 import { type Config, loadConfig } from './config.ts';
 import { type AuditActor, ChainVerifier, describeProblem } from './domain/audit-chain.ts';
 import { DomainError } from './domain/errors.ts';
+import { inspectorLabels, mapInspectorColumns } from './domain/inspector-record.ts';
 import { mapMatterColumns, matterLabels } from './domain/matter-record.ts';
 import { formatRoles, parseRole, roleLabels, roles } from './domain/roles.ts';
 import { mapTargetColumns, targetFieldLabels } from './domain/target-record.ts';
@@ -38,10 +40,10 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
   member add --user 账号 --dept 部门 --role 角色 [--name 姓名] [--platform 平台]
                                      绑定成员；新工作区的第一位办公室成员用它绑定
   member list [--dept 部门] [--json] 查看已绑定的成员
-  import targets|matters <文件> [--dept 部门] [--mapping 映射文件] [--dry-run] [--partial] [--json]
+  import targets|matters|inspectors <文件> [--dept 部门] [--mapping 映射文件] [--dry-run] [--partial] [--json]
          targets 另有 [--tag 专项库] [--sync]：--sync 表示文件是该部门（或专项库）的全量导出，
          其中没有的对象标为停用（从不删除）
-                                     导入检查对象名录库或抽查事项清单（.xlsx、.xls、WPS 的 XML 表格或 CSV）。默认全部或全不导入；
+                                     导入检查对象名录库、抽查事项清单或执法检查人员名录库（.xlsx、.xls、WPS 的 XML 表格或 CSV）。默认全部或全不导入；
                                      --partial 只导入正确的行；--dry-run 只检查不写入
   outbox list [--json]               未送达的消息（发送失败或送达情况不明）
   seed demo                          向空数据库载入演示数据（仅本地工作区）
@@ -140,6 +142,7 @@ export async function runCli(
     'outbox list',
     'import targets',
     'import matters',
+    'import inspectors',
     'dept alias',
     'seed demo',
   ];
@@ -368,23 +371,37 @@ async function runCommand(
     }
 
     case 'import targets':
-    case 'import matters': {
+    case 'import matters':
+    case 'import inspectors': {
       const file = rest[0];
-      const what = command.split(' ')[1] as 'targets' | 'matters';
+      const what = command.split(' ')[1] as 'targets' | 'matters' | 'inspectors';
       if (!file) throw new UsageError(`import ${what} 需要文件路径`);
       const dept = typeof values.dept === 'string' ? values.dept : undefined;
-      const labels = what === 'targets' ? targetFieldLabels : matterLabels;
+      const labels =
+        what === 'targets' ? targetFieldLabels : what === 'matters' ? matterLabels : inspectorLabels;
       const mapping = typeof values.mapping === 'string' ? readMapping(values.mapping, labels) : undefined;
       const table = await readTable(file, {
-        isHeader: (cells) =>
-          (what === 'targets'
-            ? mapTargetColumns(cells, mapping)
-            : mapMatterColumns(cells, { departmentGiven: Boolean(dept), ...(mapping ? { mapping } : {}) })
-          ).missing.length === 0,
+        isHeader: (cells) => {
+          const options = { departmentGiven: Boolean(dept), ...(mapping ? { mapping } : {}) };
+          const map =
+            what === 'targets'
+              ? mapTargetColumns(cells, mapping)
+              : what === 'matters'
+                ? mapMatterColumns(cells, options)
+                : mapInspectorColumns(cells, options);
+          return map.missing.length === 0;
+        },
       });
       const started = Date.now();
       const tty = process.stderr.isTTY === true;
-      const run = what === 'targets' ? importTargets : importMatters;
+      const today = new Intl.DateTimeFormat('sv-SE', { timeZone: config.TZ }).format(new Date());
+      const run =
+        what === 'targets'
+          ? importTargets
+          : what === 'matters'
+            ? importMatters
+            : (s: Store, t: typeof table, o: Parameters<typeof importTargets>[2]) =>
+                importInspectors(s, t, { ...o, today });
       const report = await run(store, table, {
         by: cliActor(),
         fileName: basename(file),

@@ -2,6 +2,7 @@
 // Adapters (src/store, src/platform/*) implement them; src/main.ts wires them together.
 import type { Card } from '../cards/card.ts';
 import type { AuditEntry, AuditRecord } from '../domain/audit-chain.ts';
+import type { InspectorRecord } from '../domain/inspector-record.ts';
 import type { MatterRecord } from '../domain/matter-record.ts';
 import type { Role } from '../domain/roles.ts';
 import type { TargetRecord } from '../domain/target-record.ts';
@@ -108,6 +109,12 @@ export interface OutboxRow {
   createdAt: Date;
 }
 
+export type InspectorRow = Omit<InspectorRecord, 'departmentText'> & {
+  departmentId: number;
+  registerKey: string;
+  rowHash: string;
+};
+
 export interface UpsertCounts {
   inserted: number;
   updated: number;
@@ -196,6 +203,13 @@ export interface Repos {
     }): Promise<
       (Omit<MatterRecord, 'departmentText'> & { id: number; departmentId: number; active: boolean })[]
     >;
+  };
+  inspectors: {
+    /**
+     * Inserts new inspectors, updates changed ones, and adopts a person already bound to a chat account with the
+     * same name in the same department (one person record per human). Adds the inspector role.
+     */
+    upsertMany(rows: InspectorRow[]): Promise<UpsertCounts>;
   };
   chatFiles: {
     /** Records a file message once (repeated pushes change nothing). */

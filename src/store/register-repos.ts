@@ -1,8 +1,8 @@
 // The registers (一单两库) in the database: targets and matters. Upserts report what they did: a row whose
 // imported fields hash the same as before (and that is active) is left alone, so re-importing a file changes
 // nothing.
-import { and, arrayContains, asc, desc, eq, or, sql } from 'drizzle-orm';
-import { matters, targets } from '../../drizzle/schema.ts';
+import { and, arrayContains, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { matters, people, targets } from '../../drizzle/schema.ts';
 import type { Repos } from '../app/ports.ts';
 import { searchGrams, searchText } from '../domain/search-grams.ts';
 import type { TargetRecord } from '../domain/target-record.ts';
@@ -189,6 +189,95 @@ export function matterRepo(db: Db, now: () => Date): Repos['matters'] {
         ratio: r.ratio,
         frequency: r.frequency,
       }));
+    },
+  };
+}
+
+/** Inspectors live in `people`; the library's rows are matched on their register key, or adopt a bound person. */
+export function inspectorRepo(db: Db): Repos['inspectors'] {
+  return {
+    async upsertMany(rows) {
+      const counts = { inserted: 0, updated: 0, unchanged: 0 };
+      const existing = new Map(
+        (
+          await db
+            .select({
+              id: people.id,
+              key: people.registerKey,
+              hash: people.rowHash,
+              active: people.active,
+              roles: people.roles,
+              version: people.version,
+            })
+            .from(people)
+            .where(
+              inArray(
+                people.registerKey,
+                rows.map((r) => r.registerKey),
+              ),
+            )
+        ).map((p) => [p.key!, p]),
+      );
+      for (const row of rows) {
+        const attributes = {
+          name: row.name,
+          unit: row.unit,
+          position: row.position,
+          certificateNo: row.certificateNo,
+          certificateValidUntil: row.certificateValidUntil,
+          qualificationTags: row.qualificationTags,
+          expertise: row.expertise,
+          area: row.area,
+          isExpert: row.isExpert,
+          rowHash: row.rowHash,
+          active: true,
+        };
+        const known = existing.get(row.registerKey);
+        if (known) {
+          if (known.hash === row.rowHash && known.active) {
+            counts.unchanged++;
+            continue;
+          }
+          const roles = known.roles.includes('inspector') ? known.roles : [...known.roles, 'inspector'];
+          await db
+            .update(people)
+            .set({ ...attributes, roles, version: known.version + 1 })
+            .where(eq(people.id, known.id));
+          counts.updated++;
+          continue;
+        }
+        // One record per human: a colleague already bound by name in this department becomes this inspector.
+        const candidates = await db
+          .select({ id: people.id, roles: people.roles, version: people.version })
+          .from(people)
+          .where(
+            and(
+              eq(people.departmentId, row.departmentId),
+              eq(people.name, row.name),
+              isNull(people.registerKey),
+            ),
+          );
+        if (candidates.length === 1) {
+          const [person] = candidates;
+          const roles = person!.roles.includes('inspector') ? person!.roles : [...person!.roles, 'inspector'];
+          await db
+            .update(people)
+            .set({ ...attributes, registerKey: row.registerKey, roles, version: person!.version + 1 })
+            .where(eq(people.id, person!.id));
+          counts.updated++;
+          continue;
+        }
+        await db
+          .insert(people)
+          .values({
+            ...attributes,
+            departmentId: row.departmentId,
+            registerKey: row.registerKey,
+            roles: ['inspector'],
+          });
+        counts.inserted++;
+      }
+      return counts;
     },
   };
 }

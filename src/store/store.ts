@@ -14,7 +14,7 @@ import type { ChatRef, OutboxPayload, Person, Repos, Store } from '../app/ports.
 import type { Role } from '../domain/roles.ts';
 import { auditRepo } from './audit-repo.ts';
 import type { Db } from './db.ts';
-import { matterRepo, targetRepo } from './register-repos.ts';
+import { inspectorRepo, matterRepo, targetRepo } from './register-repos.ts';
 
 /** How long a claimed outbox row stays with its sender before another may retry it. */
 const DEFAULT_CLAIM_LEASE_MS = 60_000;
@@ -221,6 +221,7 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
     },
     targets: targetRepo(db, now),
     matters: matterRepo(db, now),
+    inspectors: inspectorRepo(db),
     chatFiles: {
       async add(f) {
         await db

@@ -1,0 +1,89 @@
+// Importing an inspector library (执法检查人员名录库, seed 000 art. 10) through the import runner. People are
+// one record per human: an inspector already bound to a chat account by name in the same department is
+// adopted, not duplicated.
+import { DomainError } from '../domain/errors.ts';
+import {
+  type InspectorColumn,
+  inspectorKey,
+  inspectorLabels,
+  inspectorRowHash,
+  mapInspectorColumns,
+  validateInspectorRow,
+} from '../domain/inspector-record.ts';
+import { tidy } from '../domain/matter-record.ts';
+import {
+  type ImportKind,
+  type ImportOptions,
+  type ImportReport,
+  runImport,
+  type TableSource,
+} from './import-runner.ts';
+import type { InspectorRow, Store } from './ports.ts';
+
+export interface ImportInspectorsOptions extends ImportOptions {
+  department?: string;
+  mapping?: Partial<Record<InspectorColumn, string>>;
+  /** Today's date (YYYY-MM-DD) in Asia/Shanghai, to warn of expired certificates. */
+  today: string;
+}
+
+export async function importInspectors(
+  store: Store,
+  source: TableSource,
+  options: ImportInspectorsOptions,
+): Promise<ImportReport> {
+  const given = options.department ? await store.departments.find(options.department) : undefined;
+  if (options.department && !given) {
+    throw new DomainError(
+      'DEPARTMENT_NOT_FOUND',
+      `未找到部门“${options.department}”。`,
+      '用 jointcheck dept list 查看部门代码。',
+    );
+  }
+  const map = mapInspectorColumns(source.headers, {
+    departmentGiven: Boolean(given),
+    ...(options.mapping ? { mapping: options.mapping } : {}),
+  });
+  const byName = new Map<string, number>();
+  for (const d of await store.departments.list()) {
+    for (const text of [d.code, d.name, d.shortName, ...d.aliases]) if (text) byName.set(tidy(text), d.id);
+  }
+  const kind: ImportKind<InspectorRow> = {
+    name: 'inspectors',
+    missing: map.missing.map((f) => inspectorLabels[f]),
+    unknown: map.unknown,
+    validate({ cells }) {
+      const result = validateInspectorRow(cells, map, options.today, given?.name);
+      if (!result.ok) return result;
+      const r = result.inspector;
+      const departmentId = byName.get(tidy(r.departmentText));
+      if (departmentId === undefined) {
+        return {
+          ok: false,
+          warnings: result.warnings,
+          problems: [
+            {
+              column: inspectorLabels.department,
+              problem: `“${r.departmentText}”不是已登记的成员单位，也不是任何部门的别名`,
+            },
+          ],
+        };
+      }
+      const { departmentText: _, ...rest } = r;
+      const registerKey = inspectorKey(r, departmentId);
+      return {
+        ok: true,
+        key: registerKey,
+        keyColumn: r.certificateNo ? inspectorLabels.certificateNo : inspectorLabels.name,
+        warnings: result.warnings,
+        record: { ...rest, departmentId, registerKey, rowHash: inspectorRowHash(r, departmentId) },
+      };
+    },
+    upsert: (tx, rows) => tx.inspectors.upsertMany(rows),
+    duplicate: (key, first) =>
+      key.includes(':cert:')
+        ? `执法证号与第 ${first} 行重复`
+        : `与第 ${first} 行是同一人（同一单位、同名；如确为两人，请填写执法证号）`,
+  };
+  return runImport(store, source, kind, { ...options, details: { department: given?.code ?? null } });
+}
