@@ -1,8 +1,9 @@
 // The registry: every chat command the bot understands. The product's table of contents.
 import { help } from './help.ts';
+import { inspectors } from './inspectors.ts';
 import { matters } from './matters.ts';
 import { member } from './member.ts';
 import { targets } from './targets.ts';
 import { whoami } from './whoami.ts';
 
-export const commands = [help, whoami, member, targets, matters] as const;
+export const commands = [help, whoami, member, targets, matters, inspectors] as const;

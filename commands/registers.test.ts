@@ -84,3 +84,35 @@ describe('/matters', () => {
     );
   });
 });
+
+describe('/inspectors', () => {
+  it('lists the department’s inspectors with masked certificates, and who is unavailable today', async () => {
+    const { importInspectors } = await import('../src/app/import-inspectors.ts');
+    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    await importInspectors(
+      h.store,
+      table(
+        ['部门', '所在单位', '姓名', '执法证号', '执法证有效期', '执法类别'],
+        [
+          ['区市场监管局', '北园所', '刘洋', '37010500001', '2099-12-31', '食品'],
+          ['区市场监管局', '泺口所', '马超', '37010500002', '2020-01-01', '广告'],
+          ['区市场监管局', '药山所', '郭静', '37010500003', '2099-12-31', '食品'],
+        ],
+      ),
+      { by: { kind: 'cli', id: 'test' }, fileName: 'inspectors.csv', today },
+    );
+    const guo = (await h.store.inspectors.list((await h.store.departments.find('scjgj'))!.id)).find(
+      (p) => p.name === '郭静',
+    )!;
+    const { sql } = await import('drizzle-orm');
+    await h.db.execute(
+      sql`insert into person_leaves (person_id, from_date, to_date, reason) values (${guo.id}, ${today}::date - 1, ${today}::date + 3, '年假')`,
+    );
+    const text = cardText(h.only(await h.send('/inspectors', users.office)).card);
+    expect(text).toContain('37*******01');
+    expect(text).not.toContain('37010500001');
+    expect(text).toMatch(/马超[\s\S]*执法证已过期/);
+    expect(text).toMatch(/郭静[\s\S]*休假至/);
+    expect(text).toContain('1 人的执法证已过期');
+  });
+});

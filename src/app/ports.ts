@@ -115,6 +115,12 @@ export type InspectorRow = Omit<InspectorRecord, 'departmentText'> & {
   rowHash: string;
 };
 
+export interface InspectorView extends Omit<InspectorRecord, 'departmentText'> {
+  id: number;
+  bound: boolean;
+  leaves: { from: string; to: string; reason: string | null }[];
+}
+
 export interface UpsertCounts {
   inserted: number;
   updated: number;
@@ -210,6 +216,8 @@ export interface Repos {
      * same name in the same department (one person record per human). Adds the inspector role.
      */
     upsertMany(rows: InspectorRow[]): Promise<UpsertCounts>;
+    /** A department's active inspectors with their leave periods. */
+    list(departmentId: number): Promise<InspectorView[]>;
   };
   chatFiles: {
     /** Records a file message once (repeated pushes change nothing). */

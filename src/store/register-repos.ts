@@ -2,7 +2,7 @@
 // imported fields hash the same as before (and that is active) is left alone, so re-importing a file changes
 // nothing.
 import { and, arrayContains, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import { matters, people, targets } from '../../drizzle/schema.ts';
+import { matters, people, personLeaves, targets } from '../../drizzle/schema.ts';
 import type { Repos } from '../app/ports.ts';
 import { searchGrams, searchText } from '../domain/search-grams.ts';
 import type { TargetRecord } from '../domain/target-record.ts';
@@ -196,6 +196,46 @@ export function matterRepo(db: Db, now: () => Date): Repos['matters'] {
 /** Inspectors live in `people`; the library's rows are matched on their register key, or adopt a bound person. */
 export function inspectorRepo(db: Db): Repos['inspectors'] {
   return {
+    async list(departmentId) {
+      const rows = await db
+        .select()
+        .from(people)
+        .where(
+          and(
+            eq(people.departmentId, departmentId),
+            eq(people.active, true),
+            arrayContains(people.roles, ['inspector']),
+          ),
+        )
+        .orderBy(asc(people.unit), asc(people.name));
+      const leaves = rows.length
+        ? await db
+            .select()
+            .from(personLeaves)
+            .where(
+              inArray(
+                personLeaves.personId,
+                rows.map((r) => r.id),
+              ),
+            )
+        : [];
+      return rows.map((p) => ({
+        id: p.id,
+        name: p.name,
+        unit: p.unit,
+        position: p.position,
+        certificateNo: p.certificateNo,
+        certificateValidUntil: p.certificateValidUntil,
+        qualificationTags: p.qualificationTags,
+        expertise: p.expertise,
+        area: p.area,
+        isExpert: p.isExpert,
+        bound: p.chatUserId !== null,
+        leaves: leaves
+          .filter((l) => l.personId === p.id)
+          .map((l) => ({ from: l.fromDate, to: l.toDate, reason: l.reason })),
+      }));
+    },
     async upsertMany(rows) {
       const counts = { inserted: 0, updated: 0, unchanged: 0 };
       const existing = new Map(
@@ -267,14 +307,12 @@ export function inspectorRepo(db: Db): Repos['inspectors'] {
           counts.updated++;
           continue;
         }
-        await db
-          .insert(people)
-          .values({
-            ...attributes,
-            departmentId: row.departmentId,
-            registerKey: row.registerKey,
-            roles: ['inspector'],
-          });
+        await db.insert(people).values({
+          ...attributes,
+          departmentId: row.departmentId,
+          registerKey: row.registerKey,
+          roles: ['inspector'],
+        });
         counts.inserted++;
       }
       return counts;

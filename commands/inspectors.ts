@@ -1,0 +1,71 @@
+// /inspectors 检查人员 — a department's inspector library: who is available today, certificates masked.
+import { z } from 'zod';
+import { requireDepartment } from '../src/app/registers.ts';
+import { card, defineCommand, subcommand } from '../src/bot/define-command.ts';
+import { note } from '../src/cards/card.ts';
+import { availability } from '../src/domain/availability.ts';
+import { DomainError } from '../src/domain/errors.ts';
+import { maskCertificate } from '../src/domain/inspector-record.ts';
+
+export const inspectors = defineCommand({
+  name: 'inspectors',
+  aliases: ['检查人员', '人员'],
+  summary: '查看部门的执法检查人员名录',
+  subcommands: [
+    subcommand({
+      name: '',
+      summary: '查看一个部门的检查人员和今天是否可用；不写部门时查看本部门',
+      usage: '/inspectors [部门]',
+      examples: ['/inspectors', '/inspectors 区市场监管局'],
+      access: 'bound',
+      params: [{ name: 'department', label: '部门' }],
+      args: z.object({ department: z.string().optional() }),
+      async handle({ args, actor, services }) {
+        const department = args.department
+          ? await requireDepartment(services.store, args.department)
+          : actor.department;
+        if (!department) throw new DomainError('DEPARTMENT_REQUIRED', '请写明要查看的部门。');
+        const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(
+          services.clock.now(),
+        );
+        const list = await services.store.inspectors.list(department.id);
+        const rows = list.map((p) => {
+          const a = availability(p, { from: today, to: today });
+          const status = !a.available
+            ? `休假至 ${a.until}`
+            : p.certificateNo && !a.certified
+              ? '执法证已过期'
+              : '可用';
+          return {
+            name: `${p.name}${p.isExpert ? '（专家）' : ''}`,
+            unit: p.unit ?? '',
+            certificate: p.certificateNo
+              ? `${maskCertificate(p.certificateNo)}（至 ${p.certificateValidUntil ?? '?'}）`
+              : '无',
+            tags: p.qualificationTags.join('、'),
+            status,
+          };
+        });
+        const expired = rows.filter((r) => r.status === '执法证已过期').length;
+        return card({
+          header: { title: `检查人员 · ${department.name}`, subtitle: `共 ${rows.length} 人`, color: 'blue' },
+          elements: [
+            {
+              type: 'table',
+              columns: [
+                { key: 'name', label: '姓名' },
+                { key: 'unit', label: '单位' },
+                { key: 'certificate', label: '执法证' },
+                { key: 'tags', label: '执法类别' },
+                { key: 'status', label: '今天' },
+              ],
+              rows,
+              empty: '该部门还没有检查人员。可以用 jointcheck import inspectors 导入名录。',
+            },
+            ...(expired > 0 ? [note(`${expired} 人的执法证已过期：抽取时不计为持证人员。`)] : []),
+          ],
+        });
+      },
+    }),
+  ],
+});
