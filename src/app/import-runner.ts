@@ -111,13 +111,18 @@ export async function runImport<R>(
     await store.transaction(async (tx) => {
       const firstRowOf = new Map<string, number>();
       let batch: R[] = [];
+      // One batch is written while the next is read and validated: the database and the parser overlap.
+      let writing: Promise<void> = Promise.resolve();
       const flush = async () => {
+        await writing;
         if (batch.length === 0) return;
-        const counts = await kind.upsert(tx, batch);
-        report.inserted += counts.inserted;
-        report.updated += counts.updated;
-        report.unchanged += counts.unchanged;
+        const full = batch;
         batch = [];
+        writing = kind.upsert(tx, full).then((counts) => {
+          report.inserted += counts.inserted;
+          report.updated += counts.updated;
+          report.unchanged += counts.unchanged;
+        });
       };
       for await (const row of source.rows) {
         if (row.cells.every((c) => c.trim() === '')) continue;
@@ -145,6 +150,7 @@ export async function runImport<R>(
         if (batch.length >= BATCH) await flush();
       }
       await flush();
+      await writing;
       options.onProgress?.(report.rows);
       if (report.rows === 0) {
         throw new DomainError('IMPORT_EMPTY', '文件中没有数据行。', '请确认导出时包含了数据，并且表头完整。');
