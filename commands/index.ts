@@ -1,4 +1,5 @@
 // The registry: every chat command the bot understands. The product's table of contents.
+import { conflict } from './conflict.ts';
 import { help } from './help.ts';
 import { inspectors } from './inspectors.ts';
 import { matters } from './matters.ts';
@@ -6,4 +7,4 @@ import { member } from './member.ts';
 import { targets } from './targets.ts';
 import { whoami } from './whoami.ts';
 
-export const commands = [help, whoami, member, targets, matters, inspectors] as const;
+export const commands = [help, whoami, member, targets, matters, inspectors, conflict] as const;

@@ -1,17 +1,57 @@
 // /inspectors 检查人员 — a department's inspector library: who is available today, certificates masked.
 import { z } from 'zod';
+import { type Acting, addLeave } from '../src/app/inspector-status.ts';
 import { requireDepartment } from '../src/app/registers.ts';
-import { card, defineCommand, subcommand } from '../src/bot/define-command.ts';
-import { note } from '../src/cards/card.ts';
+import { type Actor, auditActor, card, defineCommand, subcommand } from '../src/bot/define-command.ts';
+import { md, note } from '../src/cards/card.ts';
 import { availability } from '../src/domain/availability.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { maskCertificate } from '../src/domain/inspector-record.ts';
 
+export const acting = (actor: Actor): Acting => ({
+  ...(actor.person ? { personId: actor.person.id } : {}),
+  roles: actor.person?.roles ?? [],
+  ...(actor.department ? { department: actor.department } : {}),
+  audit: auditActor(actor),
+});
+
 export const inspectors = defineCommand({
   name: 'inspectors',
   aliases: ['检查人员', '人员'],
-  summary: '查看部门的执法检查人员名录',
+  summary: '查看部门的执法检查人员名录，登记休假',
   subcommands: [
+    subcommand({
+      name: 'leave',
+      aliases: ['休假', '请假'],
+      summary: '登记检查人员的休假（不在岗）期间：期间内不会被抽中',
+      usage: '/inspectors leave <姓名> <开始日期> <结束日期> [原因]',
+      examples: ['/inspectors leave 刘洋 2026-12-01 2026-12-05 年假'],
+      access: ['liaison', 'office'],
+      params: [
+        { name: 'name', label: '姓名' },
+        { name: 'from', label: '开始日期' },
+        { name: 'to', label: '结束日期' },
+        { name: 'reason', label: '原因' },
+      ],
+      args: z.object({ name: z.string(), from: z.string(), to: z.string(), reason: z.string().optional() }),
+      async handle({ args, actor, services, source }) {
+        const { person, from, to } = await addLeave(services.store, acting(actor), {
+          name: args.name,
+          from: args.from,
+          to: args.to,
+          ...(args.reason ? { reason: args.reason } : {}),
+          source: source.messageId,
+        });
+        return card({
+          header: { title: '已登记休假', color: 'green' },
+          elements: [
+            md(
+              `**${person.name}**：${from} 至 ${to}${args.reason ? `（${args.reason}）` : ''}。期间内抽取检查人员时不会抽中。`,
+            ),
+          ],
+        });
+      },
+    }),
     subcommand({
       name: '',
       summary: '查看一个部门的检查人员和今天是否可用；不写部门时查看本部门',

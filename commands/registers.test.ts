@@ -116,3 +116,39 @@ describe('/inspectors', () => {
     expect(text).toContain('1 人的执法证已过期');
   });
 });
+
+describe('/inspectors leave and /conflict add', () => {
+  it('lets the office record a leave, refuses another department’s liaison, and audits it', async () => {
+    const refused = h.only(await h.send('/inspectors leave 刘洋 2026-12-01 2026-12-05 年假', users.liaison));
+    expect(cardText(refused.card)).toContain('本部门的检查人员名录中没有找到“刘洋”');
+    const bad = h.only(await h.send('/inspectors leave 刘洋 2026-12-05 2026-12-01', users.office));
+    expect(cardText(bad.card)).toContain('开始日期不能晚于结束日期');
+    const ok = h.only(await h.send('/inspectors 休假 刘洋 2026-12-01 2026-12-05 年假', users.office));
+    expect(cardText(ok.card)).toContain('刘洋**：2026-12-01 至 2026-12-05（年假）');
+    const liu = (await h.store.inspectors.list((await h.store.departments.find('scjgj'))!.id)).find(
+      (p) => p.name === '刘洋',
+    )!;
+    expect(liu.leaves).toContainEqual({ from: '2026-12-01', to: '2026-12-05', reason: '年假' });
+    expect((await h.store.audit.list({ action: 'inspector.leave' })).at(-1)?.details).toMatchObject({
+      name: '刘洋',
+    });
+  });
+
+  it('records a declared conflict by code or by name, once, and refuses someone from another department', async () => {
+    const first = h.only(await h.send('/conflict add 刘洋 913301007161035748 亲属任职', users.office));
+    expect(cardText(first.card)).toContain('已申报回避');
+    const again = h.only(await h.send('回避 申报 刘洋 913301007161035748', users.office));
+    expect(cardText(again.card)).toContain('此前已登记');
+    const byName = h.only(await h.send('/conflict add 刘洋 浙江汉风文创投资管理有限公司', users.office));
+    expect(cardText(byName.card)).toContain('91330100311348661F');
+    const stranger = h.only(await h.send('/conflict add 刘洋 91330100609167206N', users.inspector));
+    expect(cardText(stranger.card)).toContain('没有找到“刘洋”');
+    const liu = (await h.store.inspectors.list((await h.store.departments.find('scjgj'))!.id)).find(
+      (p) => p.name === '刘洋',
+    )!;
+    expect((await h.store.inspectors.conflicts(liu.id)).map((c) => c.targetCode)).toEqual([
+      '913301007161035748',
+      '91330100311348661F',
+    ]);
+  });
+});

@@ -263,3 +263,18 @@ export const matters = pgTable(
   },
   (t) => [index('matters_department_idx').on(t.departmentId)],
 );
+
+/** Conflicts an inspector declared with a target (回避, seed 000 art. 19): never drawn to check it. */
+export const personConflicts = pgTable(
+  'person_conflicts',
+  {
+    id: serial('id').primaryKey(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+    targetCode: text('target_code').notNull(),
+    reason: text('reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('person_conflicts_uq').on(t.personId, t.targetCode)],
+);

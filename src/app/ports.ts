@@ -218,6 +218,10 @@ export interface Repos {
     upsertMany(rows: InspectorRow[]): Promise<UpsertCounts>;
     /** A department's active inspectors with their leave periods. */
     list(departmentId: number): Promise<InspectorView[]>;
+    addLeave(personId: number, leave: { from: string; to: string; reason: string | null }): Promise<void>;
+    /** False when the conflict was already declared. */
+    addConflict(personId: number, conflict: { targetCode: string; reason: string | null }): Promise<boolean>;
+    conflicts(personId: number): Promise<{ targetCode: string; reason: string | null }[]>;
   };
   chatFiles: {
     /** Records a file message once (repeated pushes change nothing). */

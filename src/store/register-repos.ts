@@ -2,7 +2,7 @@
 // imported fields hash the same as before (and that is active) is left alone, so re-importing a file changes
 // nothing.
 import { and, arrayContains, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import { matters, people, personLeaves, targets } from '../../drizzle/schema.ts';
+import { matters, people, personConflicts, personLeaves, targets } from '../../drizzle/schema.ts';
 import type { Repos } from '../app/ports.ts';
 import { searchGrams, searchText } from '../domain/search-grams.ts';
 import type { TargetRecord } from '../domain/target-record.ts';
@@ -206,6 +206,26 @@ export function matterRepo(db: Db, now: () => Date): Repos['matters'] {
 /** Inspectors live in `people`; the library's rows are matched on their register key, or adopt a bound person. */
 export function inspectorRepo(db: Db): Repos['inspectors'] {
   return {
+    async addLeave(personId, leave) {
+      await db
+        .insert(personLeaves)
+        .values({ personId, fromDate: leave.from, toDate: leave.to, reason: leave.reason });
+    },
+    async addConflict(personId, conflict) {
+      const rows = await db
+        .insert(personConflicts)
+        .values({ personId, ...conflict })
+        .onConflictDoNothing()
+        .returning({ id: personConflicts.id });
+      return rows.length === 1;
+    },
+    async conflicts(personId) {
+      return db
+        .select({ targetCode: personConflicts.targetCode, reason: personConflicts.reason })
+        .from(personConflicts)
+        .where(eq(personConflicts.personId, personId))
+        .orderBy(asc(personConflicts.id));
+    },
     async list(departmentId) {
       const rows = await db
         .select()
