@@ -1,10 +1,20 @@
 // The registry: every chat command the bot understands. The product's table of contents.
 import { conflict } from './conflict.ts';
 import { help } from './help.ts';
+import { importCommand } from './import.ts';
 import { inspectors } from './inspectors.ts';
 import { matters } from './matters.ts';
 import { member } from './member.ts';
 import { targets } from './targets.ts';
 import { whoami } from './whoami.ts';
 
-export const commands = [help, whoami, member, targets, matters, inspectors, conflict] as const;
+export const commands = [
+  help,
+  whoami,
+  member,
+  targets,
+  matters,
+  inspectors,
+  conflict,
+  importCommand,
+] as const;

@@ -6,19 +6,17 @@ import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { seedDemo } from './app/demo.ts';
-import { importInspectors } from './app/import-inspectors.ts';
-import { importMatters } from './app/import-matters.ts';
+import { headerTest, importRegister } from './app/import-registers.ts';
 import type { ImportReport } from './app/import-runner.ts';
-import { importTargets } from './app/import-targets.ts';
 import { bindMember, listMembers } from './app/members.ts';
 import type { Store } from './app/ports.ts';
 import { type Config, loadConfig } from './config.ts';
 import { type AuditActor, ChainVerifier, describeProblem } from './domain/audit-chain.ts';
 import { DomainError } from './domain/errors.ts';
-import { inspectorLabels, mapInspectorColumns } from './domain/inspector-record.ts';
-import { mapMatterColumns, matterLabels } from './domain/matter-record.ts';
+import { inspectorLabels } from './domain/inspector-record.ts';
+import { matterLabels } from './domain/matter-record.ts';
 import { formatRoles, parseRole, roleLabels, roles } from './domain/roles.ts';
-import { mapTargetColumns, targetFieldLabels } from './domain/target-record.ts';
+import { targetFieldLabels } from './domain/target-record.ts';
 import { readTable } from './files/read-table.ts';
 import { readChain } from './store/audit-repo.ts';
 import { DataDirLockedError, type OpenedDb, openDb } from './store/db.ts';
@@ -381,36 +379,24 @@ async function runCommand(
         what === 'targets' ? targetFieldLabels : what === 'matters' ? matterLabels : inspectorLabels;
       const mapping = typeof values.mapping === 'string' ? readMapping(values.mapping, labels) : undefined;
       const table = await readTable(file, {
-        isHeader: (cells) => {
-          const options = { departmentGiven: Boolean(dept), ...(mapping ? { mapping } : {}) };
-          const map =
-            what === 'targets'
-              ? mapTargetColumns(cells, mapping)
-              : what === 'matters'
-                ? mapMatterColumns(cells, options)
-                : mapInspectorColumns(cells, options);
-          return map.missing.length === 0;
-        },
+        isHeader: headerTest(what, {
+          ...(dept ? { department: dept } : {}),
+          ...(mapping ? { mapping } : {}),
+        }),
       });
       const started = Date.now();
       const tty = process.stderr.isTTY === true;
       const today = new Intl.DateTimeFormat('sv-SE', { timeZone: config.TZ }).format(new Date());
-      const run =
-        what === 'targets'
-          ? importTargets
-          : what === 'matters'
-            ? importMatters
-            : (s: Store, t: typeof table, o: Parameters<typeof importTargets>[2]) =>
-                importInspectors(s, t, { ...o, today });
-      const report = await run(store, table, {
+      const report = await importRegister(store, what, table, {
+        today,
         by: cliActor(),
         fileName: basename(file),
         ...(dept ? { department: dept } : {}),
         ...(mapping ? { mapping } : {}),
         partial: values.partial === true,
         dryRun: values['dry-run'] === true,
-        ...(what === 'targets' && typeof values.tag === 'string' ? { tag: values.tag } : {}),
-        ...(what === 'targets' && values.sync === true ? { sync: true } : {}),
+        ...(typeof values.tag === 'string' ? { tag: values.tag } : {}),
+        ...(values.sync === true ? { sync: true } : {}),
         onProgress: (rows) => {
           const rate = Math.round(rows / Math.max(0.001, (Date.now() - started) / 1000));
           if (json) return;

@@ -1,6 +1,7 @@
 // The composition root: config → database (+ migrations) → platform → dispatcher → HTTP → outbox sender.
 // The only module that knows every other one.
 import { EventEmitter } from 'node:events';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -11,6 +12,7 @@ import type { Logger, Platform } from './app/ports.ts';
 import type { Services } from './app/services.ts';
 import { createDispatcher } from './bot/dispatch.ts';
 import { type Config, loadConfig } from './config.ts';
+import { bufferTableReader } from './files/read-table.ts';
 import { createHttpApp } from './http/server.ts';
 import { createLogger } from './logger.ts';
 import { createLarkPlatform } from './platform/lark/lark-platform.ts';
@@ -19,7 +21,7 @@ import type { RateLimits } from './platform/lark/rate-limiter.ts';
 import { createLarkReceiver, type LarkReceiver } from './platform/lark/receiver.ts';
 import { mountLarkWebhook } from './platform/lark/webhook.ts';
 import { createLocalPlatform } from './platform/local/local-platform.ts';
-import { LOCAL_PLATFORM, mountLocalRoutes } from './platform/local/routes.ts';
+import { LOCAL_PLATFORM, localFileFetcher, mountLocalRoutes } from './platform/local/routes.ts';
 import { DataDirLockedError, type OpenedDb, openDb, sql } from './store/db.ts';
 import { createLocalChatLog } from './store/local-chat-log.ts';
 import { createStore } from './store/store.ts';
@@ -88,7 +90,15 @@ export async function buildApp(
     const notify = (chatId: string) => changes.emit('chat', chatId);
     const log = createLocalChatLog(opened.db);
     const platform = createLocalPlatform(log, notify);
-    const services: Services = { store, clock, logger, platform: platform.name };
+    const uploadDir = resolve(config.DATA_DIR, 'uploads');
+    const services: Services = {
+      store,
+      clock,
+      logger,
+      platform: platform.name,
+      files: localFileFetcher(uploadDir),
+      tables: bufferTableReader,
+    };
     const sender = createOutboxSender({ store, platform, clock, logger });
     const flush = () =>
       sender.drain().catch((error) => logger.error('outbox drain failed', { error: String(error) }));
@@ -102,6 +112,7 @@ export async function buildApp(
       logger,
       flush,
       notify,
+      uploadDir,
       subscribe: (listener) => {
         changes.on('chat', listener);
         return () => changes.off('chat', listener);
@@ -130,7 +141,14 @@ export async function buildApp(
     logger,
     limits: options.larkLimits ?? config.LARK_RATE_LIMITS,
   });
-  const services: Services = { store, clock, logger, platform: platform.name };
+  const services: Services = {
+    store,
+    clock,
+    logger,
+    platform: platform.name,
+    files: { fetch: (file) => platform.fetchFile(file) },
+    tables: bufferTableReader,
+  };
   const sender = createOutboxSender({ store, platform, clock, logger });
   const flush = () =>
     sender.drain().catch((error) => logger.error('outbox drain failed', { error: String(error) }));

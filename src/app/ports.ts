@@ -6,6 +6,7 @@ import type { InspectorRecord } from '../domain/inspector-record.ts';
 import type { MatterRecord } from '../domain/matter-record.ts';
 import type { Role } from '../domain/roles.ts';
 import type { TargetRecord } from '../domain/target-record.ts';
+import type { TableSource } from './import-runner.ts';
 
 export interface Clock {
   now(): Date;
@@ -121,6 +122,28 @@ export interface InspectorView extends Omit<InspectorRecord, 'departmentText'> {
   leaves: { from: string; to: string; reason: string | null }[];
 }
 
+export interface ChatFile {
+  platform: string;
+  messageId: string;
+  chatId: string;
+  senderId: string;
+  fileKey: string;
+  fileName: string;
+}
+
+/** Downloads a file someone sent in the chat (Lark: message resources; local workspace: its upload folder). */
+export interface FileFetcher {
+  fetch(file: { messageId: string; fileKey: string }): Promise<Buffer>;
+}
+
+/** Reads a table from a file's bytes (the format told by content). */
+export interface TableReader {
+  read(
+    bytes: Buffer,
+    options: { isHeader?: (cells: string[]) => boolean },
+  ): Promise<{ table: TableSource; dispose(): Promise<void> }>;
+}
+
 export interface UpsertCounts {
   inserted: number;
   updated: number;
@@ -225,14 +248,14 @@ export interface Repos {
   };
   chatFiles: {
     /** Records a file message once (repeated pushes change nothing). */
-    add(f: {
-      platform: string;
-      messageId: string;
-      chatId: string;
-      senderId: string;
-      fileKey: string;
-      fileName: string;
-    }): Promise<void>;
+    add(f: ChatFile): Promise<void>;
+    /** The newest file a user sent in a chat since `since`. */
+    latest(
+      platform: string,
+      chatId: string,
+      senderId: string,
+      since: Date,
+    ): Promise<(ChatFile & { receivedAt: Date }) | undefined>;
   };
   settings: {
     get<T>(key: string): Promise<T | undefined>;

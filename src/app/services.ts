@@ -1,6 +1,6 @@
 // What every handler receives: the store and the clock and logger, plus the platform's name (chat accounts
 // are per platform). Use cases are plain functions in src/app that take these.
-import type { Clock, Logger, Store } from './ports.ts';
+import type { Clock, FileFetcher, Logger, Store, TableReader } from './ports.ts';
 
 export interface Services {
   store: Store;
@@ -8,4 +8,8 @@ export interface Services {
   logger: Logger;
   /** The chat platform this instance serves (`local`, `lark`, or `memory` in tests). */
   platform: string;
+  /** Files sent in the chat, where the platform offers them. */
+  files?: FileFetcher;
+  /** Reads spreadsheets (for imports from the chat). */
+  tables?: TableReader;
 }

@@ -3,10 +3,13 @@
 // Excel 2003 XML that WPS saves under an .xlsx name. CSV is streamed, never held in memory whole; workbooks are
 // read whole (see readWorkbook).
 import { createReadStream } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { TableSource } from '../app/import-runner.ts';
+import type { TableReader } from '../app/ports.ts';
 import { DomainError } from '../domain/errors.ts';
 
 export type TableFormat = 'csv' | 'xlsx' | 'xls' | 'spreadsheetml';
@@ -252,3 +255,19 @@ async function* prepend(csv: TableSource) {
   yield { rowNumber: csv.headerRowNumber, cells: csv.headers };
   yield* csv.rows;
 }
+
+/** Tables from bytes (a file sent in the chat): written to a private temporary file, read, then removed. */
+export const bufferTableReader: TableReader = {
+  async read(bytes, options) {
+    const dir = await mkdtemp(join(tmpdir(), 'jointcheck-upload-'));
+    const file = join(dir, 'upload');
+    await writeFile(file, bytes, { mode: 0o600 });
+    const dispose = () => rm(dir, { recursive: true, force: true });
+    try {
+      return { table: await readTable(file, options), dispose };
+    } catch (error) {
+      await dispose();
+      throw error;
+    }
+  },
+};

@@ -229,6 +229,22 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
           .values({ ...f, receivedAt: now() })
           .onConflictDoNothing();
       },
+      async latest(platform, chatId, senderId, since) {
+        const [row] = await db
+          .select()
+          .from(chatFiles)
+          .where(
+            and(
+              eq(chatFiles.platform, platform),
+              eq(chatFiles.chatId, chatId),
+              eq(chatFiles.senderId, senderId),
+              sql`${chatFiles.receivedAt} >= ${since.toISOString()}::timestamptz`,
+            ),
+          )
+          .orderBy(desc(chatFiles.receivedAt))
+          .limit(1);
+        return row;
+      },
     },
     settings: {
       async get<T>(key: string) {

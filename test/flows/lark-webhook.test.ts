@@ -263,6 +263,23 @@ describe('the Lark webhook', () => {
     expect(await countRows('chat_files')).toBe(1);
   });
 
+  it('imports a spreadsheet the user sent in the chat', async () => {
+    fake.files.set(
+      'file_v2_targets',
+      Buffer.from('企业名称,统一社会信用代码\n比亚迪股份有限公司,91440300192317458F\n'),
+    );
+    const file = messageEvent({ text: '', from: office, chatId: 'oc_p2p_office' });
+    file.event.message.message_type = 'file';
+    file.event.message.content = JSON.stringify({ file_key: 'file_v2_targets', file_name: '名录库.csv' });
+    await push(file);
+    await push(messageEvent({ text: '/import targets', from: office, chatId: 'oc_p2p_office' }));
+    await settle();
+    expect(JSON.parse(fake.messages.at(-1)!.content).header.title.content).toBe('导入完成 · 检查对象名录库');
+    expect((await createStore(db.db).targets.findByCode('91440300192317458F'))?.name).toBe(
+      '比亚迪股份有限公司',
+    );
+  });
+
   it('handles a repeated push once after a restart', async () => {
     const event = messageEvent({ text: '/whoami', from: office });
     await push(event);

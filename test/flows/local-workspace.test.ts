@@ -91,6 +91,28 @@ describe('the local workspace', () => {
     expect(cards[0]!.html).toContain('我是 林海');
   });
 
+  it('imports a spreadsheet attached in the page', async () => {
+    const upload = await fetch(
+      `${server.url}/api/files?as=chen.jing&chat=${encodeURIComponent('dm:chen.jing')}`,
+      {
+        method: 'POST',
+        headers: {
+          origin: server.url,
+          'x-file-name': encodeURIComponent('名录库.csv'),
+          'content-type': 'application/octet-stream',
+        },
+        body: '企业名称,统一社会信用代码\n招商银行股份有限公司,9144030010001686XA\n',
+      },
+    );
+    expect(upload.status).toBe(201);
+    await say('chen.jing', '/import targets');
+    const [card] = await waitForBotCards('chen.jing', 1);
+    expect(card!.html).toContain('导入完成 · 检查对象名录库');
+    expect(card!.html).toContain('新增 1');
+    const list = await messages('chen.jing');
+    expect(list[0]!.text).toBe('📎 名录库.csv');
+  });
+
   it('keeps bindings and messages across a restart', async () => {
     await say('zhou.mingyuan', '/member add @冯小雨 区商务局 经办人');
     const before = await waitForBotCards('zhou.mingyuan', 2);

@@ -67,6 +67,8 @@ export async function startFakeLark(options: FakeLarkOptions = {}) {
   let revoked = false;
   let nextId = 1;
   let gatewayCalls = 0;
+  /** Files users sent, by file key (served as message resources). */
+  const files = new Map<string, Buffer>();
   const tokenUses = new Map<string, number>();
   const tokenUpdates: { token: string; card: unknown }[] = [];
   let socket: WebSocket | undefined;
@@ -135,6 +137,13 @@ export async function startFakeLark(options: FakeLarkOptions = {}) {
         msg: 'ok',
         bot: { open_id: options.botOpenId ?? 'ou_bot', app_name: '联络员机器人' },
       });
+    }
+    const resource = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/.exec(url.pathname);
+    if (resource && req.method === 'GET') {
+      const bytes = files.get(resource[2]!);
+      if (!bytes) return send(res, 400, { code: 234003, msg: 'file not found' });
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      return res.end(bytes);
     }
     const reply = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/.exec(url.pathname);
     const patch = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/.exec(url.pathname);
@@ -229,6 +238,7 @@ export async function startFakeLark(options: FakeLarkOptions = {}) {
     messages,
     patches,
     tokenUpdates,
+    files,
     attempts,
     get tokenFetches() {
       return tokenFetches;

@@ -9,6 +9,7 @@ import type { Services } from '../../src/app/services.ts';
 import type { ActionResult } from '../../src/bot/define-command.ts';
 import { createDispatcher } from '../../src/bot/dispatch.ts';
 import type { Button, Card, Element } from '../../src/cards/card.ts';
+import { bufferTableReader } from '../../src/files/read-table.ts';
 import { extractMentions } from '../../src/platform/local/mentions.ts';
 import { createMemoryPlatform, type SentMessage } from '../../src/platform/memory/memory-platform.ts';
 import { createStore } from '../../src/store/store.ts';
@@ -74,7 +75,21 @@ export async function createHarness(options: { demo?: boolean } = {}) {
   const platform = createMemoryPlatform(PLATFORM);
   const { logger, lines } = captureLogger();
   const clock = { now: () => new Date() };
-  const services: Services = { store, clock, logger, platform: PLATFORM };
+  const uploads = new Map<string, Buffer>();
+  const services: Services = {
+    store,
+    clock,
+    logger,
+    platform: PLATFORM,
+    files: {
+      async fetch(file) {
+        const bytes = uploads.get(file.fileKey);
+        if (!bytes) throw new Error(`no file ${file.fileKey}`);
+        return bytes;
+      },
+    },
+    tables: bufferTableReader,
+  };
   const sender = createOutboxSender({ store, platform, clock, logger });
   const dispatcher = createDispatcher({ services, commands });
   if (options.demo !== false) await seedDemo(store, PLATFORM, { kind: 'system', id: 'test' });
@@ -97,6 +112,20 @@ export async function createHarness(options: { demo?: boolean } = {}) {
     });
     await sender.drain();
     return platform.sent.slice(before);
+  }
+
+  /** The user sends a file in the chat (as the platform would record it). */
+  async function sendFile(fileName: string, bytes: Buffer, as: As, chatId = `dm:${as.userId}`) {
+    const fileKey = `file_${randomUUID()}`;
+    uploads.set(fileKey, bytes);
+    await store.chatFiles.add({
+      platform: PLATFORM,
+      messageId: `om_${randomUUID()}`,
+      chatId,
+      senderId: as.userId,
+      fileKey,
+      fileName,
+    });
   }
 
   async function click(
@@ -138,6 +167,7 @@ export async function createHarness(options: { demo?: boolean } = {}) {
     services,
     logs: lines,
     send,
+    sendFile,
     click,
     only,
     close: opened.close,

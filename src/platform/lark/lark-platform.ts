@@ -133,7 +133,10 @@ export function createLarkPlatform(options: LarkPlatformOptions) {
     return { msg_type: 'text', content: JSON.stringify({ text: message.text ?? '' }) };
   }
 
-  const platform: Platform & { botInfo(): Promise<{ openId: string; name: string }> } = {
+  const platform: Platform & {
+    botInfo(): Promise<{ openId: string; name: string }>;
+    fetchFile(file: { messageId: string; fileKey: string }): Promise<Buffer>;
+  } = {
     name: 'lark',
     // Lark lets a bot update a card for 14 days after sending it.
     cardUpdateWindowMs: 14 * 24 * 3_600_000,
@@ -193,6 +196,16 @@ export function createLarkPlatform(options: LarkPlatformOptions) {
             data: { content: body },
           }) as Promise<LarkAnswer>,
       );
+    },
+    /** A file someone sent the bot (the bot must be in the chat; Lark serves up to 100 MB). */
+    async fetchFile(file: { messageId: string; fileKey: string }): Promise<Buffer> {
+      const resource = await client.im.messageResource.get({
+        path: { message_id: file.messageId, file_key: file.fileKey },
+        params: { type: 'file' },
+      });
+      const chunks: Buffer[] = [];
+      for await (const chunk of resource.getReadableStream()) chunks.push(Buffer.from(chunk));
+      return Buffer.concat(chunks);
     },
     /** Who the bot is: its open_id tells which mention in a group message is the bot's. */
     async botInfo() {

@@ -129,6 +129,19 @@ $('#newuser').addEventListener('submit', async (e) => {
   state.as = res.userId; localStorage.setItem('jc.as', state.as); $('#newname').value = '';
   await loadUsers(); await loadChats();
 });
+$('#file').addEventListener('change', async (e) => {
+  const file = e.target.files[0];
+  e.target.value = '';
+  if (!file || !state.as) return;
+  if (!state.chat) await loadChats();
+  const res = await fetch('/api/files?as=' + encodeURIComponent(state.as) + '&chat=' + encodeURIComponent(state.chat), {
+    method: 'POST', headers: { 'x-file-name': encodeURIComponent(file.name), 'content-type': 'application/octet-stream' }, body: file,
+  });
+  const body = await res.json();
+  if (body.error) toast({ type: 'error', text: body.error });
+  else toast({ type: 'success', text: '文件已发送。发送 /import targets（或 matters、inspectors）导入。' });
+  await loadMessages();
+});
 const events = new EventSource('/api/events');
 events.addEventListener('chat', (e) => { if (e.data === state.chat) loadMessages(); loadUsers(); });
 events.addEventListener('ready', () => { document.body.dataset.live = '1'; });
@@ -150,7 +163,7 @@ export function renderPage(): string {
 <main>
   <header id="title">联络员机器人</header>
   <section id="messages"></section>
-  <form id="composer"><input id="input" autocomplete="off" placeholder="输入命令，例如 /help"><button class="btn primary">发送</button></form>
+  <form id="composer"><label class="btn" id="attach" title="发送表格文件（之后发送 /import 导入）">📎<input type="file" id="file" accept=".xlsx,.xls,.csv" hidden></label><input id="input" autocomplete="off" placeholder="输入命令，例如 /help"><button class="btn primary">发送</button></form>
 </main>
 <div id="toast"></div>
 <script>${script}</script>

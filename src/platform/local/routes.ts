@@ -3,7 +3,10 @@
 // request whose Host or Origin is not its own: another web page in the same browser (or a DNS-rebinding
 // host name) must not be able to act through it.
 import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { ChatUser, LocalChatLog, Logger, Store } from '../../app/ports.ts';
@@ -15,6 +18,17 @@ import { renderPage } from './page.ts';
 import { renderCardHtml } from './render-html.ts';
 
 export const LOCAL_PLATFORM = 'local';
+const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+
+/** Reads back a file attached in the page; the key is checked so no other path can be read. */
+export function localFileFetcher(uploadDir: string) {
+  return {
+    async fetch(file: { fileKey: string }): Promise<Buffer> {
+      if (!/^lf_[0-9a-f-]{36}$/.test(file.fileKey)) throw new Error('bad local file key');
+      return readFile(join(uploadDir, file.fileKey));
+    },
+  };
+}
 
 export interface LocalRoutesOptions {
   port: number;
@@ -26,6 +40,8 @@ export interface LocalRoutesOptions {
   flush: () => Promise<unknown>;
   /** Tells open pages that a chat changed. */
   notify: (chatId: string) => void;
+  /** Where files attached in the page are kept (the local workspace's stand-in for Lark's file storage). */
+  uploadDir: string;
   /** Subscribes to "this chat changed"; returns an unsubscribe function. */
   subscribe: (listener: (chatId: string) => void) => () => void;
 }
@@ -181,6 +197,45 @@ export function mountLocalRoutes(app: Hono, options: LocalRoutesOptions): void {
     }
     return c.json({ messageId }, 202);
   });
+
+  // Attaching a file: the page posts its bytes; it is kept like a file message on Lark, for /import.
+  app.post(
+    '/api/files',
+    bodyLimit({ maxSize: MAX_UPLOAD_BYTES, onError: (c) => c.json({ error: '文件超过 50 MB。' }, 413) }),
+    async (c) => {
+      const as = c.req.query('as') ?? '';
+      const chat = c.req.query('chat') ?? '';
+      const fileName = decodeURIComponent(c.req.header('x-file-name') ?? '').slice(0, 200) || '未命名文件';
+      const user = await userOf(as);
+      if (!user) return c.json({ error: '请先选择您的身份。' }, 400);
+      if (!canSee(as, chat)) return c.json({ error: '您不在这个会话中。' }, 403);
+      const bytes = Buffer.from(await c.req.arrayBuffer());
+      if (bytes.length === 0) return c.json({ error: '文件是空的。' }, 400);
+      const fileKey = `lf_${randomUUID()}`;
+      await mkdir(options.uploadDir, { recursive: true });
+      await writeFile(join(options.uploadDir, fileKey), bytes, { mode: 0o600 });
+      const messageId = `lu_${fileKey}`;
+      await store.chatFiles.add({
+        platform: LOCAL_PLATFORM,
+        messageId,
+        chatId: chat,
+        senderId: as,
+        fileKey,
+        fileName,
+      });
+      await log.add({
+        messageId,
+        chatId: chat,
+        senderKind: 'user',
+        senderId: as,
+        text: `📎 ${fileName}`,
+        card: null,
+        replyTo: null,
+      });
+      options.notify(chat);
+      return c.json({ messageId }, 201);
+    },
+  );
 
   app.post('/api/actions', async (c) => {
     const body = ActionBody.safeParse(await c.req.json().catch(() => null));
