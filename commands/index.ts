@@ -5,6 +5,7 @@ import { importCommand } from './import.ts';
 import { inspectors } from './inspectors.ts';
 import { matters } from './matters.ts';
 import { member } from './member.ts';
+import { registers } from './registers.ts';
 import { targets } from './targets.ts';
 import { whoami } from './whoami.ts';
 
@@ -17,4 +18,5 @@ export const commands = [
   inspectors,
   conflict,
   importCommand,
+  registers,
 ] as const;

@@ -152,3 +152,15 @@ describe('/inspectors leave and /conflict add', () => {
     ]);
   });
 });
+
+describe('/registers', () => {
+  it('shows the office expiring certificates, untagged inspectors, unstaffed matters and non-operating targets', async () => {
+    const text = cardText(h.only(await h.send('/registers', users.office)).card);
+    expect(text).toContain('马超：已于 2020-01-01 过期');
+    // 何平 (区商务局) came from the demo without qualification tags.
+    expect(text).toMatch(/没有执法类别[\s\S]*何平/);
+    expect(text).toContain('状态不是“存续”的检查对象（不会被抽取）**：没有');
+    const liaison = h.only(await h.send('/registers', users.liaison));
+    expect(cardText(liaison.card)).toContain('没有权限');
+  });
+});

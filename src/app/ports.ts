@@ -209,6 +209,8 @@ export interface Repos {
       rows: (TargetRecord & { departmentId: number | null; rowHash: string })[],
     ): Promise<UpsertCounts>;
     count(): Promise<number>;
+    /** Active targets per registration status. */
+    countByStatus(): Promise<{ status: string; count: number }[]>;
     /** By code, or by a piece of the name (two characters are enough); active targets first. */
     search(
       query: string,
@@ -227,10 +229,14 @@ export interface Repos {
         rowHash: string;
       })[],
     ): Promise<UpsertCounts>;
-    list(filter?: {
-      departmentId?: number;
-    }): Promise<
-      (Omit<MatterRecord, 'departmentText'> & { id: number; departmentId: number; active: boolean })[]
+    list(filter?: { departmentId?: number }): Promise<
+      (Omit<MatterRecord, 'departmentText'> & {
+        id: number;
+        departmentId: number;
+        active: boolean;
+        qualificationTags: string[];
+        needsExpert: boolean;
+      })[]
     >;
   };
   inspectors: {

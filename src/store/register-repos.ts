@@ -114,6 +114,15 @@ export function targetRepo(db: Db, now: () => Date): Repos['targets'] {
       const hits = rows.filter((r) => r.code === code || searchText(r.name).includes(wanted));
       return { more: hits.length > limit, targets: hits.slice(0, limit).map(toTarget) };
     },
+    async countByStatus() {
+      const rows = await db
+        .select({ status: targets.status, count: sql<number>`count(*)::int` })
+        .from(targets)
+        .where(eq(targets.active, true))
+        .groupBy(targets.status)
+        .orderBy(targets.status);
+      return rows.map((r) => ({ status: r.status, count: Number(r.count) }));
+    },
     async count() {
       const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(targets);
       return Number(row?.n ?? 0);
@@ -198,6 +207,8 @@ export function matterRepo(db: Db, now: () => Date): Repos['matters'] {
         cooperating: r.cooperating,
         ratio: r.ratio,
         frequency: r.frequency,
+        qualificationTags: r.qualificationTags,
+        needsExpert: r.needsExpert,
       }));
     },
   };
