@@ -49,6 +49,18 @@ describe('/import from a file sent in the chat', () => {
     expect(cardText(partial.card)).toContain('新增 1');
   });
 
+  it('keeps one card: a refused file replaces the progress card instead of adding another', async () => {
+    await h.sendFile(
+      'junk.xlsx',
+      Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 7919) % 256)),
+      users.office,
+    );
+    const sent = await h.send('/import targets', users.office);
+    expect(sent).toHaveLength(1);
+    expect(cardText(sent[0]!.card)).toContain('这不是表格文件');
+    expect(sent[0]!.updates).toBe(1);
+  });
+
   it('imports inspectors for a liaison’s own department only', async () => {
     await h.sendFile(
       '人员.csv',

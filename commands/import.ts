@@ -2,8 +2,10 @@
 import { z } from 'zod';
 import { importFromChat } from '../src/app/import-from-chat.ts';
 import { type RegisterKind, registerNames } from '../src/app/import-registers.ts';
-import { auditActor, card, defineCommand, subcommand } from '../src/bot/define-command.ts';
+import { auditActor, defineCommand, subcommand } from '../src/bot/define-command.ts';
 import { type Card, md, note } from '../src/cards/card.ts';
+import { errorCard } from '../src/cards/common.ts';
+import { DomainError } from '../src/domain/errors.ts';
 
 const kindArg = z.string().transform((text, ctx): RegisterKind => {
   const kinds: Record<string, RegisterKind> = {
@@ -93,24 +95,62 @@ export const importCommand = defineCommand({
           dept: z.string().optional(),
         }),
       }),
-      async handle({ args, actor, services, source }) {
+      async handle({ args, actor, services, source, progress }) {
+        const started = Date.now();
+        let lastShown = 0;
+        const showing = (fileName: string, rows: number) =>
+          progress({
+            header: { title: `正在导入 · ${registerNames[args.kind]}`, subtitle: fileName, color: 'blue' },
+            elements: [
+              md(
+                rows > 0
+                  ? `已读 ${rows} 行（${Math.round(rows / Math.max(1, (Date.now() - started) / 1000))} 行/秒）…`
+                  : '正在读取文件…',
+              ),
+            ],
+          });
+        let name = '';
         const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(
           services.clock.now(),
         );
-        const result = await importFromChat(services, {
-          kind: args.kind,
-          by: auditActor(actor),
-          roles: actor.person?.roles ?? [],
-          ...(actor.department ? { ownDepartment: actor.department } : {}),
-          ...(args.options.dept ? { department: args.options.dept } : {}),
-          chatId: source.chatId,
-          senderId: actor.userId,
-          partial: Boolean(args.options.partial),
-          dryRun: Boolean(args.options['dry-run']),
-          sync: Boolean(args.options.sync),
-          today,
-        });
-        return card(reportCard(args.kind, result.fileName, result.report, Boolean(args.options['dry-run'])));
+        let result: Awaited<ReturnType<typeof importFromChat>>;
+        try {
+          result = await importFromChat(services, {
+            kind: args.kind,
+            by: auditActor(actor),
+            roles: actor.person?.roles ?? [],
+            ...(actor.department ? { ownDepartment: actor.department } : {}),
+            ...(args.options.dept ? { department: args.options.dept } : {}),
+            chatId: source.chatId,
+            senderId: actor.userId,
+            partial: Boolean(args.options.partial),
+            dryRun: Boolean(args.options['dry-run']),
+            sync: Boolean(args.options.sync),
+            today,
+            onStart: async (fileName) => {
+              name = fileName;
+              await showing(fileName, 0);
+            },
+            onProgress: (rows) => {
+              // At most one update every two seconds: a card may be updated 5 times a second.
+              if (Date.now() - lastShown < 2_000) return;
+              lastShown = Date.now();
+              void showing(name, rows);
+            },
+          });
+        } catch (error) {
+          // Once the progress card is out, a refusal (e.g. not a spreadsheet) replaces it rather than adding another.
+          if (name && error instanceof DomainError) {
+            await progress(errorCard(error.userMessage, error.hint));
+            return [];
+          }
+          throw error;
+        }
+        // The progress card becomes the report.
+        await progress(
+          reportCard(args.kind, result.fileName, result.report, Boolean(args.options['dry-run'])),
+        );
+        return [];
       },
     }),
   ],

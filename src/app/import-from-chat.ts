@@ -24,6 +24,9 @@ export interface ChatImportInput {
   dryRun?: boolean;
   sync?: boolean;
   today: string;
+  /** Told the file's name when it starts, then the rows read as the import goes. */
+  onStart?: (fileName: string) => Promise<void>;
+  onProgress?: (rowsRead: number) => void;
 }
 
 export async function importFromChat(
@@ -54,6 +57,7 @@ export async function importFromChat(
       '支持 .xlsx、.xls、WPS 存成的表格和 CSV（UTF-8 或 GBK）。',
     );
   }
+  await input.onStart?.(file.fileName);
   const bytes = await files.fetch(file);
   const { table, dispose } = await tables.read(bytes, {
     isHeader: headerTest(input.kind, department ? { department } : {}),
@@ -67,6 +71,7 @@ export async function importFromChat(
       partial: Boolean(input.partial),
       dryRun: Boolean(input.dryRun),
       ...(input.sync ? { sync: true } : {}),
+      ...(input.onProgress ? { onProgress: input.onProgress } : {}),
     });
     return { report, fileName: file.fileName, ...(department ? { department } : {}) };
   } finally {

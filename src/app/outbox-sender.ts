@@ -54,20 +54,39 @@ export function createOutboxSender(options: OutboxSenderOptions) {
           if (row.payload.op === 'send') {
             const { messageId } = await platform.send(row.payload.message, row.idempotencyKey);
             await store.outboxSender.markSent(row.id, messageId, clock.now());
-          } else if (await isPastUpdateWindow(row.payload.messageId)) {
-            // Too old to update in place (Lark: 14 days): the new state goes out as a fresh card instead.
-            const original = (await store.outboxSender.findSent(row.payload.messageId))!;
-            const fresh = { op: 'send' as const, message: { to: original.to, card: row.payload.card } };
-            await store.outboxSender.replacePayload(row.id, fresh, clock.now());
-            continue;
           } else {
+            const messageId =
+              row.payload.messageId ??
+              (row.payload.messageKey
+                ? await store.outboxSender.messageIdForKey(row.payload.messageKey)
+                : undefined);
+            if (!messageId && row.attempts > 30) {
+              await store.outboxSender.markFailed(row.id, 'the card it updates was never sent', 'failed');
+              continue;
+            }
+            if (!messageId) {
+              // The card this updates has not gone out yet (it is earlier in the queue): try again shortly.
+              await store.outboxSender.markRetry(
+                row.id,
+                'waiting for the card to be sent',
+                new Date(clock.now().getTime() + 1_000),
+              );
+              continue;
+            }
+            if (await isPastUpdateWindow(messageId)) {
+              // Too old to update in place (Lark: 14 days): the new state goes out as a fresh card instead.
+              const original = (await store.outboxSender.findSent(messageId))!;
+              const fresh = { op: 'send' as const, message: { to: original.to, card: row.payload.card } };
+              await store.outboxSender.replacePayload(row.id, fresh, clock.now());
+              continue;
+            }
             await platform.updateCard(
-              row.payload.messageId,
+              messageId,
               row.payload.card,
               row.idempotencyKey,
               row.payload.updateToken,
             );
-            await store.outboxSender.markSent(row.id, row.payload.messageId, clock.now());
+            await store.outboxSender.markSent(row.id, messageId, clock.now());
           }
           sent++;
         } catch (error) {

@@ -38,7 +38,9 @@ export type OutboxPayload =
   | { op: 'send'; message: OutboundMessage }
   | {
       op: 'update';
-      messageId: string;
+      /** The message to update; or `messageKey`: the outbox key of a card this bot sent (resolved once sent). */
+      messageId?: string;
+      messageKey?: string;
       card: Card;
       /** A platform's short-lived token for updating the card after a slow click (Lark: 30 min, 2 uses). */
       updateToken?: string;
@@ -280,6 +282,8 @@ export interface Store extends Repos {
     markRetry(id: number, error: string, nextAttemptAt: Date): Promise<void>;
     /** `unknown`: an attempt may have been delivered but it cannot be confirmed. */
     markFailed(id: number, error: string, status?: 'failed' | 'unknown'): Promise<void>;
+    /** The platform message id of the sent outbox row with this key (undefined until it is sent). */
+    messageIdForKey(key: string): Promise<string | undefined>;
     /** The send that produced `messageId`, if it came from this outbox. */
     findSent(messageId: string): Promise<{ to: ChatRef; sentAt: Date } | undefined>;
     /** Replaces a row's payload (e.g. a rejected card with its text) and makes it due now. */

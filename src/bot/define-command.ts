@@ -47,6 +47,11 @@ export interface Context {
   source: Source;
   services: Services;
   commands: readonly Command[];
+  /**
+   * Shows one card for a long task and keeps it current: the first call sends it (as a reply), later calls
+   * update that same card in place.
+   */
+  progress(card: Card): Promise<void>;
 }
 
 export interface Param {

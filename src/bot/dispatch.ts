@@ -140,6 +140,34 @@ export function createDispatcher(options: DispatcherOptions) {
     if (replies.length > 0) options.onOutbox?.();
   }
 
+  /** One progress card per event: sent on the first call, updated in place (by its outbox key) afterwards. */
+  function progressFor(
+    where: Source & { threadId?: string; answerDirectly?: boolean; senderId?: string },
+    replyTo: string,
+  ) {
+    let updates = 0;
+    const key = `${where.eventKey}#progress`;
+    return async (card: Card) => {
+      if (updates++ === 0) {
+        const direct = where.answerDirectly && where.senderId ? { userId: where.senderId } : undefined;
+        const message: OutboundMessage = {
+          to: direct ?? { chatId: where.chatId },
+          ...(direct ? {} : { replyTo }),
+          ...(where.threadId ? { inThread: true } : {}),
+          card,
+        };
+        await store.outbox.enqueue(where.platform, { op: 'send', message }, key);
+      } else {
+        await store.outbox.enqueue(
+          where.platform,
+          { op: 'update', messageKey: key, card },
+          `${key}-${updates}`,
+        );
+      }
+      options.onOutbox?.();
+    };
+  }
+
   async function refusalCard(actor: Actor, access: Access, what: string, source: Source): Promise<Card> {
     if (!actor.person) {
       const office = await whoCanBind(store);
@@ -281,7 +309,13 @@ export function createDispatcher(options: DispatcherOptions) {
         return 'processed';
       }
 
-      const ctx: Context = { actor, source, services, commands };
+      const ctx: Context = {
+        actor,
+        source,
+        services,
+        commands,
+        progress: progressFor(where, inbound.messageId),
+      };
       if (
         sub.form &&
         words.length === 0 &&
@@ -366,7 +400,17 @@ export function createDispatcher(options: DispatcherOptions) {
       if (!parsed.success) {
         return { toast: { type: 'warning', text: firstProblem(parsed.error, undefined) } };
       }
-      const ctx = { actor, source, services, commands, value: parsed.data };
+      const ctx = {
+        actor,
+        source,
+        services,
+        commands,
+        value: parsed.data,
+        progress: progressFor(
+          { ...source, ...(inbound.threadId ? { threadId: inbound.threadId } : {}) },
+          inbound.messageId,
+        ),
+      };
       if (action.refresh) refresh = () => action.refresh!(ctx);
       const result = await action.handle(ctx);
       if (result.replies?.length) {

@@ -172,7 +172,10 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
           .values({
             platform,
             op: payload.op,
-            target: payload.op === 'send' ? payload.message.to : { messageId: payload.messageId },
+            target:
+              payload.op === 'send'
+                ? payload.message.to
+                : { messageId: payload.messageId ?? payload.messageKey },
             payload,
             idempotencyKey,
             nextAttemptAt: now(),
@@ -317,6 +320,13 @@ export function createStore(
       },
       async markFailed(id, error, status = 'failed') {
         await db.update(outbox).set({ status, lastError: error }).where(eq(outbox.id, id));
+      },
+      async messageIdForKey(key) {
+        const [row] = await db
+          .select({ messageId: outbox.messageId })
+          .from(outbox)
+          .where(and(eq(outbox.idempotencyKey, key), eq(outbox.status, 'sent')));
+        return row?.messageId ?? undefined;
       },
       async findSent(messageId) {
         const [row] = await db

@@ -274,7 +274,15 @@ describe('the Lark webhook', () => {
     await push(file);
     await push(messageEvent({ text: '/import targets', from: office, chatId: 'oc_p2p_office' }));
     await settle();
-    expect(JSON.parse(fake.messages.at(-1)!.content).header.title.content).toBe('导入完成 · 检查对象名录库');
+    // One card: sent as "正在导入", then patched into the report.
+    const progress = fake.messages.at(-1)!;
+    expect(JSON.parse(progress.content).header.title.content).toBe('正在导入 · 检查对象名录库');
+    for (let i = 0; i < 30 && !fake.patches.some((p) => p.messageId === progress.messageId); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      await built.flush();
+    }
+    const report = fake.patches.filter((p) => p.messageId === progress.messageId).at(-1)!;
+    expect(JSON.parse(report.content).header.title.content).toBe('导入完成 · 检查对象名录库');
     expect((await createStore(db.db).targets.findByCode('91440300192317458F'))?.name).toBe(
       '比亚迪股份有限公司',
     );

@@ -106,9 +106,15 @@ describe('the local workspace', () => {
     );
     expect(upload.status).toBe(201);
     await say('chen.jing', '/import targets');
-    const [card] = await waitForBotCards('chen.jing', 1);
-    expect(card!.html).toContain('导入完成 · 检查对象名录库');
-    expect(card!.html).toContain('新增 1');
+    let html = '';
+    for (let i = 0; i < 50 && !html.includes('导入完成'); i++) {
+      html = (await waitForBotCards('chen.jing', 1))[0]!.html ?? '';
+      if (!html.includes('导入完成')) await new Promise((r) => setTimeout(r, 100));
+    }
+    // The progress card was updated into the report: still one bot card.
+    expect(html).toContain('导入完成 · 检查对象名录库');
+    expect(html).toContain('新增 1');
+    expect((await messages('chen.jing')).filter((m) => m.senderKind === 'bot')).toHaveLength(1);
     const list = await messages('chen.jing');
     expect(list[0]!.text).toBe('📎 名录库.csv');
   });
