@@ -103,6 +103,17 @@ describe('import inspectors', () => {
     ]);
   });
 
+  it('refuses a certificate number already registered under another name', async () => {
+    const file = join(dir, 'reused.csv');
+    writeFileSync(
+      file,
+      [header, '区市场监管局,北园所,冒名,科员,37010500002,2027-06-30,食品,,,否'].join('\n'),
+    );
+    const result = JSON.parse((await cli('import', 'inspectors', file, '--json')).out);
+    expect(result.committed).toBe(false);
+    expect(result.errors[0].problem).toContain('已登记在“李四”名下');
+  });
+
   it('masks certificate numbers for display', () => {
     expect(maskCertificate('37010500001')).toBe('37*******01');
   });

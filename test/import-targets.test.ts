@@ -183,6 +183,11 @@ describe('import targets', () => {
     writeFileSync(zip, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(100)]));
     expect((await runCliOn('import', 'targets', zip)).err).toContain('无法读取这个表格文件');
     expect((await runCliOn('import', 'targets', join(dir, 'missing.csv'))).err).toContain('找不到文件');
+    // 50 MB of junk is recognised from its first bytes.
+    const big = join(dir, 'big-junk.csv');
+    const block = Buffer.from(Array.from({ length: 1 << 20 }, (_, i) => (i * 2654435761) % 256));
+    writeFileSync(big, Buffer.concat(Array.from({ length: 50 }, () => block)));
+    expect((await runCliOn('import', 'targets', big)).err).toContain('这不是表格文件');
   });
 });
 

@@ -48,6 +48,9 @@ export async function importInspectors(
   for (const d of await store.departments.list()) {
     for (const text of [d.code, d.name, d.shortName, ...d.aliases]) if (text) byName.set(tidy(text), d.id);
   }
+  // A certificate number is personal: one already registered under another name is a data error to report,
+  // not a reason to rename that person.
+  const nameOfKey = new Map((await store.inspectors.registered()).map((r) => [r.registerKey, r.name]));
   const kind: ImportKind<InspectorRow> = {
     name: 'inspectors',
     missing: map.missing.map((f) => inspectorLabels[f]),
@@ -71,6 +74,19 @@ export async function importInspectors(
       }
       const { departmentText: _, ...rest } = r;
       const registerKey = inspectorKey(r, departmentId);
+      const holder = nameOfKey.get(registerKey);
+      if (r.certificateNo && holder !== undefined && holder !== r.name) {
+        return {
+          ok: false,
+          warnings: result.warnings,
+          problems: [
+            {
+              column: inspectorLabels.certificateNo,
+              problem: `执法证号 ${r.certificateNo} 已登记在“${holder}”名下，请核对（确需更正姓名请联系办公室）`,
+            },
+          ],
+        };
+      }
       return {
         ok: true,
         key: registerKey,

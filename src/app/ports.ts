@@ -247,6 +247,8 @@ export interface Repos {
      * same name in the same department (one person record per human). Adds the inspector role.
      */
     upsertMany(rows: InspectorRow[]): Promise<UpsertCounts>;
+    /** Every person in the inspector library by register key (to tell a certificate reused under another name). */
+    registered(): Promise<{ registerKey: string; name: string }[]>;
     /** A department's active inspectors with their leave periods. */
     list(departmentId: number): Promise<InspectorView[]>;
     addLeave(personId: number, leave: { from: string; to: string; reason: string | null }): Promise<void>;

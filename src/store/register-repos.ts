@@ -1,7 +1,7 @@
 // The registers (一单两库) in the database: targets and matters. Upserts report what they did: a row whose
 // imported fields hash the same as before (and that is active) is left alone, so re-importing a file changes
 // nothing.
-import { and, arrayContains, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { matters, people, personConflicts, personLeaves, targets } from '../../drizzle/schema.ts';
 import type { Repos } from '../app/ports.ts';
 import { searchGrams, searchText } from '../domain/search-grams.ts';
@@ -217,6 +217,13 @@ export function matterRepo(db: Db, now: () => Date): Repos['matters'] {
 /** Inspectors live in `people`; the library's rows are matched on their register key, or adopt a bound person. */
 export function inspectorRepo(db: Db): Repos['inspectors'] {
   return {
+    async registered() {
+      const rows = await db
+        .select({ registerKey: people.registerKey, name: people.name })
+        .from(people)
+        .where(isNotNull(people.registerKey));
+      return rows.map((r) => ({ registerKey: r.registerKey!, name: r.name }));
+    },
     async addLeave(personId, leave) {
       await db
         .insert(personLeaves)
