@@ -135,7 +135,9 @@ export const importCommand = defineCommand({
               // At most one update every two seconds: a card may be updated 5 times a second.
               if (Date.now() - lastShown < 2_000) return;
               lastShown = Date.now();
-              void showing(name, rows);
+              showing(name, rows).catch((error) =>
+                services.logger.warn('import progress not shown', { error: String(error) }),
+              );
             },
           });
         } catch (error) {

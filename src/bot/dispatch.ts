@@ -140,15 +140,19 @@ export function createDispatcher(options: DispatcherOptions) {
     if (replies.length > 0) options.onOutbox?.();
   }
 
-  /** One progress card per event: sent on the first call, updated in place (by its outbox key) afterwards. */
+  /**
+   * One progress card per event: sent on the first call, updated in place (by its outbox key) afterwards.
+   * Calls are queued in order, so a late progress update can never land after the final card.
+   */
   function progressFor(
     where: Source & { threadId?: string; answerDirectly?: boolean; senderId?: string },
     replyTo: string,
   ) {
     let updates = 0;
+    let queue: Promise<void> = Promise.resolve();
     const key = `${where.eventKey}#progress`;
-    return async (card: Card) => {
-      if (updates++ === 0) {
+    const write = async (card: Card, n: number) => {
+      if (n === 0) {
         const direct = where.answerDirectly && where.senderId ? { userId: where.senderId } : undefined;
         const message: OutboundMessage = {
           to: direct ?? { chatId: where.chatId },
@@ -158,13 +162,16 @@ export function createDispatcher(options: DispatcherOptions) {
         };
         await store.outbox.enqueue(where.platform, { op: 'send', message }, key);
       } else {
-        await store.outbox.enqueue(
-          where.platform,
-          { op: 'update', messageKey: key, card },
-          `${key}-${updates}`,
-        );
+        await store.outbox.enqueue(where.platform, { op: 'update', messageKey: key, card }, `${key}-${n}`);
       }
       options.onOutbox?.();
+    };
+    return (card: Card) => {
+      const n = updates++;
+      // A failed write fails only its own call; the queue goes on.
+      const next = queue.catch(() => undefined).then(() => write(card, n));
+      queue = next;
+      return next;
     };
   }
 
