@@ -246,7 +246,7 @@ export async function startServer(config: Config, options: BuildOptions = {}) {
     throw error;
   });
   void built.flush();
-  void built.start();
+  built.start().catch((error) => logger.error('background start failed', { error: String(error) }));
   logger.info('server ready', { platform: config.PLATFORM, port: config.PORT });
 
   let stopping: Promise<void> | undefined;

@@ -40,7 +40,9 @@ export function startLongConnection(options: LongConnectionOptions) {
       onReconnecting: () => logger.warn('lark long connection reconnecting'),
       onReconnected: () => logger.info('lark long connection reconnected'),
     });
-    void client.start({ eventDispatcher: receiver });
+    client
+      .start({ eventDispatcher: receiver })
+      .catch((error) => logger.error('lark long connection did not start', { error: String(error) }));
   };
   connect();
 
