@@ -1,12 +1,90 @@
 // /inspectors 检查人员 — a department's inspector library: who is available today, certificates masked.
 import { z } from 'zod';
 import { type Acting, addLeave } from '../src/app/inspector-status.ts';
+import type { Department } from '../src/app/ports.ts';
 import { requireDepartment } from '../src/app/registers.ts';
-import { type Actor, auditActor, card, defineCommand, subcommand } from '../src/bot/define-command.ts';
-import { md, note } from '../src/cards/card.ts';
+import type { Services } from '../src/app/services.ts';
+import {
+  type Actor,
+  action,
+  auditActor,
+  card,
+  defineCommand,
+  subcommand,
+} from '../src/bot/define-command.ts';
+import { actions, type Card, md, note } from '../src/cards/card.ts';
 import { availability } from '../src/domain/availability.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { maskCertificate } from '../src/domain/inspector-record.ts';
+
+/** People per card page: keeps a large department's list well under Lark's 30 KB card limit. */
+const PER_PAGE = 20;
+
+async function inspectorsCard(services: Services, department: Department, page: number): Promise<Card> {
+  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(services.clock.now());
+  const list = await services.store.inspectors.list(department.id);
+  const rows = list.map((p) => {
+    const a = availability(p, { from: today, to: today });
+    const status = !a.available
+      ? `休假至 ${a.until}`
+      : p.certificateNo && !a.certified
+        ? '执法证已过期'
+        : '可用';
+    return {
+      name: `${p.name}${p.isExpert ? '（专家）' : ''}`,
+      unit: p.unit ?? '',
+      certificate: p.certificateNo
+        ? `${maskCertificate(p.certificateNo)}（至 ${p.certificateValidUntil ?? '?'}）`
+        : '无',
+      tags: p.qualificationTags.join('、'),
+      status,
+    };
+  });
+  const pages = Math.max(1, Math.ceil(rows.length / PER_PAGE));
+  const current = Math.min(Math.max(1, page), pages);
+  const expired = rows.filter((r) => r.status === '执法证已过期').length;
+  const nav = [
+    ...(current > 1
+      ? [
+          {
+            label: '上一页',
+            value: { cmd: 'inspectors', action: 'page', id: department.id, page: current - 1 },
+          },
+        ]
+      : []),
+    ...(current < pages
+      ? [
+          {
+            label: '下一页',
+            value: { cmd: 'inspectors', action: 'page', id: department.id, page: current + 1 },
+          },
+        ]
+      : []),
+  ];
+  return {
+    header: {
+      title: `检查人员 · ${department.name}`,
+      subtitle: `共 ${rows.length} 人${pages > 1 ? `，第 ${current}/${pages} 页` : ''}`,
+      color: 'blue',
+    },
+    elements: [
+      {
+        type: 'table',
+        columns: [
+          { key: 'name', label: '姓名' },
+          { key: 'unit', label: '单位' },
+          { key: 'certificate', label: '执法证' },
+          { key: 'tags', label: '执法类别' },
+          { key: 'status', label: '今天' },
+        ],
+        rows: rows.slice((current - 1) * PER_PAGE, current * PER_PAGE),
+        empty: '该部门还没有检查人员。可以用 jointcheck import inspectors 导入名录。',
+      },
+      ...(nav.length > 0 ? [actions(...nav)] : []),
+      ...(expired > 0 ? [note(`${expired} 人的执法证已过期：抽取时不计为持证人员。`)] : []),
+    ],
+  };
+}
 
 export const acting = (actor: Actor): Acting => ({
   ...(actor.person ? { personId: actor.person.id } : {}),
@@ -65,47 +143,19 @@ export const inspectors = defineCommand({
           ? await requireDepartment(services.store, args.department)
           : actor.department;
         if (!department) throw new DomainError('DEPARTMENT_REQUIRED', '请写明要查看的部门。');
-        const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(
-          services.clock.now(),
-        );
-        const list = await services.store.inspectors.list(department.id);
-        const rows = list.map((p) => {
-          const a = availability(p, { from: today, to: today });
-          const status = !a.available
-            ? `休假至 ${a.until}`
-            : p.certificateNo && !a.certified
-              ? '执法证已过期'
-              : '可用';
-          return {
-            name: `${p.name}${p.isExpert ? '（专家）' : ''}`,
-            unit: p.unit ?? '',
-            certificate: p.certificateNo
-              ? `${maskCertificate(p.certificateNo)}（至 ${p.certificateValidUntil ?? '?'}）`
-              : '无',
-            tags: p.qualificationTags.join('、'),
-            status,
-          };
-        });
-        const expired = rows.filter((r) => r.status === '执法证已过期').length;
-        return card({
-          header: { title: `检查人员 · ${department.name}`, subtitle: `共 ${rows.length} 人`, color: 'blue' },
-          elements: [
-            {
-              type: 'table',
-              columns: [
-                { key: 'name', label: '姓名' },
-                { key: 'unit', label: '单位' },
-                { key: 'certificate', label: '执法证' },
-                { key: 'tags', label: '执法类别' },
-                { key: 'status', label: '今天' },
-              ],
-              rows,
-              empty: '该部门还没有检查人员。可以用 jointcheck import inspectors 导入名录。',
-            },
-            ...(expired > 0 ? [note(`${expired} 人的执法证已过期：抽取时不计为持证人员。`)] : []),
-          ],
-        });
+        return card(await inspectorsCard(services, department, 1));
       },
     }),
   ],
+  actions: {
+    page: action({
+      access: 'bound',
+      value: z.object({ id: z.number().int(), page: z.number().int().min(1) }),
+      async handle({ value, services }) {
+        const department = await services.store.departments.get(value.id);
+        if (!department) return { toast: { type: 'warning', text: '该部门已不存在。' } };
+        return { card: await inspectorsCard(services, department, value.page) };
+      },
+    }),
+  },
 });

@@ -164,3 +164,25 @@ describe('/registers', () => {
     expect(cardText(liaison.card)).toContain('没有权限');
   });
 });
+
+describe('/inspectors pages', () => {
+  it('shows a large department a page at a time', async () => {
+    const { importInspectors } = await import('../src/app/import-inspectors.ts');
+    const rows = Array.from({ length: 25 }, (_, i) => [
+      '区卫健局',
+      '监督所',
+      `卫健员${String(i + 1).padStart(2, '0')}`,
+      '公共卫生',
+    ]);
+    await importInspectors(h.store, table(['部门', '所在单位', '姓名', '执法类别'], rows), {
+      by: { kind: 'cli', id: 'test' },
+      fileName: 'wj.csv',
+      today: '2026-11-23',
+    });
+    const first = h.only(await h.send('/inspectors 区卫健局', users.office));
+    expect(cardText(first.card)).toContain('共 25 人，第 1/2 页');
+    expect(cardText(first.card)).not.toContain('卫健员25');
+    await h.click(first, '下一页', users.office);
+    expect(cardText(first.card)).toContain('卫健员25');
+  });
+});
