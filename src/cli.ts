@@ -398,10 +398,14 @@ async function runCommand(
         ...(typeof values.tag === 'string' ? { tag: values.tag } : {}),
         ...(values.sync === true ? { sync: true } : {}),
         onProgress: (rows) => {
-          const rate = Math.round(rows / Math.max(0.001, (Date.now() - started) / 1000));
+          const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+          const rate = Math.round(rows / seconds);
+          const f = table.fraction?.() ?? 0;
+          const eta = f > 0.01 && f < 1 ? `，约剩 ${Math.ceil((seconds * (1 - f)) / f)} 秒` : '';
+          const line = `已读 ${rows} 行（${rate} 行/秒${eta}）`;
           if (json) return;
-          if (tty) process.stderr.write(`\r已读 ${rows} 行（${rate} 行/秒）`);
-          else io.err(`已读 ${rows} 行（${rate} 行/秒）`);
+          if (tty) process.stderr.write(`\r${line}   `);
+          else io.err(line);
         },
       });
       if (tty && !json) process.stderr.write('\n');

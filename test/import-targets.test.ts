@@ -104,6 +104,11 @@ describe('import targets', () => {
     expect(await store.targets.count()).toBe(before);
     expect(readFileSync(`${file}.errors.csv`, 'utf8')).toContain('5002');
 
+    // Without --json, progress goes to stderr as plain lines (no terminal here), the counts to stdout.
+    const plain = await runCliOn('import', 'targets', file, '--dry-run', '--partial');
+    expect(plain.err).toMatch(/已读 10000 行（\d+ 行\/秒/);
+    expect(plain.out).toContain('试导入（未写入）：新增 9999');
+
     const partial = await importJson(file, '--partial');
     expect(partial.code).toBe(0);
     expect(partial.report).toMatchObject({ inserted: 9_999, rejected: 1, committed: true });

@@ -11,6 +11,8 @@ export interface TableSource {
   headers: string[];
   headerRowNumber: number;
   rows: AsyncIterable<{ rowNumber: number; cells: string[] }>;
+  /** How much of the file has been read so far (0–1), for an ETA. */
+  fraction?: () => number;
 }
 
 export interface ImportProblem {

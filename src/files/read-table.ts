@@ -3,7 +3,7 @@
 // Excel 2003 XML that WPS saves under an .xlsx name. CSV is streamed, never held in memory whole; workbooks are
 // read whole (see readWorkbook).
 import { createReadStream } from 'node:fs';
-import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -80,7 +80,9 @@ function decoder(encoding: string): Transform {
 }
 
 async function readCsv(path: string, encoding: string): Promise<TableSource> {
-  const parser = createReadStream(path)
+  const { size } = await stat(path);
+  const file = createReadStream(path);
+  const parser = file
     .pipe(decoder(encoding))
     .pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: false, info: true }));
   const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<{
@@ -112,7 +114,12 @@ async function readCsv(path: string, encoding: string): Promise<TableSource> {
       yield { rowNumber, cells: next.value.record };
     }
   }
-  return { headers, headerRowNumber: 1, rows: rows() };
+  return {
+    headers,
+    headerRowNumber: 1,
+    rows: rows(),
+    fraction: () => (size > 0 ? Math.min(1, file.bytesRead / size) : 1),
+  };
 }
 
 /** How far down a title block may push the header row. */
@@ -199,7 +206,9 @@ async function toTable(
  * cell. exceljs's streaming reader was tried for large .xlsx and rejected: it garbles CJK characters that fall
  * on a chunk boundary (exceljs issue #2063), which a test on the Zhejiang list caught.
  */
-async function readWorkbook(path: string): Promise<AsyncIterable<{ rowNumber: number; cells: string[] }>> {
+async function readWorkbook(
+  path: string,
+): Promise<{ rows: AsyncIterable<{ rowNumber: number; cells: string[] }>; fraction: () => number }> {
   const XLSX = await import('@e965/xlsx');
   let workbook: import('@e965/xlsx').WorkBook;
   try {
@@ -229,12 +238,14 @@ async function readWorkbook(path: string): Promise<AsyncIterable<{ rowNumber: nu
       }
     }
   }
+  let done = 0;
   async function* rows() {
     for (let i = 0; i < grid.length; i++) {
+      done = i + 1;
       yield { rowNumber: range.s.r + i + 1, cells: (grid[i] ?? []).map(cellText) };
     }
   }
-  return rows();
+  return { rows: rows(), fraction: () => (grid.length > 0 ? done / grid.length : 1) };
 }
 
 export async function readTable(
@@ -244,10 +255,15 @@ export async function readTable(
   const { format, encoding } = await sniffFile(path);
   if (format === 'csv') {
     const csv = await readCsv(path, encoding);
-    return { ...(await toTable(prepend(csv), options)), format, encoding };
+    return {
+      ...(await toTable(prepend(csv), options)),
+      ...(csv.fraction ? { fraction: csv.fraction } : {}),
+      format,
+      encoding,
+    };
   }
-  const rows = await readWorkbook(path);
-  return { ...(await toTable(rows, options)), format, encoding };
+  const workbook = await readWorkbook(path);
+  return { ...(await toTable(workbook.rows, options)), fraction: workbook.fraction, format, encoding };
 }
 
 /** A CSV's first line read as its header, put back in front of its rows for header detection. */
