@@ -57,7 +57,7 @@ async function measure(opened: OpenedDb) {
   const store = createStore(opened.db);
   const platform = createMemoryPlatform();
   const clock = { now: () => new Date() };
-  const services = { store, clock, logger: silent, platform: 'memory' };
+  const services = { store, clock, logger: silent, platform: 'memory', timeZone: 'Asia/Shanghai' };
   await seedDemo(store, 'memory', { kind: 'system', id: 'bench' });
   const sender = createOutboxSender({ store, platform, clock, logger: silent });
   const dispatcher = createDispatcher({ services, commands });

@@ -6,6 +6,7 @@ import { auditActor, defineCommand, subcommand } from '../src/bot/define-command
 import { type Card, md, note } from '../src/cards/card.ts';
 import { errorCard } from '../src/cards/common.ts';
 import { DomainError } from '../src/domain/errors.ts';
+import { localDate } from '../src/domain/local-date.ts';
 
 const kindArg = z.string().transform((text, ctx): RegisterKind => {
   const kinds: Record<string, RegisterKind> = {
@@ -110,9 +111,7 @@ export const importCommand = defineCommand({
             ],
           });
         let name = '';
-        const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(
-          services.clock.now(),
-        );
+        const today = localDate(services.clock.now(), services.timeZone);
         let result: Awaited<ReturnType<typeof importFromChat>>;
         try {
           result = await importFromChat(services, {

@@ -12,16 +12,19 @@ import {
   defineCommand,
   subcommand,
 } from '../src/bot/define-command.ts';
-import { actions, type Card, md, note } from '../src/cards/card.ts';
+import { type Card, md, note } from '../src/cards/card.ts';
+import { pager } from '../src/cards/common.ts';
 import { availability } from '../src/domain/availability.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { maskCertificate } from '../src/domain/inspector-record.ts';
+import { localDate } from '../src/domain/local-date.ts';
+import { paginate } from '../src/domain/paginate.ts';
 
 /** People per card page: keeps a large department's list well under Lark's 30 KB card limit. */
 const PER_PAGE = 20;
 
 async function inspectorsCard(services: Services, department: Department, page: number): Promise<Card> {
-  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(services.clock.now());
+  const today = localDate(services.clock.now(), services.timeZone);
   const list = await services.store.inspectors.list(department.id);
   const rows = list.map((p) => {
     const a = availability(p, { from: today, to: today });
@@ -40,27 +43,8 @@ async function inspectorsCard(services: Services, department: Department, page: 
       status,
     };
   });
-  const pages = Math.max(1, Math.ceil(rows.length / PER_PAGE));
-  const current = Math.min(Math.max(1, page), pages);
+  const { items, page: current, pages } = paginate(rows, page, PER_PAGE);
   const expired = rows.filter((r) => r.status === '执法证已过期').length;
-  const nav = [
-    ...(current > 1
-      ? [
-          {
-            label: '上一页',
-            value: { cmd: 'inspectors', action: 'page', id: department.id, page: current - 1 },
-          },
-        ]
-      : []),
-    ...(current < pages
-      ? [
-          {
-            label: '下一页',
-            value: { cmd: 'inspectors', action: 'page', id: department.id, page: current + 1 },
-          },
-        ]
-      : []),
-  ];
   return {
     header: {
       title: `检查人员 · ${department.name}`,
@@ -77,10 +61,10 @@ async function inspectorsCard(services: Services, department: Department, page: 
           { key: 'tags', label: '执法类别' },
           { key: 'status', label: '今天' },
         ],
-        rows: rows.slice((current - 1) * PER_PAGE, current * PER_PAGE),
+        rows: items,
         empty: '该部门还没有检查人员。可以用 jointcheck import inspectors 导入名录。',
       },
-      ...(nav.length > 0 ? [actions(...nav)] : []),
+      ...pager('inspectors', department.id, current, pages),
       ...(expired > 0 ? [note(`${expired} 人的执法证已过期：抽取时不计为持证人员。`)] : []),
     ],
   };

@@ -3,19 +3,12 @@ import { z } from 'zod';
 import type { Department, Store } from '../src/app/ports.ts';
 import { pageOfMatters, requireDepartment } from '../src/app/registers.ts';
 import { action, card, defineCommand, subcommand } from '../src/bot/define-command.ts';
-import { actions, type Card, note } from '../src/cards/card.ts';
+import { type Card, note } from '../src/cards/card.ts';
+import { pager } from '../src/cards/common.ts';
 import { DomainError } from '../src/domain/errors.ts';
 
 async function mattersCard(store: Store, department: Department, page: number): Promise<Card> {
   const p = await pageOfMatters(store, department, page);
-  const nav = [
-    ...(p.page > 1
-      ? [{ label: '上一页', value: { cmd: 'matters', action: 'page', id: department.id, page: p.page - 1 } }]
-      : []),
-    ...(p.page < p.pages
-      ? [{ label: '下一页', value: { cmd: 'matters', action: 'page', id: department.id, page: p.page + 1 } }]
-      : []),
-  ];
   return {
     header: {
       title: `抽查事项 · ${department.name}`,
@@ -39,7 +32,7 @@ async function mattersCard(store: Store, department: Department, page: number): 
         })),
         empty: '该部门还没有抽查事项。办公室可以用 jointcheck import matters 导入事项清单。',
       },
-      ...(nav.length > 0 ? [actions(...nav)] : []),
+      ...pager('matters', department.id, p.page, p.pages),
       note('事项类别属于“事项 + 检查对象”：同一事项对不同检查对象可能一个重点、一个一般。'),
     ],
   };

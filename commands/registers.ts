@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { EXPIRY_WARNING_DAYS, registerWarnings } from '../src/app/register-warnings.ts';
 import { card, defineCommand, subcommand } from '../src/bot/define-command.ts';
 import { type Element, md, note } from '../src/cards/card.ts';
+import { localDate } from '../src/domain/local-date.ts';
 
 const MAX_ROWS = 15;
 
@@ -28,9 +29,7 @@ export const registers = defineCommand({
       access: ['office'],
       args: z.object({}),
       async handle({ services }) {
-        const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(
-          services.clock.now(),
-        );
+        const today = localDate(services.clock.now(), services.timeZone);
         const w = await registerWarnings(services.store, today);
         const problems = w.expiring.length + w.untagged.length + w.unstaffed.length;
         return card({

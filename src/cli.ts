@@ -14,6 +14,7 @@ import { type Config, loadConfig } from './config.ts';
 import { type AuditActor, ChainVerifier, describeProblem } from './domain/audit-chain.ts';
 import { DomainError } from './domain/errors.ts';
 import { inspectorLabels } from './domain/inspector-record.ts';
+import { localDate } from './domain/local-date.ts';
 import { matterLabels } from './domain/matter-record.ts';
 import { formatRoles, parseRole, roleLabels, roles } from './domain/roles.ts';
 import { targetFieldLabels } from './domain/target-record.ts';
@@ -386,7 +387,7 @@ async function runCommand(
       });
       const started = Date.now();
       const tty = process.stderr.isTTY === true;
-      const today = new Intl.DateTimeFormat('sv-SE', { timeZone: config.TZ }).format(new Date());
+      const today = localDate(new Date(), config.TZ);
       const report = await importRegister(store, what, table, {
         today,
         by: cliActor(),

@@ -8,7 +8,7 @@ import type { Hono } from 'hono';
 import { commands } from '../commands/index.ts';
 import { seedDemo } from './app/demo.ts';
 import { createOutboxSender, type OutboxSender } from './app/outbox-sender.ts';
-import type { Logger, Platform } from './app/ports.ts';
+import type { FileFetcher, Logger, Platform } from './app/ports.ts';
 import type { Services } from './app/services.ts';
 import { createDispatcher } from './bot/dispatch.ts';
 import { type Config, loadConfig } from './config.ts';
@@ -75,6 +75,23 @@ export async function buildApp(
     dispatcher
       .recoverStale(new Date(clock.now().getTime() - staleAfterMs))
       .catch((error) => logger.error('inbound recovery failed', { error: String(error) }));
+  /** What every platform shares: the services handlers get, the outbox sender, the dispatcher. */
+  const wire = (platform: Platform, files: FileFetcher) => {
+    const services: Services = {
+      store,
+      clock,
+      logger,
+      platform: platform.name,
+      timeZone: config.TZ,
+      files,
+      tables: bufferTableReader,
+    };
+    const sender = createOutboxSender({ store, platform, clock, logger });
+    const flush = () =>
+      sender.drain().catch((error) => logger.error('outbox drain failed', { error: String(error) }));
+    const dispatcher = createDispatcher({ services, commands, onOutbox: () => void flush() });
+    return { sender, flush, dispatcher };
+  };
   const dbReady = async () => {
     await opened.db.execute(sql`select 1`);
     return true;
@@ -91,18 +108,7 @@ export async function buildApp(
     const log = createLocalChatLog(opened.db);
     const platform = createLocalPlatform(log, notify);
     const uploadDir = resolve(config.DATA_DIR, 'uploads');
-    const services: Services = {
-      store,
-      clock,
-      logger,
-      platform: platform.name,
-      files: localFileFetcher(uploadDir),
-      tables: bufferTableReader,
-    };
-    const sender = createOutboxSender({ store, platform, clock, logger });
-    const flush = () =>
-      sender.drain().catch((error) => logger.error('outbox drain failed', { error: String(error) }));
-    const dispatcher = createDispatcher({ services, commands, onOutbox: () => void flush() });
+    const { sender, flush, dispatcher } = wire(platform, localFileFetcher(uploadDir));
     const app = createHttpApp({ logger, isReady: dbReady });
     mountLocalRoutes(app, {
       port: config.PORT,
@@ -141,18 +147,7 @@ export async function buildApp(
     logger,
     limits: options.larkLimits ?? config.LARK_RATE_LIMITS,
   });
-  const services: Services = {
-    store,
-    clock,
-    logger,
-    platform: platform.name,
-    files: { fetch: (file) => platform.fetchFile(file) },
-    tables: bufferTableReader,
-  };
-  const sender = createOutboxSender({ store, platform, clock, logger });
-  const flush = () =>
-    sender.drain().catch((error) => logger.error('outbox drain failed', { error: String(error) }));
-  const dispatcher = createDispatcher({ services, commands, onOutbox: () => void flush() });
+  const { sender, flush, dispatcher } = wire(platform, { fetch: (file) => platform.fetchFile(file) });
   let botOpenId: string | undefined;
   const receiver = createLarkReceiver({
     dispatcher,

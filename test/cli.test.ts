@@ -1,7 +1,8 @@
 // Bootstrapping a workspace with no demo data (a Lark deployment) from the command line.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli.ts';
 import { parseConfig } from '../src/config.ts';
+import { cliOn } from './support/cli.ts';
 import { freshDb, type TestDb } from './support/test-db.ts';
 
 let t: TestDb;
@@ -10,16 +11,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const config = parseConfig({ LARK_APP_ID: 'cli_a', LARK_APP_SECRET: 's', LARK_ENCRYPT_KEY: 'k' });
-  const code = await runCli(argv, config, { out: (s) => out.push(s), err: (s) => err.push(s) }, async () => ({
-    ...t,
-    close: async () => {},
-  }));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = cliOn(
+  () => t,
+  parseConfig({ LARK_APP_ID: 'cli_a', LARK_APP_SECRET: 's', LARK_ENCRYPT_KEY: 'k' }),
+);
 
 describe('jointcheck CLI', () => {
   it('adds departments and binds the first office member', async () => {

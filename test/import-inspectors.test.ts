@@ -1,32 +1,19 @@
 // The inspector library: one record per human (a bound colleague is adopted), certificates checked and
 // masked, re-import idempotent.
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli.ts';
-import { parseConfig } from '../src/config.ts';
 import { maskCertificate } from '../src/domain/inspector-record.ts';
 import { createStore } from '../src/store/store.ts';
+import { cliOn } from './support/cli.ts';
 import { freshDb, type TestDb } from './support/test-db.ts';
 
 let t: TestDb;
 let dir: string;
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(
-    argv,
-    parseConfig({}),
-    { out: (s) => out.push(s), err: (s) => err.push(s) },
-    async () => ({
-      ...t,
-      close: async () => {},
-    }),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = cliOn(() => t);
 
 beforeAll(async () => {
   t = await freshDb();

@@ -1,12 +1,12 @@
 // The real public files in ../shared/data (never copied into the project): counts from its README.
+
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli.ts';
-import { parseConfig } from '../src/config.ts';
 import { readTable } from '../src/files/read-table.ts';
 import { createStore } from '../src/store/store.ts';
+import { cliOn } from './support/cli.ts';
 import { freshDb, type TestDb } from './support/test-db.ts';
 
 const data = resolve(import.meta.dirname, '../../shared/data');
@@ -25,15 +25,10 @@ describe.skipIf(!present)('importing the real public files', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const cli = cliOn(() => t);
   async function importJson(file: string) {
-    const out: string[] = [];
-    const code = await runCli(
-      ['import', 'targets', file, '--json'],
-      parseConfig({}),
-      { out: (s) => out.push(s), err: () => {} },
-      async () => ({ ...t, close: async () => {} }),
-    );
-    return { code, report: JSON.parse(out.join('')) };
+    const { code, out } = await cli('import', 'targets', file, '--json');
+    return { code, report: JSON.parse(out) };
   }
 
   it('the Zhejiang drawn list: 478 targets (430 USCC, 47 注册号, 1 legacy number with a warning), then all unchanged', async () => {
@@ -87,20 +82,7 @@ describe.skipIf(!present)('importing the real matters lists', () => {
     await t?.close();
   });
 
-  async function cli(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(
-      argv,
-      parseConfig({}),
-      { out: (s) => out.push(s), err: (s) => err.push(s) },
-      async () => ({
-        ...t,
-        close: async () => {},
-      }),
-    );
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const cli = cliOn(() => t);
 
   /** The 16 编制单位 of the Hainan 2020 list (shared/data README §1.1), each an alias of a department here. */
   const hainanUnits = [

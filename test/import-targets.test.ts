@@ -1,14 +1,14 @@
 // Importing a target library from CSV through the CLI, as an office would: encodings, all-or-nothing,
 // --partial, --dry-run, re-import idempotence, and files that are not what they claim.
+
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli.ts';
-import { parseConfig } from '../src/config.ts';
 import { orgCodeCheckChar, usccCheckChar } from '../src/domain/identifiers.ts';
 import { createStore } from '../src/store/store.ts';
+import { cliOn } from './support/cli.ts';
 import { freshDb, type TestDb } from './support/test-db.ts';
 
 let t: TestDb;
@@ -23,20 +23,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function runCliOn(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(
-    argv,
-    parseConfig({}),
-    { out: (s) => out.push(s), err: (s) => err.push(s) },
-    async () => ({
-      ...t,
-      close: async () => {},
-    }),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const runCliOn = cliOn(() => t);
 
 async function importJson(file: string, ...flags: string[]) {
   const result = await runCliOn('import', 'targets', file, '--json', ...flags);

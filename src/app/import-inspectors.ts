@@ -1,7 +1,3 @@
-// Importing an inspector library (执法检查人员名录库, seed 000 art. 10) through the import runner. People are
-// one record per human: an inspector already bound to a chat account by name in the same department is
-// adopted, not duplicated.
-import { DomainError } from '../domain/errors.ts';
 import {
   type InspectorColumn,
   inspectorKey,
@@ -10,8 +6,9 @@ import {
   mapInspectorColumns,
   validateInspectorRow,
 } from '../domain/inspector-record.ts';
-import { tidy } from '../domain/matter-record.ts';
 import {
+  departmentNames,
+  givenDepartment,
   type ImportKind,
   type ImportOptions,
   type ImportReport,
@@ -32,22 +29,12 @@ export async function importInspectors(
   source: TableSource,
   options: ImportInspectorsOptions,
 ): Promise<ImportReport> {
-  const given = options.department ? await store.departments.find(options.department) : undefined;
-  if (options.department && !given) {
-    throw new DomainError(
-      'DEPARTMENT_NOT_FOUND',
-      `未找到部门“${options.department}”。`,
-      '用 jointcheck dept list 查看部门代码。',
-    );
-  }
+  const given = await givenDepartment(store, options.department);
   const map = mapInspectorColumns(source.headers, {
     departmentGiven: Boolean(given),
     ...(options.mapping ? { mapping: options.mapping } : {}),
   });
-  const byName = new Map<string, number>();
-  for (const d of await store.departments.list()) {
-    for (const text of [d.code, d.name, d.shortName, ...d.aliases]) if (text) byName.set(tidy(text), d.id);
-  }
+  const departmentOf = await departmentNames(store);
   // A certificate number is personal: one already registered under another name is a data error to report,
   // not a reason to rename that person.
   const nameOfKey = new Map((await store.inspectors.registered()).map((r) => [r.registerKey, r.name]));
@@ -59,7 +46,7 @@ export async function importInspectors(
       const result = validateInspectorRow(cells, map, options.today, given?.name);
       if (!result.ok) return result;
       const r = result.inspector;
-      const departmentId = byName.get(tidy(r.departmentText));
+      const departmentId = departmentOf(r.departmentText);
       if (departmentId === undefined) {
         return {
           ok: false,

@@ -1,7 +1,3 @@
-// Importing a matters list (随机抽查事项清单) through the import runner. Department names in the list are mapped
-// through the departments' names and aliases (a provincial list names 省教育厅 where the county has 区教体局);
-// names that map to no department are reported, row by row.
-import { DomainError } from '../domain/errors.ts';
 import {
   groupContinuationRows,
   type MatterColumn,
@@ -14,6 +10,8 @@ import {
   validateMatterRow,
 } from '../domain/matter-record.ts';
 import {
+  departmentNames,
+  givenDepartment,
   type ImportKind,
   type ImportOptions,
   type ImportReport,
@@ -39,22 +37,12 @@ export async function importMatters(
   source: TableSource,
   options: ImportMattersOptions,
 ): Promise<ImportReport> {
-  const given = options.department ? await store.departments.find(options.department) : undefined;
-  if (options.department && !given) {
-    throw new DomainError(
-      'DEPARTMENT_NOT_FOUND',
-      `未找到部门“${options.department}”。`,
-      '用 jointcheck dept list 查看部门代码。',
-    );
-  }
+  const given = await givenDepartment(store, options.department);
   const map = mapMatterColumns(source.headers, {
     departmentGiven: Boolean(given),
     ...(options.mapping ? { mapping: options.mapping } : {}),
   });
-  const byName = new Map<string, number>();
-  for (const d of await store.departments.list()) {
-    for (const text of [d.code, d.name, d.shortName, ...d.aliases]) if (text) byName.set(tidy(text), d.id);
-  }
+  const departmentOf = await departmentNames(store);
   const kind: ImportKind<Row> = {
     name: 'matters',
     missing: map.missing.map((f) => matterLabels[f]),
@@ -64,15 +52,15 @@ export async function importMatters(
       if (!result.ok) return result;
       let m = result.matter;
       const warnings = [...result.warnings];
-      let departmentId = byName.get(tidy(m.departmentText));
+      let departmentId = departmentOf(m.departmentText);
       // A joint list may name several initiating departments in one cell: the first one owns the matter, the
       // others are kept beside the cooperating departments.
       const named = m.departmentText
         .split(/[、，,;；/]/)
         .map(tidy)
         .filter(Boolean);
-      if (departmentId === undefined && named.length > 1 && byName.has(named[0]!)) {
-        departmentId = byName.get(named[0]!);
+      if (departmentId === undefined && named.length > 1 && departmentOf(named[0]!) !== undefined) {
+        departmentId = departmentOf(named[0]!);
         const others = named.slice(1).join('、');
         m = { ...m, cooperating: [m.cooperating, `共同发起：${others}`].filter(Boolean).join('；') };
         warnings.push({

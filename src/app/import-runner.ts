@@ -4,7 +4,8 @@
 // through the same steps and always rolls back, so it reports exactly what an import would do.
 import type { AuditActor } from '../domain/audit-chain.ts';
 import { DomainError } from '../domain/errors.ts';
-import type { Repos, Store, UpsertCounts } from './ports.ts';
+import { tidy } from '../domain/matter-record.ts';
+import type { Department, Repos, Store, UpsertCounts } from './ports.ts';
 
 /** A table read from a file: its header row and its data rows (1-based row numbers as the user sees them). */
 export interface TableSource {
@@ -193,4 +194,30 @@ export async function runImport<R>(
     if (!options.dryRun) Object.assign(report, { inserted: 0, updated: 0, unchanged: 0, deactivated: 0 });
   }
   return report;
+}
+
+/** The department an export belongs to (`--dept`: code, name or alias); an unknown one stops the import. */
+export async function givenDepartment(
+  store: Store,
+  text: string | undefined,
+): Promise<Department | undefined> {
+  if (!text) return undefined;
+  const found = await store.departments.find(text);
+  if (!found) {
+    throw new DomainError(
+      'DEPARTMENT_NOT_FOUND',
+      `未找到部门“${text}”。`,
+      '用 jointcheck dept list 查看部门代码。',
+    );
+  }
+  return found;
+}
+
+/** Maps the department names a list uses (codes, names, short names, aliases) to department ids. */
+export async function departmentNames(store: Store): Promise<(text: string) => number | undefined> {
+  const byName = new Map<string, number>();
+  for (const d of await store.departments.list()) {
+    for (const text of [d.code, d.name, d.shortName, ...d.aliases]) if (text) byName.set(tidy(text), d.id);
+  }
+  return (text) => byName.get(tidy(text));
 }

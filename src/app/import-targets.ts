@@ -9,6 +9,7 @@ import {
   validateTargetRow,
 } from '../domain/target-record.ts';
 import {
+  givenDepartment,
   type ImportKind,
   type ImportOptions,
   type ImportReport,
@@ -35,14 +36,7 @@ export async function importTargets(
   options: ImportTargetsOptions,
 ): Promise<ImportReport> {
   const map = mapTargetColumns(source.headers, options.mapping);
-  const department = options.department ? await store.departments.find(options.department) : undefined;
-  if (options.department && !department) {
-    throw new DomainError(
-      'DEPARTMENT_NOT_FOUND',
-      `未找到部门“${options.department}”。`,
-      '用 jointcheck dept list 查看部门代码。',
-    );
-  }
+  const department = await givenDepartment(store, options.department);
   const departmentId = department?.id ?? null;
   if (options.sync && !department && !options.tag) {
     throw new DomainError(

@@ -1,5 +1,6 @@
 // Browsing the registers (一单两库) from the chat: target search and the matters list.
 import { DomainError } from '../domain/errors.ts';
+import { paginate } from '../domain/paginate.ts';
 import { searchText } from '../domain/search-grams.ts';
 import type { Department, Store } from './ports.ts';
 
@@ -16,15 +17,14 @@ export async function searchTargets(store: Store, query: string) {
 
 export async function pageOfMatters(store: Store, department: Department, page: number) {
   const all = (await store.matters.list({ departmentId: department.id })).filter((m) => m.active);
-  const pages = Math.max(1, Math.ceil(all.length / MATTERS_PER_PAGE));
-  const current = Math.min(Math.max(1, page), pages);
+  const shown = paginate(all, page, MATTERS_PER_PAGE);
   return {
     department,
     total: all.length,
     keyCount: all.filter((m) => m.level === 'key').length,
-    page: current,
-    pages,
-    matters: all.slice((current - 1) * MATTERS_PER_PAGE, current * MATTERS_PER_PAGE),
+    page: shown.page,
+    pages: shown.pages,
+    matters: shown.items,
   };
 }
 

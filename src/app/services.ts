@@ -8,6 +8,8 @@ export interface Services {
   logger: Logger;
   /** The chat platform this instance serves (`local`, `lark`, or `memory` in tests). */
   platform: string;
+  /** The workspace's time zone (TZ): whose calendar days dates are. */
+  timeZone: string;
   /** Files sent in the chat, where the platform offers them. */
   files?: FileFetcher;
   /** Reads spreadsheets (for imports from the chat). */

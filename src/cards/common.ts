@@ -1,5 +1,5 @@
 // Cards every command shares: errors, usage, refusals.
-import { type Card, md, note } from './card.ts';
+import { actions, type Card, type Element, md, note } from './card.ts';
 
 export function errorCard(message: string, hint?: string): Card {
   return {
@@ -32,4 +32,13 @@ export function usageCard(title: string, lines: readonly UsageLine[], problem?: 
     header: { title, color: problem ? 'orange' : 'blue' },
     elements: [...(problem ? [md(`**${problem}**`)] : []), md(body)],
   };
+}
+
+/** 上一页 / 下一页 buttons for a paged card; their value carries the object's id and the page to show. */
+export function pager(cmd: string, id: number, page: number, pages: number): Element[] {
+  const buttons = [
+    ...(page > 1 ? [{ label: '上一页', value: { cmd, action: 'page', id, page: page - 1 } }] : []),
+    ...(page < pages ? [{ label: '下一页', value: { cmd, action: 'page', id, page: page + 1 } }] : []),
+  ];
+  return buttons.length > 0 ? [actions(...buttons)] : [];
 }

@@ -2,8 +2,9 @@
 // daily-supervision staff and experts without one. The same people records hold chat bindings; an inspector is a
 // person with these attributes.
 import { hash } from 'node:crypto';
+import { type ColumnMapOf, mapColumns } from './columns.ts';
 import { tidy } from './matter-record.ts';
-import { normaliseHeader, parseDate, type RowProblem } from './target-record.ts';
+import { parseDate, type RowProblem } from './target-record.ts';
 
 export interface InspectorRecord {
   departmentText: string;
@@ -46,35 +47,14 @@ export const inspectorLabels: Record<InspectorColumn, string> = {
   isExpert: '是否专家',
 };
 
-export interface InspectorColumnMap {
-  columns: Partial<Record<InspectorColumn, number>>;
-  missing: InspectorColumn[];
-  unknown: string[];
-}
+export type InspectorColumnMap = ColumnMapOf<InspectorColumn>;
 
 export function mapInspectorColumns(
   headers: string[],
   options: { departmentGiven?: boolean; mapping?: Partial<Record<InspectorColumn, string>> } = {},
 ): InspectorColumnMap {
-  const normalised = headers.map(normaliseHeader);
-  const columns: Partial<Record<InspectorColumn, number>> = {};
-  const taken = new Set<number>();
-  for (const field of Object.keys(inspectorHeaders) as InspectorColumn[]) {
-    const wanted = options.mapping?.[field] ? [options.mapping[field]!] : inspectorHeaders[field];
-    const index = normalised.findIndex(
-      (h, i) => !taken.has(i) && h !== '' && wanted.some((w) => normaliseHeader(w) === h),
-    );
-    if (index >= 0) {
-      columns[field] = index;
-      taken.add(index);
-    }
-  }
   const required: InspectorColumn[] = options.departmentGiven ? ['name'] : ['name', 'department'];
-  return {
-    columns,
-    missing: required.filter((f) => columns[f] === undefined),
-    unknown: headers.filter((h, i) => h.trim() !== '' && !taken.has(i)),
-  };
+  return mapColumns(headers, inspectorHeaders, required, options.mapping);
 }
 
 const YES = new Set(['是', 'y', 'yes', '1', '√', '✓', 'true', '专家']);

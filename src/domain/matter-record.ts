@@ -4,7 +4,8 @@
 // rows that repeat it (merged cells) or leave it blank; those rows are one matter.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './audit-chain.ts';
-import { normaliseHeader, type RowProblem } from './target-record.ts';
+import { type ColumnMapOf, mapColumns } from './columns.ts';
+import type { RowProblem } from './target-record.ts';
 
 export interface MatterRecord {
   /** The department as the file names it (mapped through department names and aliases). */
@@ -56,35 +57,14 @@ export const matterLabels: Record<keyof typeof matterHeaders, string> = {
 
 export type MatterColumn = keyof typeof matterHeaders;
 
-export interface MatterColumnMap {
-  columns: Partial<Record<MatterColumn, number>>;
-  missing: MatterColumn[];
-  unknown: string[];
-}
+export type MatterColumnMap = ColumnMapOf<MatterColumn>;
 
 export function mapMatterColumns(
   headers: string[],
   options: { departmentGiven?: boolean; mapping?: Partial<Record<MatterColumn, string>> } = {},
 ): MatterColumnMap {
-  const normalised = headers.map(normaliseHeader);
-  const columns: Partial<Record<MatterColumn, number>> = {};
-  const taken = new Set<number>();
-  for (const field of Object.keys(matterHeaders) as MatterColumn[]) {
-    const wanted = options.mapping?.[field] ? [options.mapping[field]!] : matterHeaders[field];
-    const index = normalised.findIndex(
-      (h, i) => !taken.has(i) && h !== '' && wanted.some((w) => normaliseHeader(w) === h),
-    );
-    if (index >= 0) {
-      columns[field] = index;
-      taken.add(index);
-    }
-  }
   const required: MatterColumn[] = options.departmentGiven ? ['name'] : ['name', 'department'];
-  return {
-    columns,
-    missing: required.filter((f) => columns[f] === undefined),
-    unknown: headers.filter((h, i) => h.trim() !== '' && !taken.has(i)),
-  };
+  return mapColumns(headers, matterHeaders, required, options.mapping);
 }
 
 /** Trims (also U+3000), folds half-width brackets and runs of spaces, so the same text compares equal. */

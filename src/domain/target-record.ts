@@ -1,6 +1,7 @@
 // One row of a target-library export (检查对象名录库) → a target record, or the problems that stop it.
 // Headers are matched by the names real exports use (名录库 exports, drawn lists); a mapping can override.
 import { hash } from 'node:crypto';
+import { type ColumnMapOf, mapColumns } from './columns.ts';
 import { type CodeKind, checkTargetCode } from './identifiers.ts';
 
 export interface TargetRecord {
@@ -64,41 +65,14 @@ export const targetFieldLabels: Record<TargetField, string> = {
 
 const REQUIRED: TargetField[] = ['code', 'name'];
 
-export function normaliseHeader(text: string): string {
-  return text
-    .replace(/[\s\u3000]/g, '')
-    .replace(/\(/g, '（')
-    .replace(/\)/g, '）')
-    .toLowerCase();
-}
+export type ColumnMap = ColumnMapOf<TargetField>;
 
-export interface ColumnMap {
-  columns: Partial<Record<TargetField, number>>;
-  missing: TargetField[];
-  unknown: string[];
-}
-
-/**
- * Finds each field's column. `mapping` (field → header, from a mapping file) wins over the known names.
- * Required fields without a column are `missing`.
- */
+/** Finds the target fields' columns; `mapping` (field → header) wins over the known names. */
 export function mapTargetColumns(
   headers: string[],
   mapping: Partial<Record<TargetField, string>> = {},
 ): ColumnMap {
-  const normalised = headers.map(normaliseHeader);
-  const columns: Partial<Record<TargetField, number>> = {};
-  for (const field of Object.keys(targetHeaders) as TargetField[]) {
-    const wanted = mapping[field] ? [mapping[field]!] : targetHeaders[field];
-    const index = normalised.findIndex((h) => h !== '' && wanted.some((w) => normaliseHeader(w) === h));
-    if (index >= 0) columns[field] = index;
-  }
-  const used = new Set(Object.values(columns));
-  return {
-    columns,
-    missing: REQUIRED.filter((f) => columns[f] === undefined),
-    unknown: headers.filter((h, i) => h.trim() !== '' && !used.has(i)),
-  };
+  return mapColumns(headers, targetHeaders, REQUIRED, mapping);
 }
 
 const RISK: Record<string, TargetRecord['riskClass']> = {

@@ -1,11 +1,11 @@
 // The audit chain in a real database: the trigger refuses changes, and `jointcheck audit verify` names the
 // first entry that a superuser changed, removed or swapped behind the trigger's back.
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/app/ports.ts';
-import { runCli } from '../../src/cli.ts';
-import { parseConfig } from '../../src/config.ts';
 import { type Db, sql } from '../../src/store/db.ts';
 import { createStore } from '../../src/store/store.ts';
+import { cliOn } from '../support/cli.ts';
 import { freshDb, onPostgres, type TestDb } from '../support/test-db.ts';
 
 let t: TestDb;
@@ -25,21 +25,8 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-/** Runs the CLI against this test's database, without closing it. */
-async function verify(...extra: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(
-    ['audit', 'verify', ...extra],
-    parseConfig({}),
-    { out: (s) => out.push(s), err: (s) => err.push(s) },
-    async () => ({
-      ...t,
-      close: async () => {},
-    }),
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = cliOn(() => t);
+const verify = (...extra: string[]) => cli('audit', 'verify', ...extra);
 
 async function asSuperuser(db: Db, ...statements: ReturnType<typeof sql>[]) {
   await db.execute(sql`alter table audit_log disable trigger audit_log_no_update_delete`);

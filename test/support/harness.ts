@@ -81,6 +81,7 @@ export async function createHarness(options: { demo?: boolean } = {}) {
     clock,
     logger,
     platform: PLATFORM,
+    timeZone: 'Asia/Shanghai',
     files: {
       async fetch(file) {
         const bytes = uploads.get(file.fileKey);
