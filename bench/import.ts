@@ -2,17 +2,18 @@
 // read, validate, upsert — into PostgreSQL, against a raw COPY of the same file into a scratch table in the same
 // run; the same import into PGlite; a 100,000-row .xlsx; peak memory of each; and name-search latency on the
 // imported library. Targets: PostgreSQL < 20 s for 1,000,000 rows, xlsx < 15 s, memory < 500 MB, search p95 < 200 ms.
+
+import { execFile } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import postgres from 'postgres';
-import { importTargets } from '../src/app/import-targets.ts';
 import { orgCodeCheckChar, usccCheckChar } from '../src/domain/identifiers.ts';
-import { readTable } from '../src/files/read-table.ts';
-import type { OpenedDb } from '../src/store/db.ts';
-import { createStore } from '../src/store/store.ts';
 
+const run = promisify(execFile);
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const XLSX_ROWS = 100_000;
 const header = ['企业名称', '统一社会信用代码', '类型', '行业', '片区', '住所', '信用风险等级', '登记状态'];
@@ -26,7 +27,7 @@ function code(n: number): string {
   return body + usccCheckChar(body);
 }
 
-function name(n: number): string {
+export function name(n: number): string {
   let s = '济南';
   let x = n * 2654435761;
   for (let i = 0; i < 4; i++) {
@@ -55,54 +56,39 @@ function writeCsv(path: string, rows: number) {
   writeFileSync(path, `${lines.join('\n')}\n`);
 }
 
-/** Runs `work` while sampling the process's resident memory; returns the time and the peak. */
-async function measured<T>(work: () => Promise<T>) {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 50);
-  const start = performance.now();
-  try {
-    const result = await work();
-    return {
-      result,
-      seconds: (performance.now() - start) / 1000,
-      peakMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 1e6),
-    };
-  } finally {
-    clearInterval(timer);
-  }
+/** The import measured in a process of its own, so its peak memory is its own (see import-child.ts). */
+export interface ChildResult {
+  seconds: number;
+  peakMb: number;
+  inserted: number;
+  rejected: number;
+  reimport?: { seconds: number; unchanged: number };
+  search?: { p50Ms: number; p95Ms: number };
 }
 
-async function importFile(opened: OpenedDb, file: string) {
-  const store = createStore(opened.db);
-  return measured(async () => {
-    const table = await readTable(file);
-    return importTargets(store, table, { by: { kind: 'cli', id: 'bench' }, fileName: 'bench' });
-  });
+async function inChild(
+  file: string,
+  url: string | undefined,
+  rows: number,
+  full: boolean,
+): Promise<ChildResult> {
+  const child = join(dirname(fileURLToPath(import.meta.url)), 'import-child.ts');
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', child, JSON.stringify({ file, url, rows, full })],
+    {
+      maxBuffer: 1 << 20,
+    },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as ChildResult;
 }
 
-async function searchLatency(opened: OpenedDb, rows: number) {
-  const store = createStore(opened.db);
-  const times: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    const n = 1 + ((i * 7919) % rows);
-    const pieces = [...name(n).slice(2, 6)];
-    const q = pieces[i % 3]! + pieces[(i % 3) + 1]!;
-    const start = performance.now();
-    await store.targets.search(q, 20);
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { p50Ms: times[100]!, p95Ms: times[190]! };
-}
-
-export async function importBench(on: 'postgres' | 'pglite', opened: OpenedDb, url?: string) {
+export async function importBench(on: 'postgres' | 'pglite', url?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'jointcheck-bench-'));
   try {
     const csvFile = join(dir, 'targets.csv');
     writeCsv(csvFile, ROWS);
-    const csv = await importFile(opened, csvFile);
+    const result = await inChild(csvFile, url, ROWS, true);
     let copy: { seconds: number; rowsPerSecond: number } | undefined;
     if (on === 'postgres' && url) {
       // The floor: the same bytes straight into a table with COPY, no validation, no upsert.
@@ -116,28 +102,26 @@ export async function importBench(on: 'postgres' | 'pglite', opened: OpenedDb, u
       await sql`drop table copy_baseline`;
       await sql.end();
     }
-    const search = await searchLatency(opened, ROWS);
-    const again = await importFile(opened, csvFile);
     return {
       rows: ROWS,
       import: {
-        seconds: csv.seconds,
-        rowsPerSecond: ROWS / csv.seconds,
-        peakMb: csv.peakMb,
-        inserted: csv.result.inserted,
-        rejected: csv.result.rejected,
+        seconds: result.seconds,
+        rowsPerSecond: ROWS / result.seconds,
+        peakMb: result.peakMb,
+        inserted: result.inserted,
+        rejected: result.rejected,
       },
-      reimport: { seconds: again.seconds, unchanged: again.result.unchanged },
+      reimport: result.reimport!,
       copy,
-      ratioToCopy: copy ? csv.seconds / copy.seconds : undefined,
-      search,
+      ratioToCopy: copy ? result.seconds / copy.seconds : undefined,
+      search: result.search!,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export async function xlsxBench(opened: OpenedDb) {
+export async function xlsxBench(url: string) {
   const XLSX = await import('@e965/xlsx');
   const dir = mkdtempSync(join(tmpdir(), 'jointcheck-bench-'));
   try {
@@ -147,13 +131,8 @@ export async function xlsxBench(opened: OpenedDb) {
     const book = XLSX.utils.book_new();
     XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(rows), 'Sheet1');
     writeFileSync(file, XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }));
-    const result = await importFile(opened, file);
-    return {
-      rows: XLSX_ROWS,
-      seconds: result.seconds,
-      peakMb: result.peakMb,
-      inserted: result.result.inserted,
-    };
+    const result = await inChild(file, url, XLSX_ROWS, false);
+    return { rows: XLSX_ROWS, seconds: result.seconds, peakMb: result.peakMb, inserted: result.inserted };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

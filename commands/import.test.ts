@@ -41,12 +41,18 @@ describe('/import from a file sent in the chat', () => {
       ]),
       users.office,
     );
-    const refused = h.only(await h.send('/import targets', users.office));
-    expect(cardText(refused.card)).toContain('什么也没有导入');
-    expect(cardText(refused.card)).toContain('校验位错误');
+    const [refused, errorFile, ...more] = await h.send('/import targets', users.office);
+    expect(more).toHaveLength(0);
+    expect(cardText(refused!.card)).toContain('什么也没有导入');
+    expect(cardText(refused!.card)).toContain('校验位错误');
+    // Every error also comes as a file the office can download and work through.
+    expect(errorFile!.file?.name).toBe('bad-错误.csv');
+    const lines = Buffer.from(errorFile!.file!.base64, 'base64').toString('utf8').split('\n');
+    expect(lines[0]).toBe('\uFEFF行号,列,问题');
+    expect(lines[1]).toMatch(/^"3","统一社会信用代码\/注册号",".*校验位错误.*"$/);
     expect(await h.store.targets.findByCode('91520000214434146R')).toBeUndefined();
-    const partial = h.only(await h.send('/import targets --partial', users.office));
-    expect(cardText(partial.card)).toContain('新增 1');
+    const [partial] = await h.send('/import targets --partial', users.office);
+    expect(cardText(partial!.card)).toContain('新增 1');
   });
 
   it('keeps one card: a refused file replaces the progress card instead of adding another', async () => {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { importFromChat } from '../src/app/import-from-chat.ts';
 import { type RegisterKind, registerNames } from '../src/app/import-registers.ts';
+import { errorFileCsv } from '../src/app/import-runner.ts';
 import { auditActor, defineCommand, subcommand } from '../src/bot/define-command.ts';
 import { type Card, md, note } from '../src/cards/card.ts';
 import { errorCard } from '../src/cards/common.ts';
@@ -64,7 +65,11 @@ function reportCard(
                 .slice(0, 10)
                 .map((e) => ({ row: String(e.row), column: e.column, problem: e.problem })),
             },
-            ...(r.errors.length > 10 ? [note(`只列出前 10 条，共 ${r.rejected} 行有错误。`)] : []),
+            note(
+              r.errors.length > 10
+                ? `只列出前 10 条，共 ${r.rejected} 行有错误；全部错误见随后发送的文件。`
+                : '错误清单也已作为文件发送，可下载后对照修改。',
+            ),
           ]
         : []),
       ...(r.warnings.length > 0
@@ -147,11 +152,21 @@ export const importCommand = defineCommand({
           }
           throw error;
         }
-        // The progress card becomes the report.
+        // The progress card becomes the report; every error, not only the first ten, follows as a file.
         await progress(
           reportCard(args.kind, result.fileName, result.report, Boolean(args.options['dry-run'])),
         );
-        return [];
+        if (result.report.errors.length === 0) return [];
+        const csv = Buffer.from(errorFileCsv(result.report), 'utf8');
+        return [
+          {
+            kind: 'file',
+            file: {
+              name: `${result.fileName.replace(/\.[^.]+$/, '')}-错误.csv`,
+              base64: csv.toString('base64'),
+            },
+          },
+        ];
       },
     }),
   ],

@@ -23,12 +23,16 @@ async function mattersCard(store: Store, department: Department, page: number): 
           { key: 'name', label: '抽查事项' },
           { key: 'target', label: '检查对象' },
           { key: 'level', label: '类别' },
+          { key: 'ratio', label: '比例' },
+          { key: 'needs', label: '人员要求' },
         ],
         rows: p.matters.map((m) => ({
           seq: m.seq ?? '',
           name: m.category && m.category !== m.name ? `${m.category} / ${m.name}` : m.name,
           target: m.targetType,
           level: m.level === 'key' ? '重点' : '一般',
+          ratio: ratioText(m.ratioFloor, m.ratioCeiling),
+          needs: [...m.qualificationTags, ...(m.needsExpert ? ['需专家'] : [])].join('、'),
         })),
         empty: '该部门还没有抽查事项。办公室可以用 jointcheck import matters 导入事项清单。',
       },
@@ -36,6 +40,14 @@ async function mattersCard(store: Store, department: Department, page: number): 
       note('事项类别属于“事项 + 检查对象”：同一事项对不同检查对象可能一个重点、一个一般。'),
     ],
   };
+}
+
+/** The bounds read from the list's 抽查比例 (its full text stays in the register). */
+function ratioText(floor: number | null, ceiling: number | null): string {
+  if (floor !== null && ceiling !== null) return `${floor}%–${ceiling}%`;
+  if (floor !== null) return `≥${floor}%`;
+  if (ceiling !== null) return `≤${ceiling}%`;
+  return '';
 }
 
 export const matters = defineCommand({

@@ -8,9 +8,9 @@ let h: Harness;
 
 function table(headers: string[], rows: string[][]): TableSource {
   async function* gen() {
-    for (const [i, cells] of rows.entries()) yield { rowNumber: i + 2, cells };
+    yield rows.map((cells, i) => ({ rowNumber: i + 2, cells }));
   }
-  return { headers, headerRowNumber: 1, rows: gen() };
+  return { headers, headerRowNumber: 1, batches: gen() };
 }
 
 beforeAll(async () => {

@@ -6,6 +6,7 @@ import {
   bigserial,
   boolean,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -168,6 +169,9 @@ export const localMessages = pgTable(
     text: text('text'),
     card: jsonb('card'),
     replyTo: text('reply_to'),
+    /** A file the message carries (a user's upload, or a file the bot sent), by its key in the file folder. */
+    fileKey: text('file_key'),
+    fileName: text('file_name'),
     version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -218,15 +222,17 @@ export const targets = pgTable(
     departmentId: integer('department_id').references(() => departments.id),
     active: boolean('active').notNull().default(true),
     rowHash: text('row_hash').notNull(),
-    /** Every two-character piece of the name: a GIN index on it finds "any two characters" in a million names. */
-    searchGrams: text('search_grams').array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * Every two-character piece of the name as an integer key (domain/search-grams.ts): a GIN index on it finds
+     * "any two characters" in a million names.
+     */
+    searchKeys: integer('search_keys').array().notNull().default(sql`'{}'::integer[]`),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index('targets_name_idx').on(t.name),
     index('targets_department_idx').on(t.departmentId),
-    index('targets_search_grams_idx').using('gin', t.searchGrams),
+    index('targets_search_keys_idx').using('gin', t.searchKeys),
   ],
 );
 
@@ -252,6 +258,9 @@ export const matters = pgTable(
     bases: text('bases').array().notNull().default(sql`'{}'::text[]`),
     cooperating: text('cooperating'),
     ratio: text('ratio'),
+    /** The floor and ceiling (percent) read from `ratio`, where it says them. */
+    ratioFloor: doublePrecision('ratio_floor'),
+    ratioCeiling: doublePrecision('ratio_ceiling'),
     frequency: text('frequency'),
     /** Qualification tags an inspector needs for this matter, and whether an expert must join. */
     qualificationTags: text('qualification_tags').array().notNull().default(sql`'{}'::text[]`),

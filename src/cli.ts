@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { seedDemo } from './app/demo.ts';
 import { headerTest, importRegister } from './app/import-registers.ts';
-import type { ImportReport } from './app/import-runner.ts';
+import { errorFileCsv } from './app/import-runner.ts';
 import { bindMember, listMembers } from './app/members.ts';
 import type { Store } from './app/ports.ts';
 import { type Config, loadConfig } from './config.ts';
@@ -81,15 +81,6 @@ function readMapping(path: string, labels: Record<string, string>): Record<strin
     mapping[field] = header;
   }
   return mapping;
-}
-
-/** The error report as CSV (with a BOM, so Excel opens it as UTF-8). */
-function errorCsv(report: ImportReport): string {
-  const quote = (v: string | number) => `"${String(v).replace(/"/g, '""')}"`;
-  const lines = report.errors.map((e) => [e.row, e.column, e.problem].map(quote).join(','));
-  if (report.moreErrors > 0)
-    lines.push([quote(''), quote(''), quote(`另有 ${report.moreErrors} 个错误未列出`)].join(','));
-  return `\uFEFF行号,列,问题\n${lines.join('\n')}\n`;
 }
 
 export async function runCli(
@@ -410,10 +401,16 @@ async function runCommand(
         },
       });
       if (tty && !json) process.stderr.write('\n');
+      // The full error list beside the file, for people; with --json the errors are in the JSON instead.
       let errorFile: string | undefined;
-      if (report.errors.length > 0) {
+      if (report.errors.length > 0 && !json) {
         errorFile = `${file}.errors.csv`;
-        writeFileSync(errorFile, errorCsv(report), 'utf8');
+        try {
+          writeFileSync(errorFile, errorFileCsv(report), 'utf8');
+        } catch (error) {
+          io.err(`无法写入错误报告 ${errorFile}（${(error as NodeJS.ErrnoException).code}），错误见下方。`);
+          errorFile = undefined;
+        }
       }
       const ok = report.committed || (values['dry-run'] === true && report.rejected === 0);
       if (json) {
@@ -434,7 +431,8 @@ async function runCommand(
         return ok ? 0 : 1;
       }
       for (const e of report.errors.slice(0, 20)) io.err(`第 ${e.row} 行「${e.column}」：${e.problem}`);
-      if (report.errors.length > 20) io.err(`……共 ${report.rejected} 行有错误，全部列在 ${errorFile}`);
+      if (report.errors.length > 20)
+        io.err(`……共 ${report.rejected} 行有错误${errorFile ? `，全部列在 ${errorFile}` : ''}`);
       if (report.warnings.length > 0)
         io.err(
           `提示：${report.warnings.length} 条警告（例如第 ${report.warnings[0]!.row} 行：${report.warnings[0]!.problem}）`,

@@ -106,8 +106,8 @@ export async function buildApp(
     const changes = new EventEmitter().setMaxListeners(0);
     const notify = (chatId: string) => changes.emit('chat', chatId);
     const log = createLocalChatLog(opened.db);
-    const platform = createLocalPlatform(log, notify);
     const uploadDir = resolve(config.DATA_DIR, 'uploads');
+    const platform = createLocalPlatform(log, notify, uploadDir);
     const { sender, flush, dispatcher } = wire(platform, localFileFetcher(uploadDir));
     const app = createHttpApp({ logger, isReady: dbReady });
     mountLocalRoutes(app, {

@@ -53,7 +53,7 @@ describe.skipIf(!present)('importing the real public files', () => {
   it('keeps every Chinese character of the workbook intact', async () => {
     const table = await readTable(join(data, 'zhejiang/zhejiang-2017-ad-special-drawn-list.xlsx'));
     const rows: string[][] = [];
-    for await (const r of table.rows) rows.push(r.cells);
+    for await (const batch of table.batches) for (const r of batch) rows.push(r.cells);
     expect(rows).toHaveLength(478);
     expect(rows.find((r) => r[1] === '91330303MA28646W1G')).toEqual([
       '温州霍加狓网络科技有限公司',
@@ -144,7 +144,8 @@ describe.skipIf(!present)('importing the real matters lists', () => {
     const file = join(data, 'hainan/hainan-joint-inspection-matters-v2.xls');
     const table = await readTable(file, { isHeader: (cells) => cells.includes('抽查事项') });
     const initiators = new Set<string>();
-    for await (const r of table.rows) if (r.cells[4]?.trim()) initiators.add(r.cells[4].trim());
+    for await (const batch of table.batches)
+      for (const r of batch) if (r.cells[4]?.trim()) initiators.add(r.cells[4].trim());
     expect(initiators.size).toBe(21);
     // Some cells name two initiating departments ("公安部门、卫生健康部门"): the departments are the single names.
     const single = new Set([...initiators].flatMap((s) => s.split('、')));

@@ -4,9 +4,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orgCodeCheckChar, usccCheckChar } from '../src/domain/identifiers.ts';
+import { fillPendingSearchKeys } from '../src/store/db.ts';
 import { createStore } from '../src/store/store.ts';
 import { cliOn } from './support/cli.ts';
 import { freshDb, type TestDb } from './support/test-db.ts';
@@ -89,12 +91,13 @@ describe('import targets', () => {
       { row: 5_002, column: '统一社会信用代码/注册号', problem: expect.stringContaining('校验位错误') },
     ]);
     expect(await store.targets.count()).toBe(before);
-    expect(readFileSync(`${file}.errors.csv`, 'utf8')).toContain('5002');
 
     // Without --json, progress goes to stderr as plain lines (no terminal here), the counts to stdout.
     const plain = await runCliOn('import', 'targets', file, '--dry-run', '--partial');
     expect(plain.err).toMatch(/已读 10000 行（\d+ 行\/秒/);
     expect(plain.out).toContain('试导入（未写入）：新增 9999');
+    // People get every error in a file beside the spreadsheet (scripts read them from --json instead).
+    expect(readFileSync(`${file}.errors.csv`, 'utf8')).toContain('"5002","统一社会信用代码/注册号"');
 
     const partial = await importJson(file, '--partial');
     expect(partial.code).toBe(0);
@@ -243,5 +246,79 @@ describe('import targets --sync', () => {
     expect(broken.code).toBe(1);
     expect(broken.report).toMatchObject({ inserted: 0, deactivated: 0, committed: false });
     expect(broken.report.errors[0].problem).toContain('不执行同步');
+  });
+});
+
+describe('import targets: large loads and stored text', () => {
+  const indexOid = async () => {
+    const result = await t.db.execute(
+      sql`select c.oid::int as oid, pg_get_indexdef(c.oid) as def from pg_class c where c.relname = 'targets_search_keys_idx'`,
+    );
+    return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows)[0] as {
+      oid: number;
+      def: string;
+    };
+  };
+
+  it('a load larger than half the library rebuilds the name-search index once, with the same definition', async () => {
+    const before = await indexOid();
+    const file = join(dir, 'large.csv');
+    const rows = [header];
+    for (let n = 300_001; n <= 360_000; n++)
+      rows.push([`大批量测试商贸有限公司${n}`, uscc(n), '', '', '', '', 'C', '存续']);
+    writeFileSync(file, csv(rows));
+    const { code, report } = await importJson(file);
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ inserted: 60_000, rejected: 0 });
+    const after = await indexOid();
+    expect(after.oid).not.toBe(before.oid);
+    expect(after.def).toBe(before.def);
+    const store = createStore(t.db);
+    const found = await store.targets.search('量测', 5);
+    expect(found.targets[0]?.name).toMatch(/^大批量测试商贸有限公司/);
+    // A small import leaves the index alone.
+    const small = join(dir, 'small.csv');
+    writeFileSync(small, csv([header, ['小批量公司', uscc(360_001), '', '', '', '', '', '']]));
+    expect((await importJson(small)).report.inserted).toBe(1);
+    expect((await indexOid()).oid).toBe(after.oid);
+  });
+
+  it('keeps tabs, backslashes and quotes in names and tags exactly', async () => {
+    const file = join(dir, 'odd.csv');
+    writeFileSync(
+      file,
+      csv([
+        [...header, '专项库'],
+        ['反斜杠\\公司\t分店', uscc(370_001), '', '', '', '', '', '', '重点"库,食品\\库'],
+      ]),
+    );
+    expect((await importJson(file)).report.inserted).toBe(1);
+    const target = await createStore(t.db).targets.findByCode(uscc(370_001));
+    expect(target?.name).toBe('反斜杠\\公司\t分店');
+    expect(target?.tags).toEqual(['重点"库', '食品\\库']);
+  });
+
+  it('answers a CSV whose quotes do not pair with the row, and imports nothing', async () => {
+    const file = join(dir, 'quotes.csv');
+    writeFileSync(file, `${header.join(',')}\n"未闭合公司,${uscc(380_001)},,,,,,\n`);
+    const result = await runCliOn('import', 'targets', file);
+    expect(result.code).not.toBe(0);
+    expect(result.err).toContain('引号不成对');
+    expect(await createStore(t.db).targets.findByCode(uscc(380_001))).toBeUndefined();
+  });
+
+  it('targets stored before the integer search keys get theirs after the migration', async () => {
+    await t.db.execute(
+      sql`insert into targets (code, code_kind, name, row_hash) values ('OLD-0001', 'other', '旧版潘天寿设计公司', 'x')`,
+    );
+    await t.db.execute(
+      sql`insert into settings (key, value) values ('targets.search_keys_pending', 'true'::jsonb)`,
+    );
+    const store = createStore(t.db);
+    expect((await store.targets.search('版潘', 5)).targets).toHaveLength(0);
+    await fillPendingSearchKeys(t.db);
+    expect((await store.targets.search('版潘', 5)).targets.map((x) => x.code)).toEqual(['OLD-0001']);
+    const marker = await t.db.execute(sql`select 1 from settings where key = 'targets.search_keys_pending'`);
+    expect(Array.isArray(marker) ? marker : (marker as { rows: unknown[] }).rows).toHaveLength(0);
   });
 });

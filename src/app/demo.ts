@@ -139,7 +139,11 @@ export async function seedDemo(store: Store, platform: string, by: AuditActor): 
           bases: [],
           cooperating: null,
           ratio: null,
+          ratioFloor: null,
+          ratioCeiling: null,
           frequency: null,
+          qualificationTags: [],
+          needsExpert: false,
         };
         const { departmentText: _, ...rest } = record;
         return {

@@ -94,6 +94,6 @@ export async function importMatters(
     duplicate: (_key, first) =>
       `与第 ${first} 行是同一事项（部门、类别、事项、检查对象、类别、方式、主体都相同）`,
   };
-  const grouped: TableSource = { ...source, rows: groupContinuationRows(source.rows, map) };
+  const grouped: TableSource = { ...source, batches: groupContinuationRows(source.batches, map) };
   return runImport(store, grouped, kind, { ...options, details: { department: given?.code ?? null } });
 }

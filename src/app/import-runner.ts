@@ -7,11 +7,20 @@ import { DomainError } from '../domain/errors.ts';
 import { tidy } from '../domain/matter-record.ts';
 import type { Department, Repos, Store, UpsertCounts } from './ports.ts';
 
-/** A table read from a file: its header row and its data rows (1-based row numbers as the user sees them). */
+/** A row as the user sees it in the sheet (1-based row number). */
+export interface TableRow {
+  rowNumber: number;
+  cells: string[];
+}
+
+/**
+ * A table read from a file: its header row and its data rows, in batches (a million rows pass through one await
+ * per batch rather than one per row).
+ */
 export interface TableSource {
   headers: string[];
   headerRowNumber: number;
-  rows: AsyncIterable<{ rowNumber: number; cells: string[] }>;
+  batches: AsyncIterable<TableRow[]>;
   /** How much of the file has been read so far (0–1), for an ETA. */
   fraction?: () => number;
 }
@@ -51,8 +60,13 @@ export interface ImportKind<R> {
   /** Column labels the file lacks (nothing is read then), and headers no field uses. */
   missing: string[];
   unknown: string[];
-  validate(row: { rowNumber: number; cells: string[] }): Validated<R>;
+  validate(row: TableRow): Validated<R>;
   upsert(tx: Repos, records: R[]): Promise<UpsertCounts>;
+  /**
+   * For registers whose indexes are costly to keep up row by row: told how many writes the import expects
+   * (estimated from its first batch), and told when the writes are done.
+   */
+  bulk?: { begin(tx: Repos, expectedWrites: number): Promise<void>; end(tx: Repos): Promise<void> };
   /** Describes the duplicate of an earlier row. */
   duplicate(key: string, firstRow: number): string;
   /**
@@ -114,46 +128,64 @@ export async function runImport<R>(
     await store.transaction(async (tx) => {
       const firstRowOf = new Map<string, number>();
       let batch: R[] = [];
-      // One batch is written while the next is read and validated: the database and the parser overlap.
+      // One batch is written while the next is read and validated: the database and the parser overlap. Only
+      // one: a COPY holds the connection, so nothing else may be sent on it meanwhile.
       let writing: Promise<void> = Promise.resolve();
+      let bulkStarted = false;
       const flush = async () => {
         await writing;
         if (batch.length === 0) return;
         const full = batch;
         batch = [];
-        writing = kind.upsert(tx, full).then((counts) => {
+        writing = kind.upsert(tx, full).then(async (counts) => {
           report.inserted += counts.inserted;
           report.updated += counts.updated;
           report.unchanged += counts.unchanged;
+          if (kind.bulk && !bulkStarted) {
+            // The first batch tells how much of the file changes; the bytes read so far, how big the file is.
+            bulkStarted = true;
+            const fraction = source.fraction?.() ?? 1;
+            const expectedRows = fraction > 0 ? report.rows / fraction : report.rows;
+            await kind.bulk.begin(tx, ((counts.inserted + counts.updated) / full.length) * expectedRows);
+          }
         });
+        // Awaited by the next flush; a failure meanwhile must not count as an unhandled rejection (which
+        // would end the process instead of failing the import).
+        writing.catch(() => undefined);
       };
-      for await (const row of source.rows) {
-        if (row.cells.every((c) => c.trim() === '')) continue;
-        report.rows++;
-        if (report.rows % 10_000 === 0) options.onProgress?.(report.rows);
-        const result = kind.validate(row);
-        for (const w of result.warnings) note(report.warnings, { row: row.rowNumber, ...w });
-        if (!result.ok) {
-          report.rejected++;
-          for (const p of result.problems) note(report.errors, { row: row.rowNumber, ...p });
-          continue;
+      for await (const rows of source.batches) {
+        // Validation is synchronous: give the database driver's replies a turn between batches, so the
+        // writes in flight keep moving while the next rows are checked.
+        await new Promise((resolve) => setImmediate(resolve));
+        for (const row of rows) {
+          if (row.cells.every((c) => c.trim() === '')) continue;
+          report.rows++;
+          if (report.rows % 10_000 === 0) options.onProgress?.(report.rows);
+          const result = kind.validate(row);
+          for (const w of result.warnings) note(report.warnings, { row: row.rowNumber, ...w });
+          if (!result.ok) {
+            report.rejected++;
+            for (const p of result.problems) note(report.errors, { row: row.rowNumber, ...p });
+            continue;
+          }
+          const first = firstRowOf.get(result.key);
+          if (first !== undefined) {
+            report.rejected++;
+            note(report.errors, {
+              row: row.rowNumber,
+              column: result.keyColumn,
+              problem: kind.duplicate(result.key, first),
+            });
+            continue;
+          }
+          firstRowOf.set(result.key, row.rowNumber);
+          batch.push(result.record);
+          if (batch.length >= BATCH) await flush();
         }
-        const first = firstRowOf.get(result.key);
-        if (first !== undefined) {
-          report.rejected++;
-          note(report.errors, {
-            row: row.rowNumber,
-            column: result.keyColumn,
-            problem: kind.duplicate(result.key, first),
-          });
-          continue;
-        }
-        firstRowOf.set(result.key, row.rowNumber);
-        batch.push(result.record);
-        if (batch.length >= BATCH) await flush();
       }
       await flush();
       await writing;
+      if (bulkStarted) await kind.bulk?.end(tx);
       options.onProgress?.(report.rows);
       if (report.rows === 0) {
         throw new DomainError('IMPORT_EMPTY', '文件中没有数据行。', '请确认导出时包含了数据，并且表头完整。');
@@ -194,6 +226,18 @@ export async function runImport<R>(
     if (!options.dryRun) Object.assign(report, { inserted: 0, updated: 0, unchanged: 0, deactivated: 0 });
   }
   return report;
+}
+
+/**
+ * The report's errors as a CSV file (row, column, problem), with a byte-order mark so Excel opens it as UTF-8:
+ * written beside the file by the command line, sent in the chat after an import from the chat.
+ */
+export function errorFileCsv(report: ImportReport): string {
+  const quote = (v: string | number) => `"${String(v).replace(/"/g, '""')}"`;
+  const lines = report.errors.map((e) => [e.row || '', e.column, e.problem].map(quote).join(','));
+  if (report.moreErrors > 0)
+    lines.push([quote(''), quote(''), quote(`另有 ${report.moreErrors} 个错误未列出`)].join(','));
+  return `\uFEFF行号,列,问题\n${lines.join('\n')}\n`;
 }
 
 /** The department an export belongs to (`--dept`: code, name or alias); an unknown one stops the import. */

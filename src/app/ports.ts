@@ -31,6 +31,13 @@ export interface OutboundMessage {
   inThread?: boolean;
   card?: Card;
   text?: string;
+  /** A file to send (e.g. an import's error list); its bytes travel in the outbox, so keep it small. */
+  file?: OutboundFile;
+}
+
+export interface OutboundFile {
+  name: string;
+  base64: string;
 }
 
 /** One entry of the outbox, as the sender hands it to the platform. */
@@ -210,6 +217,13 @@ export interface Repos {
     upsertMany(
       rows: (TargetRecord & { departmentId: number | null; rowHash: string })[],
     ): Promise<UpsertCounts>;
+    /**
+     * Told, inside an import's transaction, how many rows it expects to write: a load large against the
+     * library stops maintaining the name-search index row by row (to rebuild it once in `endBulkWrite`).
+     */
+    beginBulkWrite(expectedWrites: number): Promise<void>;
+    /** Rebuilds what beginBulkWrite set aside; call before the transaction commits. */
+    endBulkWrite(): Promise<void>;
     count(): Promise<number>;
     /** Active targets per registration status. */
     countByStatus(): Promise<{ status: string; count: number }[]>;
@@ -308,6 +322,9 @@ export interface LocalMessage {
   text: string | null;
   card: Card | null;
   replyTo: string | null;
+  /** A file the message carries, kept in the workspace's file folder under this key. */
+  fileKey: string | null;
+  fileName: string | null;
   version: number;
   createdAt: string;
 }
@@ -315,7 +332,10 @@ export interface LocalMessage {
 /** The local workspace's chat history (the web page plays the chat client over it). */
 export interface LocalChatLog {
   /** Inserts once per messageId; returns the stored message (the first one on a repeat). */
-  add(m: Omit<LocalMessage, 'id' | 'version' | 'createdAt'>): Promise<LocalMessage>;
+  add(
+    m: Omit<LocalMessage, 'id' | 'version' | 'createdAt' | 'fileKey' | 'fileName'> &
+      Partial<Pick<LocalMessage, 'fileKey' | 'fileName'>>,
+  ): Promise<LocalMessage>;
   updateCard(messageId: string, card: Card): Promise<LocalMessage | undefined>;
   get(messageId: string): Promise<LocalMessage | undefined>;
   list(chatId: string, limit: number): Promise<LocalMessage[]>;

@@ -1,7 +1,7 @@
 // The shape of a chat command: its names, who may use it, its arguments (a zod schema), its handler, and
 // the card actions it owns. One file per command in commands/ uses these helpers.
 import type { z } from 'zod';
-import type { ChatRef, Department, Person } from '../app/ports.ts';
+import type { ChatRef, Department, OutboundFile, Person } from '../app/ports.ts';
 import type { Services } from '../app/services.ts';
 import type { Card } from '../cards/card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
@@ -32,7 +32,8 @@ export interface Source {
 
 export type Reply =
   | { kind: 'card'; card: Card; to?: ChatRef; inThread?: boolean }
-  | { kind: 'text'; text: string; to?: ChatRef; inThread?: boolean };
+  | { kind: 'text'; text: string; to?: ChatRef; inThread?: boolean }
+  | { kind: 'file'; file: OutboundFile; to?: ChatRef; inThread?: boolean };
 
 export interface ActionResult {
   toast?: { type: 'success' | 'info' | 'warning' | 'error'; text: string };

@@ -132,7 +132,11 @@ export function createDispatcher(options: DispatcherOptions) {
         to,
         ...(sameChat && replyTo ? { replyTo } : {}),
         ...(reply.inThread || (sameChat && source.threadId) ? { inThread: true } : {}),
-        ...(reply.kind === 'card' ? { card: reply.card } : { text: reply.text }),
+        ...(reply.kind === 'card'
+          ? { card: reply.card }
+          : reply.kind === 'file'
+            ? { file: reply.file }
+            : { text: reply.text }),
       };
       // Derived from the inbound event, so reprocessing an event can never produce a second message.
       await tx.outbox.enqueue(source.platform, { op: 'send', message }, `${source.eventKey}#${i++}`);

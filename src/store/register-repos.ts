@@ -4,9 +4,9 @@
 import { and, arrayContains, asc, desc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { matters, people, personConflicts, personLeaves, targets } from '../../drizzle/schema.ts';
 import type { Repos } from '../app/ports.ts';
-import { searchGrams, searchText } from '../domain/search-grams.ts';
+import { searchKeys, searchText } from '../domain/search-grams.ts';
 import type { TargetRecord } from '../domain/target-record.ts';
-import { type Db, rowsOf } from './db.ts';
+import { copyInto, type Db } from './db.ts';
 
 /** Rows a name search reads before checking that each name really contains the query. */
 const CANDIDATES = 500;
@@ -16,68 +16,102 @@ const UNNEST_BATCH = 5_000;
 /** Joins a row's list values into one text for unnest; a control character no register text contains. */
 const SEPARATOR = '\u001f';
 
+/**
+ * Loads smaller than this keep the name-search index maintained row by row. Above it, and when the load writes
+ * at least half as many rows as the library holds, the index is dropped inside the import's transaction and
+ * built again at its end: maintaining a GIN index for a million new rows costs about three times a fresh build.
+ * Searches wait for the import to commit meanwhile (the drop locks the table); an import rolled back restores the
+ * index with everything else.
+ */
+const BULK_MIN_ROWS = 50_000;
+const SEARCH_INDEX = 'targets_search_keys_idx';
+
 /** Rows per statement: PostgreSQL allows 65,535 bind parameters; a target row binds 15. */
 const BATCH = 2_000;
 
 export function targetRepo(db: Db, now: () => Date): Repos['targets'] {
+  // Repos are made per transaction; the lock below lasts until the transaction ends.
+  let library: Promise<'empty' | 'filled'> | undefined;
   return {
     async upsertMany(rows) {
       const counts = { inserted: 0, updated: 0, unchanged: 0 };
+      // Imports into the library take turns (readers are not held up): the COPY below relies on no other
+      // transaction adding the same code meanwhile. A library empty when locked has nothing to look up.
+      library ??= (async () => {
+        await db.execute(sql`lock table targets in share row exclusive mode`);
+        const [any] = await db.select({ id: targets.id }).from(targets).limit(1);
+        return any ? 'filled' : 'empty';
+      })();
+      const state = await library;
       for (let i = 0; i < rows.length; i += UNNEST_BATCH) {
         const slice = rows.slice(i, i + UNNEST_BATCH);
-        // Rows whose stored hash already matches (and that are active) are left out before the upsert: an
-        // index lookup is far cheaper than an INSERT … ON CONFLICT that ends up changing nothing.
-        const known = await db
-          .select({ code: targets.code, rowHash: targets.rowHash, active: targets.active })
-          .from(targets)
-          .where(sql`${targets.code} = any(${sql.param(slice.map((r) => r.code))}::text[])`);
-        const same = new Set(known.filter((k) => k.active).map((k) => `${k.code}\u0000${k.rowHash}`));
-        const batch = slice.filter((r) => !same.has(`${r.code}\u0000${r.rowHash}`));
+        if (state === 'empty') {
+          await insertTargets(db, slice, now().toISOString());
+          counts.inserted += slice.length;
+          continue;
+        }
+        // What the library holds of these codes, by the code index. (Joining the batch to the table instead
+        // lets the planner pick a scan of the whole table, which a million-row import then repeats per batch.)
+        const known = new Map(
+          (
+            await db
+              .select({ code: targets.code, rowHash: targets.rowHash, active: targets.active })
+              .from(targets)
+              .where(sql`${targets.code} = any(${sql.param(slice.map((r) => r.code))}::text[])`)
+          ).map((k) => [k.code, k]),
+        );
+        const batch = slice.filter((r) => {
+          const k = known.get(r.code);
+          return !k || k.rowHash !== r.rowHash || !k.active;
+        });
         counts.unchanged += slice.length - batch.length;
         if (batch.length === 0) continue;
-        const column = <T>(pick: (r: (typeof batch)[number]) => T) => sql.param(batch.map(pick));
-        const joined = (list: string[]) => list.join(SEPARATOR);
-        // One array parameter per column, unnested into rows: a batch of thousands binds 15 values instead of
-        // tens of thousands (which is what made row-per-parameter inserts slow).
-        const result = await db.execute(sql`
-          insert into targets (code, code_kind, name, object_type, industry, area, address, registration_authority,
-            jurisdiction, risk_class, status, tags, last_inspected, department_id, row_hash, search_grams, active, updated_at)
-          select u.code, u.code_kind, u.name, u.object_type, u.industry, u.area, u.address, u.registration_authority,
-            u.jurisdiction, u.risk_class, u.status,
-            case when u.tags = '' then '{}'::text[] else string_to_array(u.tags, ${SEPARATOR}) end,
-            u.last_inspected::date, u.department_id, u.row_hash,
-            case when u.grams = '' then '{}'::text[] else string_to_array(u.grams, ${SEPARATOR}) end,
-            true, ${now().toISOString()}::timestamptz
-          from unnest(
-            ${column((r) => r.code)}::text[], ${column((r) => r.codeKind)}::text[], ${column((r) => r.name)}::text[],
-            ${column((r) => r.objectType)}::text[], ${column((r) => r.industry)}::text[], ${column((r) => r.area)}::text[],
-            ${column((r) => r.address)}::text[], ${column((r) => r.registrationAuthority)}::text[],
-            ${column((r) => r.jurisdiction)}::text[], ${column((r) => r.riskClass)}::text[], ${column((r) => r.status)}::text[],
-            ${column((r) => joined(r.tags))}::text[], ${column((r) => r.lastInspected)}::text[],
-            ${column((r) => r.departmentId)}::int[], ${column((r) => r.rowHash)}::text[],
-            ${column((r) => joined(searchGrams(r.name)))}::text[]
-          ) as u(code, code_kind, name, object_type, industry, area, address, registration_authority, jurisdiction,
-            risk_class, status, tags, last_inspected, department_id, row_hash, grams)
-          on conflict (code) do update set
-            code_kind = excluded.code_kind, name = excluded.name, object_type = excluded.object_type,
-            industry = excluded.industry, area = excluded.area, address = excluded.address,
-            registration_authority = excluded.registration_authority, jurisdiction = excluded.jurisdiction,
-            risk_class = excluded.risk_class, status = excluded.status, tags = excluded.tags,
-            last_inspected = excluded.last_inspected, department_id = excluded.department_id,
-            row_hash = excluded.row_hash, search_grams = excluded.search_grams, active = true,
-            updated_at = excluded.updated_at
-          where targets.row_hash is distinct from excluded.row_hash or not targets.active
-          returning (xmax = 0) as inserted`);
-        // xmax = 0 marks a row this statement inserted (rather than updated).
-        const written = rowsOf<{ inserted: boolean | string }>(result);
-        const inserted = written.filter(
-          (w) => w.inserted === true || w.inserted === 't' || w.inserted === 'true',
-        ).length;
-        counts.inserted += inserted;
-        counts.updated += written.length - inserted;
-        counts.unchanged += batch.length - written.length;
+        const fresh = batch.filter((r) => !known.has(r.code));
+        const changed = batch.filter((r) => known.has(r.code));
+        const at = now().toISOString();
+        // New codes go in by COPY: the table lock above means nobody else adds them meanwhile.
+        await insertTargets(db, fresh, at);
+        counts.inserted += fresh.length;
+        if (changed.length > 0) {
+          const column = <T>(pick: (r: (typeof changed)[number]) => T) => sql.param(changed.map(pick));
+          const joined = (list: string[]) => list.join(SEPARATOR);
+          // Changed rows: one array parameter per column, unnested into rows (a batch binds 17 values, not tens
+          // of thousands). The code list steers the planner to the code index rather than a scan of the table.
+          await db.execute(sql`
+            update targets t set code_kind = u.code_kind, name = u.name, object_type = u.object_type,
+              industry = u.industry, area = u.area, address = u.address,
+              registration_authority = u.registration_authority, jurisdiction = u.jurisdiction,
+              risk_class = u.risk_class, status = u.status,
+              tags = case when u.tags = '' then '{}'::text[] else string_to_array(u.tags, ${SEPARATOR}) end,
+              last_inspected = u.last_inspected::date, department_id = u.department_id, row_hash = u.row_hash,
+              search_keys = u.search_keys::integer[], active = true, updated_at = ${at}::timestamptz
+            from unnest(
+              ${column((r) => r.code)}::text[], ${column((r) => r.codeKind)}::text[], ${column((r) => r.name)}::text[],
+              ${column((r) => r.objectType)}::text[], ${column((r) => r.industry)}::text[], ${column((r) => r.area)}::text[],
+              ${column((r) => r.address)}::text[], ${column((r) => r.registrationAuthority)}::text[],
+              ${column((r) => r.jurisdiction)}::text[], ${column((r) => r.riskClass)}::text[], ${column((r) => r.status)}::text[],
+              ${column((r) => joined(r.tags))}::text[], ${column((r) => r.lastInspected)}::text[],
+              ${column((r) => r.departmentId)}::int[], ${column((r) => r.rowHash)}::text[],
+              ${column((r) => `{${searchKeys(r.name).join(',')}}`)}::text[]
+            ) as u(code, code_kind, name, object_type, industry, area, address, registration_authority, jurisdiction,
+              risk_class, status, tags, last_inspected, department_id, row_hash, search_keys)
+            where t.code = any(${column((r) => r.code)}::text[]) and t.code = u.code`);
+          counts.updated += changed.length;
+        }
       }
       return counts;
+    },
+    async beginBulkWrite(expectedWrites) {
+      if (expectedWrites < BULK_MIN_ROWS) return;
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(targets);
+      if (expectedWrites * 2 < Number(row?.n ?? 0)) return;
+      await db.execute(sql.raw(`drop index if exists ${SEARCH_INDEX}`));
+    },
+    async endBulkWrite() {
+      // The same definition as the schema's (drizzle/schema.ts); a test compares them.
+      await db.execute(
+        sql.raw(`create index if not exists ${SEARCH_INDEX} on targets using gin (search_keys)`),
+      );
     },
     async deactivateMissing(scope, keep) {
       const inScope =
@@ -100,12 +134,12 @@ export function targetRepo(db: Db, now: () => Date): Repos['targets'] {
     },
     async search(query, limit) {
       const q = query.trim();
-      const grams = searchGrams(q);
+      const keys = searchKeys(q);
       const code = q.replace(/\s/g, '').toUpperCase();
       const rows = await db
         .select()
         .from(targets)
-        .where(or(eq(targets.code, code), arrayContains(targets.searchGrams, grams)))
+        .where(or(eq(targets.code, code), arrayContains(targets.searchKeys, keys)))
         .orderBy(desc(targets.active), sql`length(${targets.name})`, asc(targets.name))
         .limit(CANDIDATES);
       // The pieces may all occur without the query occurring in a row: keep names that contain it (compared
@@ -133,6 +167,56 @@ export function targetRepo(db: Db, now: () => Date): Repos['targets'] {
     },
   };
 }
+
+/** Appends new targets (codes the library does not hold) by COPY. */
+function insertTargets(db: Db, rows: TargetRow[], at: string) {
+  return copyInto(
+    db,
+    'targets',
+    [
+      'code',
+      'code_kind',
+      'name',
+      'object_type',
+      'industry',
+      'area',
+      'address',
+      'registration_authority',
+      'jurisdiction',
+      'risk_class',
+      'status',
+      'tags',
+      'last_inspected',
+      'department_id',
+      'row_hash',
+      'search_keys',
+      'active',
+      'updated_at',
+    ],
+    rows.map((r) => [
+      r.code,
+      r.codeKind,
+      r.name,
+      r.objectType,
+      r.industry,
+      r.area,
+      r.address,
+      r.registrationAuthority,
+      r.jurisdiction,
+      r.riskClass,
+      r.status,
+      r.tags,
+      r.lastInspected,
+      r.departmentId,
+      r.rowHash,
+      searchKeys(r.name),
+      true,
+      at,
+    ]),
+  );
+}
+
+type TargetRow = Parameters<Repos['targets']['upsertMany']>[0][number];
 
 function toTarget(row: typeof targets.$inferSelect) {
   return {
@@ -171,7 +255,11 @@ export function matterRepo(db: Db, now: () => Date): Repos['matters'] {
               seq: sql`excluded.seq`,
               bases: sql`excluded.bases`,
               ratio: sql`excluded.ratio`,
+              ratioFloor: sql`excluded.ratio_floor`,
+              ratioCeiling: sql`excluded.ratio_ceiling`,
               frequency: sql`excluded.frequency`,
+              qualificationTags: sql`excluded.qualification_tags`,
+              needsExpert: sql`excluded.needs_expert`,
               rowHash: sql`excluded.row_hash`,
               active: true,
               updatedAt: at,
@@ -206,6 +294,8 @@ export function matterRepo(db: Db, now: () => Date): Repos['matters'] {
         bases: r.bases,
         cooperating: r.cooperating,
         ratio: r.ratio,
+        ratioFloor: r.ratioFloor,
+        ratioCeiling: r.ratioCeiling,
         frequency: r.frequency,
         qualificationTags: r.qualificationTags,
         needsExpert: r.needsExpert,

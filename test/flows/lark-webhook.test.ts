@@ -288,6 +288,33 @@ describe('the Lark webhook', () => {
     );
   });
 
+  it('sends the error list of a refused import as a file, uploaded once and sent once', async () => {
+    fake.files.set(
+      'file_v2_bad',
+      Buffer.from(
+        '企业名称,统一社会信用代码\n比亚迪股份有限公司,91440300192317458F\n坏代码公司,91440300192317458A\n',
+      ),
+    );
+    const file = messageEvent({ text: '', from: office, chatId: 'oc_p2p_office' });
+    file.event.message.message_type = 'file';
+    file.event.message.content = JSON.stringify({ file_key: 'file_v2_bad', file_name: '名录库-有错.csv' });
+    await push(file);
+    await push(messageEvent({ text: '/import targets', from: office, chatId: 'oc_p2p_office' }));
+    let sent: (typeof fake.messages)[number] | undefined;
+    for (let i = 0; i < 40 && !sent; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      await built.flush();
+      sent = fake.messages.find((m) => m.msgType === 'file');
+    }
+    const key = JSON.parse(sent!.content).file_key as string;
+    const upload = fake.uploads.get(key)!;
+    expect(upload.name).toBe('名录库-有错-错误.csv');
+    expect(upload.type).toBe('stream');
+    expect(upload.bytes.toString('utf8')).toContain('"3","统一社会信用代码/注册号"');
+    expect(fake.messages.filter((m) => m.msgType === 'file')).toHaveLength(1);
+    expect(await createStore(db.db).targets.findByCode('91440300192317458F')).toBeUndefined();
+  });
+
   it('handles a repeated push once after a restart', async () => {
     const event = messageEvent({ text: '/whoami', from: office });
     await push(event);

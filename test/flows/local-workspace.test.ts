@@ -119,6 +119,39 @@ describe('the local workspace', () => {
     expect(list[0]!.text).toBe('📎 名录库.csv');
   });
 
+  it('offers the error list of a refused import for download, to those in the chat only', async () => {
+    const upload = await fetch(
+      `${server.url}/api/files?as=chen.jing&chat=${encodeURIComponent('dm:chen.jing')}`,
+      {
+        method: 'POST',
+        headers: {
+          origin: server.url,
+          'x-file-name': encodeURIComponent('有错.csv'),
+          'content-type': 'application/octet-stream',
+        },
+        body: '企业名称,统一社会信用代码\n坏代码公司,9144030010001686XB\n',
+      },
+    );
+    expect(upload.status).toBe(201);
+    await say('chen.jing', '/import targets');
+    let file: { messageId: string; file: { name: string } | null } | undefined;
+    for (let i = 0; i < 50 && !file; i++) {
+      const list = (await messages('chen.jing')) as unknown as {
+        messageId: string;
+        file: { name: string } | null;
+      }[];
+      file = list.find((m) => m.file?.name === '有错-错误.csv');
+      if (!file) await new Promise((r) => setTimeout(r, 100));
+    }
+    const url = `${server.url}/api/messages/${file!.messageId}/file`;
+    const download = await fetch(`${url}?as=chen.jing`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toContain(encodeURIComponent('有错-错误.csv'));
+    expect(await download.text()).toContain('"2","统一社会信用代码/注册号"');
+    // Someone outside that chat gets nothing.
+    expect((await fetch(`${url}?as=wang.xiaoming`)).status).toBe(404);
+  });
+
   it('keeps bindings and messages across a restart', async () => {
     await say('zhou.mingyuan', '/member add @冯小雨 区商务局 经办人');
     const before = await waitForBotCards('zhou.mingyuan', 2);

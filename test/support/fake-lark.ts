@@ -69,6 +69,8 @@ export async function startFakeLark(options: FakeLarkOptions = {}) {
   let gatewayCalls = 0;
   /** Files users sent, by file key (served as message resources). */
   const files = new Map<string, Buffer>();
+  /** Files the bot uploaded, by the key the fake gave them. */
+  const uploads = new Map<string, { name: string; type: string; bytes: Buffer }>();
   const tokenUses = new Map<string, number>();
   const tokenUpdates: { token: string; card: unknown }[] = [];
   let socket: WebSocket | undefined;
@@ -84,10 +86,29 @@ export async function startFakeLark(options: FakeLarkOptions = {}) {
     res.end(JSON.stringify(body));
   };
 
-  async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    return raw ? JSON.parse(raw) : {};
+  async function readBody(req: IncomingMessage): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  /** The named parts of a multipart/form-data body (what the SDK sends to upload a file). */
+  function formParts(raw: Buffer, contentType: string): Map<string, Buffer> {
+    const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+    const parts = new Map<string, Buffer>();
+    if (!boundary) return parts;
+    const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+    let at = raw.indexOf(delimiter);
+    while (at >= 0) {
+      const next = raw.indexOf(delimiter, at + delimiter.length);
+      if (next < 0) break;
+      const part = raw.subarray(at + delimiter.length + 2, next - 2);
+      const split = part.indexOf('\r\n\r\n');
+      const name = /name="([^"]+)"/.exec(part.subarray(0, split).toString('utf8'))?.[1];
+      if (name) parts.set(name, part.subarray(split + 4));
+      at = next;
+    }
+    return parts;
   }
 
   function overLimit(target: string, now: number): boolean {
@@ -98,7 +119,10 @@ export async function startFakeLark(options: FakeLarkOptions = {}) {
 
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const body = await readJson(req);
+    const raw = await readBody(req);
+    const contentType = req.headers['content-type'] ?? '';
+    const body: Record<string, unknown> =
+      raw.length > 0 && !contentType.startsWith('multipart/') ? JSON.parse(raw.toString('utf8')) : {};
     if (url.pathname === '/callback/ws/endpoint') {
       gatewayCalls++;
       if (body.AppSecret !== undefined && typeof body.AppID === 'string') {
@@ -137,6 +161,18 @@ export async function startFakeLark(options: FakeLarkOptions = {}) {
         msg: 'ok',
         bot: { open_id: options.botOpenId ?? 'ou_bot', app_name: '联络员机器人' },
       });
+    }
+    if (url.pathname === '/open-apis/im/v1/files' && req.method === 'POST') {
+      const parts = formParts(raw, contentType);
+      const bytes = parts.get('file');
+      if (!bytes || bytes.length === 0) return send(res, 400, { code: 234006, msg: 'file is empty' });
+      const fileKey = `file_v3_fake${nextId++}`;
+      uploads.set(fileKey, {
+        name: parts.get('file_name')?.toString('utf8') ?? '',
+        type: parts.get('file_type')?.toString('utf8') ?? '',
+        bytes,
+      });
+      return send(res, 200, { code: 0, msg: 'success', data: { file_key: fileKey } });
     }
     const resource = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/.exec(url.pathname);
     if (resource && req.method === 'GET') {
@@ -239,6 +275,7 @@ export async function startFakeLark(options: FakeLarkOptions = {}) {
     patches,
     tokenUpdates,
     files,
+    uploads,
     attempts,
     get tokenFetches() {
       return tokenFetches;

@@ -5,7 +5,13 @@
 // logger that redacts.
 import { createHash } from 'node:crypto';
 import * as lark from '@larksuiteoapi/node-sdk';
-import { DeliveryError, type Logger, type OutboundMessage, type Platform } from '../../app/ports.ts';
+import {
+  DeliveryError,
+  type Logger,
+  type OutboundFile,
+  type OutboundMessage,
+  type Platform,
+} from '../../app/ports.ts';
 import type { Card } from '../../cards/card.ts';
 import { createRateLimiter, defaultRateLimits, type RateLimits } from './rate-limiter.ts';
 import { CardTooLargeError, larkCardContent } from './render-card.ts';
@@ -56,7 +62,7 @@ export function larkUuid(key: string): string {
 interface LarkAnswer {
   code?: number;
   msg?: string;
-  data?: { message_id?: string };
+  data?: { message_id?: string; file_key?: string };
 }
 
 /** Runs one API call and classifies a failure; returns the answer when `code` is 0. */
@@ -133,6 +139,24 @@ export function createLarkPlatform(options: LarkPlatformOptions) {
     return { msg_type: 'text', content: JSON.stringify({ text: message.text ?? '' }) };
   }
 
+  /** Uploads a file the bot sends (Lark: up to 30 MB); the message then names it by its key. */
+  async function uploaded(file: OutboundFile): Promise<{ msg_type: string; content: string }> {
+    const answer = await withToken(async () => {
+      const data = (await client.im.file.create({
+        data: {
+          // Lark's own types for spreadsheets and PDFs; anything else is a plain stream.
+          file_type: /\.xlsx?$/i.test(file.name) ? 'xls' : /\.pdf$/i.test(file.name) ? 'pdf' : 'stream',
+          file_name: file.name,
+          file: Buffer.from(file.base64, 'base64'),
+        },
+      })) as { file_key?: string } | null;
+      // The SDK hands back only the answer's data; no key means Lark refused the upload.
+      return data?.file_key ? { code: 0, data } : { code: -1, msg: 'upload returned no file_key' };
+    });
+    const key = answer.data?.file_key;
+    return { msg_type: 'file', content: JSON.stringify({ file_key: key }) };
+  }
+
   const platform: Platform & {
     botInfo(): Promise<{ openId: string; name: string }>;
     fetchFile(file: { messageId: string; fileKey: string }): Promise<Buffer>;
@@ -141,8 +165,12 @@ export function createLarkPlatform(options: LarkPlatformOptions) {
     // Lark lets a bot update a card for 14 days after sending it.
     cardUpdateWindowMs: 14 * 24 * 3_600_000,
     async send(message, idempotencyKey) {
-      const body = { ...content(message), uuid: larkUuid(idempotencyKey) };
       const target = 'chatId' in message.to ? `chat:${message.to.chatId}` : `user:${message.to.userId}`;
+      // A file is uploaded first (a retry uploads again: an unused upload is harmless), then sent by its key.
+      const body = {
+        ...(message.file ? await uploaded(message.file) : content(message)),
+        uuid: larkUuid(idempotencyKey),
+      };
       await limiter.acquire(target);
       const answer = await withToken(() =>
         message.replyTo

@@ -75,6 +75,12 @@ async function loadMessages() {
     div.dataset.messageId = m.messageId;
     const who = document.createElement('div'); who.className = 'who'; who.textContent = m.senderName; div.append(who);
     if (m.html) { const c = document.createElement('div'); c.innerHTML = m.html; div.append(c.firstChild); }
+    else if (m.file) {
+      const b = document.createElement('div'); b.className = 'bubble';
+      const a = document.createElement('a'); a.textContent = '📎 ' + m.file.name; a.download = m.file.name;
+      a.href = '/api/messages/' + encodeURIComponent(m.messageId) + '/file?as=' + encodeURIComponent(state.as);
+      b.append(a); div.append(b);
+    }
     else { const b = document.createElement('div'); b.className = 'bubble'; b.textContent = m.text; div.append(b); }
     box.append(div);
   }

@@ -19,12 +19,14 @@ import { renderCardHtml } from './render-html.ts';
 
 export const LOCAL_PLATFORM = 'local';
 const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+/** Keys of files in the folder: uploads (lf_) and files the bot sent (lb_); nothing else is ever read. */
+const FILE_KEY = /^(lf_[0-9a-f-]{36}|lb_[0-9a-f]{24})$/;
 
 /** Reads back a file attached in the page; the key is checked so no other path can be read. */
 export function localFileFetcher(uploadDir: string) {
   return {
     async fetch(file: { fileKey: string }): Promise<Buffer> {
-      if (!/^lf_[0-9a-f-]{36}$/.test(file.fileKey)) throw new Error('bad local file key');
+      if (!FILE_KEY.test(file.fileKey)) throw new Error('bad local file key');
       return readFile(join(uploadDir, file.fileKey));
     },
   };
@@ -148,6 +150,7 @@ export function mountLocalRoutes(app: Hono, options: LocalRoutesOptions): void {
         senderName: m.senderKind === 'bot' ? '联络员机器人' : (names.get(m.senderId) ?? m.senderId),
         text: m.text,
         html: m.card ? renderCardHtml(m.card) : null,
+        file: m.fileKey ? { name: m.fileName } : null,
         version: m.version,
         createdAt: m.createdAt,
       })),
@@ -228,6 +231,8 @@ export function mountLocalRoutes(app: Hono, options: LocalRoutesOptions): void {
         chatId: chat,
         senderKind: 'user',
         senderId: as,
+        fileKey,
+        fileName,
         text: `📎 ${fileName}`,
         card: null,
         replyTo: null,
@@ -236,6 +241,23 @@ export function mountLocalRoutes(app: Hono, options: LocalRoutesOptions): void {
       return c.json({ messageId }, 201);
     },
   );
+
+  // Downloading a message's file, for whoever can see that chat.
+  app.get('/api/messages/:messageId/file', async (c) => {
+    const as = c.req.query('as') ?? '';
+    const message = await log.get(c.req.param('messageId'));
+    if (!message?.fileKey || !FILE_KEY.test(message.fileKey) || !canSee(as, message.chatId)) {
+      return c.json({ error: '找不到这个文件。' }, 404);
+    }
+    const bytes = await readFile(join(options.uploadDir, message.fileKey)).catch(() => undefined);
+    if (!bytes) return c.json({ error: '文件已不在本机。' }, 404);
+    const name = message.fileName ?? 'file';
+    return c.body(new Uint8Array(bytes), 200, {
+      'content-type': 'application/octet-stream',
+      'content-disposition': `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'x-content-type-options': 'nosniff',
+    });
+  });
 
   app.post('/api/actions', async (c) => {
     const body = ActionBody.safeParse(await c.req.json().catch(() => null));
