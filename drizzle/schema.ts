@@ -28,6 +28,11 @@ export const departments = pgTable('departments', {
   shortName: text('short_name'),
   /** Other spellings other lists use (省市场监管局, 市场监管部门 …), for mapping imports. */
   aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
+  /**
+   * Its sub-units (所、队、科室) by name: the units an inspector library names, and the units a department may
+   * hand its part of a task to.
+   */
+  units: text('units').array().notNull().default(sql`'{}'::text[]`),
   createdAt: createdAt(),
 });
 

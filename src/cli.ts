@@ -35,6 +35,8 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
                                      添加成员单位（飞书部署没有演示数据，先添加部门再绑定成员）
   dept alias --code 代码 --aliases 别名,别名
                                      添加别名（其他清单对该部门的叫法，如 省市场监管局、市场监管部门）
+  dept unit --code 代码 --units 名称,名称
+                                     添加下属单位（所、队、科室）；导入检查人员时也会自动登记
   dept list [--json]                 查看成员单位
   member add --user 账号 --dept 部门 --role 角色 [--name 姓名] [--platform 平台]
                                      绑定成员；新工作区的第一位办公室成员用它绑定
@@ -111,6 +113,7 @@ export async function runCli(
       code: { type: 'string' },
       short: { type: 'string' },
       aliases: { type: 'string' },
+      units: { type: 'string' },
       mapping: { type: 'string' },
       'dry-run': { type: 'boolean' },
       sync: { type: 'boolean' },
@@ -134,6 +137,7 @@ export async function runCli(
     'import matters',
     'import inspectors',
     'dept alias',
+    'dept unit',
     'seed demo',
   ];
   if (!group || group === 'help' || values.help) {
@@ -268,22 +272,27 @@ async function runCommand(
       return 0;
     }
 
-    case 'dept alias': {
-      if (typeof values.code !== 'string' || typeof values.aliases !== 'string') {
-        throw new UsageError('dept alias 需要 --code 和 --aliases');
+    case 'dept alias':
+    case 'dept unit': {
+      // The same for both lists: names added once each, audited with the list as it now stands.
+      const verb = command === 'dept alias' ? 'alias' : 'unit';
+      const list = verb === 'alias' ? 'aliases' : 'units';
+      const given = values[list];
+      if (typeof values.code !== 'string' || typeof given !== 'string') {
+        throw new UsageError(`dept ${verb} 需要 --code 和 --${list}`);
       }
       const code = values.code;
-      const aliases = splitList(values.aliases);
+      const names = splitList(given);
       const department = await store.transaction(async (tx) => {
         const found = await tx.departments.find(code);
         if (!found) return undefined;
-        const updated = await tx.departments.addAliases(found.id, aliases);
+        const updated = await tx.departments.addNames(found.id, list, names);
         await tx.audit.append({
           actor: cliActor(),
-          action: 'department.alias',
+          action: `department.${verb}`,
           subject: `department:${found.id}`,
           outcome: 'ok',
-          details: { added: aliases, aliases: updated.aliases },
+          details: { added: names, [list]: updated[list] },
         });
         return updated;
       });
@@ -291,7 +300,9 @@ async function runCommand(
         io.err(`未找到部门“${code}”。`);
         return 1;
       }
-      io.out(`${department.name} 的别名：${department.aliases.join('、')}`);
+      io.out(
+        `${department.name} 的${list === 'aliases' ? '别名' : '下属单位'}：${department[list].join('、')}`,
+      );
       return 0;
     }
 
@@ -301,7 +312,9 @@ async function runCommand(
       else if (departments.length === 0) io.out('还没有部门。用 dept add 添加。');
       else {
         for (const d of departments)
-          io.out(`${d.code}\t${d.name}\t${d.shortName ?? ''}\t${d.aliases.join('、')}`);
+          io.out(
+            `${d.code}\t${d.name}\t${d.shortName ?? ''}\t别名：${d.aliases.join('、') || '—'}\t下属单位：${d.units.join('、') || '—'}`,
+          );
       }
       return 0;
     }

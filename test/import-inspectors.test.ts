@@ -62,6 +62,19 @@ describe('import inspectors', () => {
     expect(zhang.roles.sort()).toEqual(['inspector', 'liaison']);
     const everyone = await store.people.listByDepartment(zhang.departmentId);
     expect(everyone.map((p) => p.name).sort()).toEqual(['张三', '李四', '王五', '赵专家'].sort());
+    // The units the library names are now the department's sub-units; more can be added by hand.
+    const units = async () => (await store.departments.get(zhang.departmentId))!.units;
+    expect((await units()).filter((u) => u.endsWith('所')).sort()).toEqual(['北园所', '泺口所'].sort());
+    const added = await cli(
+      'dept',
+      'unit',
+      '--code',
+      (await store.departments.get(zhang.departmentId))!.code,
+      '--units',
+      '执法大队,泺口所',
+    );
+    expect(added.out).toContain('执法大队');
+    expect((await units()).filter((u) => u === '泺口所')).toHaveLength(1);
 
     const again = await cli('import', 'inspectors', file, '--json');
     expect(JSON.parse(again.out)).toMatchObject({ inserted: 0, updated: 0, unchanged: 4 });

@@ -82,7 +82,18 @@ export async function importInspectors(
         record: { ...rest, departmentId, registerKey, rowHash: inspectorRowHash(r, departmentId) },
       };
     },
-    upsert: (tx, rows) => tx.inspectors.upsertMany(rows),
+    async upsert(tx, rows) {
+      // The units the library names become the department's sub-units (所、队、科室).
+      const unitsOf = new Map<number, Set<string>>();
+      for (const r of rows)
+        if (r.unit)
+          (unitsOf.get(r.departmentId) ?? unitsOf.set(r.departmentId, new Set()).get(r.departmentId)!).add(
+            r.unit,
+          );
+      for (const [departmentId, units] of unitsOf)
+        await tx.departments.addNames(departmentId, 'units', [...units]);
+      return tx.inspectors.upsertMany(rows);
+    },
     duplicate: (key, first) =>
       key.includes(':cert:')
         ? `执法证号与第 ${first} 行重复`

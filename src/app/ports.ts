@@ -93,6 +93,8 @@ export interface Department {
   shortName: string | null;
   /** Other spellings other lists use (省市场监管局, 市场监管部门 …). */
   aliases: string[];
+  /** Sub-units (所、队、科室) by name. */
+  units: string[];
 }
 
 export interface Person {
@@ -165,8 +167,11 @@ export interface Repos {
     get(id: number): Promise<Department | undefined>;
     /** By code, name or short name, exactly. */
     find(text: string): Promise<Department | undefined>;
-    create(d: Omit<Department, 'id' | 'aliases'> & { aliases?: string[] }): Promise<Department>;
-    addAliases(id: number, aliases: string[]): Promise<Department>;
+    create(
+      d: Omit<Department, 'id' | 'aliases' | 'units'> & { aliases?: string[]; units?: string[] },
+    ): Promise<Department>;
+    /** Adds names to a department's aliases or sub-units (each name once, in the order first given). */
+    addNames(id: number, list: 'aliases' | 'units', names: string[]): Promise<Department>;
   };
   people: {
     get(id: number): Promise<Person | undefined>;

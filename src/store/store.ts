@@ -36,6 +36,7 @@ const departmentColumns = {
   name: departments.name,
   shortName: departments.shortName,
   aliases: departments.aliases,
+  units: departments.units,
 };
 
 function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
@@ -66,14 +67,14 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
         const [row] = await db.insert(departments).values(d).returning(departmentColumns);
         return row!;
       },
-      async addAliases(id, aliases) {
+      async addNames(id, list, names) {
         const [current] = await db.select(departmentColumns).from(departments).where(eq(departments.id, id));
         const merged = [
-          ...new Set([...(current?.aliases ?? []), ...aliases.map((a) => a.trim()).filter(Boolean)]),
+          ...new Set([...(current?.[list] ?? []), ...names.map((a) => a.trim()).filter(Boolean)]),
         ];
         const [row] = await db
           .update(departments)
-          .set({ aliases: merged })
+          .set({ [list]: merged })
           .where(eq(departments.id, id))
           .returning(departmentColumns);
         return row!;

@@ -1,0 +1,1 @@
+ALTER TABLE "departments" ADD COLUMN "units" text[] DEFAULT '{}'::text[] NOT NULL;
