@@ -292,3 +292,20 @@ export const personConflicts = pgTable(
   },
   (t) => [uniqueIndex('person_conflicts_uq').on(t.personId, t.targetCode)],
 );
+
+/**
+ * Years of the working-day calendar the admin imported (`jointcheck calendar import`): a State Council schedule
+ * the bundled data does not have yet, or a correction. Each day is an exception to Monday–Friday; a year present
+ * here replaces the bundled one.
+ */
+export const calendarOverrides = pgTable(
+  'calendar_overrides',
+  {
+    year: integer('year').notNull(),
+    date: text('date').notNull(),
+    /** true: a rest day (holiday); false: a make-up working day on a weekend (调休). */
+    off: boolean('off').notNull(),
+    importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.year, t.date] })],
+);

@@ -5,6 +5,7 @@ import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { importCalendar, workingCalendar } from './app/calendar.ts';
 import { seedDemo } from './app/demo.ts';
 import { headerTest, importRegister } from './app/import-registers.ts';
 import { errorFileCsv } from './app/import-runner.ts';
@@ -47,6 +48,8 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
                                      导入检查对象名录库、抽查事项清单或执法检查人员名录库（.xlsx、.xls、WPS 的 XML 表格或 CSV）。默认全部或全不导入；
                                      --partial 只导入正确的行；--dry-run 只检查不写入
   outbox list [--json]               未送达的消息（发送失败或送达情况不明）
+  calendar import <文件>             导入一年的放假和调休安排（JSON，见 README），替换该年原有安排
+  calendar list [--json]             查看工作日历覆盖哪些年份；未覆盖年份的期限不计算
   seed demo                          向空数据库载入演示数据（仅本地工作区）
   help                               显示本帮助
 
@@ -133,6 +136,8 @@ export async function runCli(
     'member add',
     'member list',
     'outbox list',
+    'calendar import',
+    'calendar list',
     'import targets',
     'import matters',
     'import inspectors',
@@ -462,6 +467,36 @@ async function runCommand(
           `未导入：共 ${report.rows} 行，其中 ${report.rejected} 行有错误（默认全部或全不导入；加 --partial 只导入正确的行）`,
         );
       return ok ? 0 : 1;
+    }
+
+    case 'calendar import': {
+      const file = rest[0];
+      if (!file) throw new UsageError('calendar import 需要文件路径');
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        io.err(`无法读取文件 ${file}（${(error as NodeJS.ErrnoException).code}）。`);
+        return 1;
+      }
+      const result = await importCalendar(store, text, cliActor());
+      io.out(
+        `已导入 ${result.year} 年安排：放假 ${result.offDays} 天，调休上班 ${result.workDays} 天${result.replaced ? '（替换了此前导入的安排）' : ''}。`,
+      );
+      return 0;
+    }
+
+    case 'calendar list': {
+      const coverage = (await workingCalendar(store)).coverage();
+      if (json) io.out(JSON.stringify(coverage));
+      else {
+        const official = coverage.filter((c) => c.source === 'official').map((c) => c.year);
+        const imported = coverage.filter((c) => c.source === 'override').map((c) => c.year);
+        io.out(`随附的官方安排：${official.length > 0 ? `${official[0]}–${official.at(-1)} 年` : '无'}`);
+        io.out(`导入的安排：${imported.length > 0 ? imported.join('、') : '无'}`);
+        io.out(`其他年份不计算工作日期限（会提示，而不是按周一至周五估算）。`);
+      }
+      return 0;
     }
 
     case 'outbox list': {

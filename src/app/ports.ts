@@ -6,6 +6,7 @@ import type { InspectorRecord } from '../domain/inspector-record.ts';
 import type { MatterRecord } from '../domain/matter-record.ts';
 import type { Role } from '../domain/roles.ts';
 import type { TargetRecord } from '../domain/target-record.ts';
+import type { YearSchedule } from '../domain/working-days.ts';
 import type { TableSource } from './import-runner.ts';
 
 export interface Clock {
@@ -285,6 +286,11 @@ export interface Repos {
       senderId: string,
       since: Date,
     ): Promise<(ChatFile & { receivedAt: Date }) | undefined>;
+  };
+  calendar: {
+    /** The years the admin imported, each replacing the bundled schedule of that year. */
+    overrides(): Promise<YearSchedule[]>;
+    replaceYear(schedule: YearSchedule): Promise<void>;
   };
   settings: {
     get<T>(key: string): Promise<T | undefined>;

@@ -2,6 +2,7 @@
 // drizzle type leaves this folder.
 import { and, arrayContains, asc, desc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import {
+  calendarOverrides,
   chatFiles,
   chatUsers,
   departments,
@@ -248,6 +249,26 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
           .orderBy(desc(chatFiles.receivedAt))
           .limit(1);
         return row;
+      },
+    },
+    calendar: {
+      async overrides() {
+        const rows = await db.select().from(calendarOverrides).orderBy(asc(calendarOverrides.date));
+        const years = new Map<number, { offDays: string[]; workDays: string[] }>();
+        for (const r of rows) {
+          const y = years.get(r.year) ?? years.set(r.year, { offDays: [], workDays: [] }).get(r.year)!;
+          (r.off ? y.offDays : y.workDays).push(r.date);
+        }
+        return [...years].map(([year, y]) => ({ year, ...y, source: 'override' as const }));
+      },
+      async replaceYear(schedule) {
+        await db.delete(calendarOverrides).where(eq(calendarOverrides.year, schedule.year));
+        await db
+          .insert(calendarOverrides)
+          .values([
+            ...schedule.offDays.map((date) => ({ year: schedule.year, date, off: true })),
+            ...schedule.workDays.map((date) => ({ year: schedule.year, date, off: false })),
+          ]);
       },
     },
     settings: {
