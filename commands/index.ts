@@ -5,6 +5,8 @@ import { importCommand } from './import.ts';
 import { inspectors } from './inspectors.ts';
 import { matters } from './matters.ts';
 import { member } from './member.ts';
+import { office } from './office.ts';
+import { plan } from './plan.ts';
 import { registers } from './registers.ts';
 import { targets } from './targets.ts';
 import { whoami } from './whoami.ts';
@@ -19,4 +21,6 @@ export const commands = [
   conflict,
   importCommand,
   registers,
+  plan,
+  office,
 ] as const;

@@ -309,3 +309,60 @@ export const calendarOverrides = pgTable(
   },
   (t) => [primaryKey({ columns: [t.year, t.date] })],
 );
+
+/**
+ * Inspection plans (抽查计划): department annual plans and joint plans, filed with the office (seed 000 art.
+ * 13–15). A filed plan changes only by a new revision (`revises_id`), which supersedes it once filed in turn.
+ * `version` counts every change of the row, so a card can name the state it shows.
+ */
+export const plans = pgTable(
+  'plans',
+  {
+    id: serial('id').primaryKey(),
+    revision: integer('revision').notNull().default(1),
+    revisesId: integer('revises_id'),
+    year: integer('year').notNull(),
+    kind: text('kind').notNull(),
+    name: text('name').notNull(),
+    leadDepartmentId: integer('lead_department_id')
+      .notNull()
+      .references(() => departments.id),
+    participantIds: integer('participant_ids').array().notNull().default(sql`'{}'::integer[]`),
+    matterIds: integer('matter_ids').array().notNull().default(sql`'{}'::integer[]`),
+    scope: jsonb('scope').notNull(),
+    ratios: jsonb('ratios').notNull(),
+    rounding: text('rounding').notNull(),
+    periodStart: text('period_start').notNull(),
+    periodEnd: text('period_end').notNull(),
+    batches: integer('batches').notNull().default(1),
+    state: text('state').notNull(),
+    version: integer('version').notNull().default(1),
+    /** Why the office returned it, or why this revision changes the filed plan. */
+    returnReason: text('return_reason'),
+    changeReason: text('change_reason'),
+    /** A revision must be filed and published again within 10 working days of the change (seed 000 art. 15). */
+    reentryDue: text('reentry_due'),
+    createdBy: integer('created_by').references(() => people.id),
+    submittedBy: integer('submitted_by').references(() => people.id),
+    decidedBy: integer('decided_by').references(() => people.id),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('plans_year_idx').on(t.year, t.leadDepartmentId)],
+);
+
+/**
+ * Every copy of a card that shows a record ("plan:12"): by the outbox key it was sent under (`key:…`), or by the
+ * platform's message id when it became that card through a click (`msg:…`). When the record changes, each copy
+ * is updated in place.
+ */
+export const cardCopies = pgTable(
+  'card_copies',
+  {
+    subject: text('subject').notNull(),
+    ref: text('ref').notNull(),
+    platform: text('platform').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.subject, t.ref] })],
+);

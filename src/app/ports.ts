@@ -4,8 +4,10 @@ import type { Card } from '../cards/card.ts';
 import type { AuditEntry, AuditRecord } from '../domain/audit-chain.ts';
 import type { InspectorRecord } from '../domain/inspector-record.ts';
 import type { MatterRecord } from '../domain/matter-record.ts';
+import type { PlanDraft, RiskClass, TargetScope } from '../domain/plan-record.ts';
 import type { Role } from '../domain/roles.ts';
 import type { TargetRecord } from '../domain/target-record.ts';
+import type { PlanState } from '../domain/workflow.ts';
 import type { YearSchedule } from '../domain/working-days.ts';
 import type { TableSource } from './import-runner.ts';
 
@@ -106,6 +108,24 @@ export interface Person {
   chatPlatform: string | null;
   chatUserId: string | null;
   version: number;
+}
+
+/** Where a copy of a card is: the outbox key it was sent under, or the message a click turned into it. */
+export type CardCopy = { outboxKey: string } | { messageId: string };
+
+export interface Plan extends PlanDraft {
+  id: number;
+  revision: number;
+  revisesId: number | null;
+  state: PlanState;
+  version: number;
+  returnReason: string | null;
+  changeReason: string | null;
+  reentryDue: string | null;
+  createdBy: number | null;
+  submittedBy: number | null;
+  decidedBy: number | null;
+  updatedAt: Date;
 }
 
 export interface ChatUser {
@@ -233,6 +253,8 @@ export interface Repos {
     count(): Promise<number>;
     /** Active targets per registration status. */
     countByStatus(): Promise<{ status: string; count: number }[]>;
+    /** Active 存续 targets within a plan's scope, per credit-risk class (`none`: no class). */
+    countByRisk(scope: TargetScope): Promise<Partial<Record<RiskClass | 'none', number>>>;
     /** By code, or by a piece of the name (two characters are enough); active targets first. */
     search(
       query: string,
@@ -286,6 +308,31 @@ export interface Repos {
       senderId: string,
       since: Date,
     ): Promise<(ChatFile & { receivedAt: Date }) | undefined>;
+  };
+  plans: {
+    create(
+      plan: PlanDraft & {
+        createdBy: number;
+        revision?: number;
+        revisesId?: number;
+        changeReason?: string;
+        reentryDue?: string;
+      },
+    ): Promise<Plan>;
+    get(id: number): Promise<Plan | undefined>;
+    list(filter: { year?: number; departmentId?: number }): Promise<Plan[]>;
+    /** Optimistic update: undefined when the plan changed since `version` was read. */
+    update(
+      id: number,
+      version: number,
+      patch: Partial<Omit<Plan, 'id' | 'version'>>,
+    ): Promise<Plan | undefined>;
+    /** The newest revision of the plan `id` belongs to (the plan itself when nothing revises it). */
+    latestRevision(id: number): Promise<Plan>;
+  };
+  cardCopies: {
+    add(subject: string, platform: string, copy: CardCopy): Promise<void>;
+    list(subject: string): Promise<(CardCopy & { platform: string })[]>;
   };
   calendar: {
     /** The years the admin imported, each replacing the bundled schedule of that year. */

@@ -31,7 +31,14 @@ export interface Source {
 }
 
 export type Reply =
-  | { kind: 'card'; card: Card; to?: ChatRef; inThread?: boolean }
+  | {
+      kind: 'card';
+      card: Card;
+      to?: ChatRef;
+      inThread?: boolean;
+      /** The record this card shows ("plan:12"): the copy is remembered and updated when the record changes. */
+      track?: string;
+    }
   | { kind: 'text'; text: string; to?: ChatRef; inThread?: boolean }
   | { kind: 'file'; file: OutboundFile; to?: ChatRef; inThread?: boolean };
 
@@ -39,6 +46,8 @@ export interface ActionResult {
   toast?: { type: 'success' | 'info' | 'warning' | 'error'; text: string };
   /** Replaces the clicked card. */
   card?: Card;
+  /** The record the clicked card now shows: that message is remembered and updated when the record changes. */
+  track?: string;
   /** Further messages (to the same chat unless `to` says otherwise). */
   replies?: Reply[];
 }

@@ -139,7 +139,11 @@ export function createDispatcher(options: DispatcherOptions) {
             : { text: reply.text }),
       };
       // Derived from the inbound event, so reprocessing an event can never produce a second message.
-      await tx.outbox.enqueue(source.platform, { op: 'send', message }, `${source.eventKey}#${i++}`);
+      const key = `${source.eventKey}#${i++}`;
+      await tx.outbox.enqueue(source.platform, { op: 'send', message }, key);
+      if (reply.kind === 'card' && reply.track) {
+        await tx.cardCopies.add(reply.track, source.platform, { outboxKey: key });
+      }
     }
     if (replies.length > 0) options.onOutbox?.();
   }
@@ -424,6 +428,11 @@ export function createDispatcher(options: DispatcherOptions) {
       };
       if (action.refresh) refresh = () => action.refresh!(ctx);
       const result = await action.handle(ctx);
+      if (result.track) {
+        await store.cardCopies.add(result.track, source.platform, { messageId: inbound.messageId });
+      }
+      // A click may have queued messages of its own (other copies of a card, notices): send them now.
+      options.onOutbox?.();
       if (result.replies?.length) {
         const where = { ...source, ...(inbound.threadId ? { threadId: inbound.threadId } : {}) };
         await enqueue(result.replies, where, inbound.messageId);

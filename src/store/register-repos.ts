@@ -1,7 +1,9 @@
 // The registers (一单两库) in the database: targets and matters. Upserts report what they did: a row whose
 // imported fields hash the same as before (and that is active) is left alone, so re-importing a file changes
 // nothing.
+
 import { and, arrayContains, asc, desc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { matters, people, personConflicts, personLeaves, targets } from '../../drizzle/schema.ts';
 import type { Repos } from '../app/ports.ts';
 import { searchKeys, searchText } from '../domain/search-grams.ts';
@@ -156,6 +158,26 @@ export function targetRepo(db: Db, now: () => Date): Repos['targets'] {
         .groupBy(targets.status)
         .orderBy(targets.status);
       return rows.map((r) => ({ status: r.status, count: Number(r.count) }));
+    },
+    async countByRisk(scope) {
+      // An empty list in the scope means "any".
+      const any = (column: AnyPgColumn, values: string[]) =>
+        values.length > 0 ? sql`${column} = any(${sql.param(values)}::text[])` : undefined;
+      const rows = await db
+        .select({ risk: targets.riskClass, count: sql<number>`count(*)::int` })
+        .from(targets)
+        .where(
+          and(
+            eq(targets.active, true),
+            eq(targets.status, '存续'),
+            any(targets.objectType, scope.objectTypes),
+            any(targets.industry, scope.industries),
+            any(targets.area, scope.areas),
+            scope.tags.length > 0 ? sql`${targets.tags} && ${sql.param(scope.tags)}::text[]` : undefined,
+          ),
+        )
+        .groupBy(targets.riskClass);
+      return Object.fromEntries(rows.map((r) => [r.risk ?? 'none', Number(r.count)]));
     },
     async count() {
       const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(targets);

@@ -3,15 +3,17 @@
 import { and, arrayContains, asc, desc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import {
   calendarOverrides,
+  cardCopies,
   chatFiles,
   chatUsers,
   departments,
   inboundEvents,
   outbox,
   people,
+  plans,
   settings,
 } from '../../drizzle/schema.ts';
-import type { ChatRef, OutboxPayload, Person, Repos, Store } from '../app/ports.ts';
+import type { ChatRef, OutboxPayload, Person, Plan, Repos, Store } from '../app/ports.ts';
 import type { Role } from '../domain/roles.ts';
 import { auditRepo } from './audit-repo.ts';
 import type { Db } from './db.ts';
@@ -39,6 +41,17 @@ const departmentColumns = {
   aliases: departments.aliases,
   units: departments.units,
 };
+
+function toPlan(r: typeof plans.$inferSelect): Plan {
+  return {
+    ...r,
+    kind: r.kind as Plan['kind'],
+    scope: r.scope as Plan['scope'],
+    ratios: r.ratios as Plan['ratios'],
+    rounding: r.rounding as Plan['rounding'],
+    state: r.state as Plan['state'],
+  };
+}
 
 function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
   return {
@@ -249,6 +262,71 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
           .orderBy(desc(chatFiles.receivedAt))
           .limit(1);
         return row;
+      },
+    },
+    plans: {
+      async create(p) {
+        const [row] = await db
+          .insert(plans)
+          .values({ ...p, state: 'draft', updatedAt: now() })
+          .returning();
+        return toPlan(row!);
+      },
+      async get(id) {
+        const [row] = await db.select().from(plans).where(eq(plans.id, id));
+        return row && toPlan(row);
+      },
+      async list(filter) {
+        const rows = await db
+          .select()
+          .from(plans)
+          .where(
+            and(
+              filter.year === undefined ? undefined : eq(plans.year, filter.year),
+              filter.departmentId === undefined
+                ? undefined
+                : or(
+                    eq(plans.leadDepartmentId, filter.departmentId),
+                    arrayContains(plans.participantIds, [filter.departmentId]),
+                  ),
+            ),
+          )
+          .orderBy(desc(plans.year), asc(plans.id));
+        return rows.map(toPlan);
+      },
+      async update(id, version, patch) {
+        const [row] = await db
+          .update(plans)
+          .set({ ...patch, version: sql`${plans.version} + 1`, updatedAt: now() })
+          .where(and(eq(plans.id, id), eq(plans.version, version)))
+          .returning();
+        return row && toPlan(row);
+      },
+      async latestRevision(id) {
+        let [current] = await db.select().from(plans).where(eq(plans.id, id));
+        for (;;) {
+          const [newer] = await db.select().from(plans).where(eq(plans.revisesId, current!.id));
+          if (!newer) return toPlan(current!);
+          current = newer;
+        }
+      },
+    },
+    cardCopies: {
+      async add(subject, platform, copy) {
+        const ref = 'outboxKey' in copy ? `key:${copy.outboxKey}` : `msg:${copy.messageId}`;
+        await db.insert(cardCopies).values({ subject, platform, ref }).onConflictDoNothing();
+      },
+      async list(subject) {
+        const rows = await db
+          .select({ platform: cardCopies.platform, ref: cardCopies.ref })
+          .from(cardCopies)
+          .where(eq(cardCopies.subject, subject))
+          .orderBy(asc(cardCopies.createdAt));
+        return rows.map((r) =>
+          r.ref.startsWith('key:')
+            ? { platform: r.platform, outboxKey: r.ref.slice(4) }
+            : { platform: r.platform, messageId: r.ref.slice(4) },
+        );
       },
     },
     calendar: {

@@ -1,0 +1,164 @@
+// A plan from form to filing, as people do it in the chat: a liaison drafts and submits, the office files or
+// returns it, every copy of the card follows, a stale click changes nothing, nobody files their own plan.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
+import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
+
+let h: Harness;
+const lin: As = { userId: 'lin.hai', name: '林海' };
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(() => h.close());
+
+/** A valid joint plan of the market regulator with the commerce bureau, as the form sends it. */
+async function validForm() {
+  const departments = await h.store.departments.list();
+  const swj = departments.find((d) => d.code === 'swj')!;
+  const matters = await h.store.matters.list();
+  return {
+    kind: 'joint',
+    year: '2027',
+    name: '2027 年食品经营单位部门联合抽查',
+    participants: [String(swj.id)],
+    matters: [String(matters[0]!.id), String(matters[1]!.id)],
+    ratioA: '3',
+    ratioD: '10',
+    ratioAll: '5',
+    rounding: 'up',
+    periodStart: '2027-04-01',
+    periodEnd: '2027-10-31',
+    batches: '2',
+  };
+}
+
+async function draftPlan(as: As = lin): Promise<SentMessage> {
+  const [form] = await h.send('/plan new', as);
+  const result = await h.click(form!, '保存草稿', as, await validForm());
+  expect(result.toast?.type).toBe('success');
+  return form!;
+}
+
+const sentTo = (userId: string, from: number) =>
+  h.platform.sent.slice(from).filter((m) => 'userId' in m.to && m.to.userId === userId);
+
+describe('/plan: draft, submit, file', () => {
+  it('refuses a form that breaks the rules, naming each problem, and saves nothing', async () => {
+    const [form] = await h.send('/plan new', lin);
+    expect(cardText(form!.card)).toContain('抽查事项');
+    const scjgj = (await h.store.departments.find('scjgj'))!;
+    const bad = { ...(await validForm()), participants: [String(scjgj.id)], periodEnd: '2028-01-31' };
+    const result = await h.click(form!, '保存草稿', lin, bad);
+    expect(result.toast).toMatchObject({ type: 'error' });
+    expect(result.toast!.text).toContain('参与部门：牵头部门不应同时列为参与部门');
+    expect(result.toast!.text).toContain('检查期间：检查期间应在 2027 年内');
+    expect(await h.store.plans.list({})).toHaveLength(0);
+  });
+
+  it('a liaison drafts and submits; the office files; every copy shows it; the liaison is told', async () => {
+    const mine = await draftPlan();
+    expect(cardText(mine.card)).toContain('草稿');
+    expect(cardText(mine.card)).toContain('预计抽取');
+    const [planned] = await h.store.plans.list({});
+    const start = h.platform.sent.length;
+
+    await h.click(mine, '报送备案', lin);
+    expect(cardText(mine.card)).toContain('已报送');
+    // No office chat yet: each office member gets the plan directly.
+    const officeCopy = sentTo(users.office.userId, start)[0]!;
+    expect(sentTo(users.office2.userId, start)).toHaveLength(1);
+    expect(cardText(officeCopy.card)).toContain(`计划 #${planned!.id} · 已报送`);
+
+    const otherCopy = sentTo(users.office2.userId, start)[0]!;
+    const asSubmitted = structuredClone(otherCopy.card);
+    const filed = await h.click(officeCopy, '备案', users.office);
+    expect(filed.toast).toMatchObject({ type: 'success', text: '已备案' });
+    // The liaison's card and the other office member's copy were updated in place, not sent again.
+    expect(cardText(mine.card)).toContain('已备案');
+    expect(cardText(otherCopy.card)).toContain('已备案');
+    expect(sentTo(lin.userId, start).some((m) => m.text?.includes('已由联席会议办公室备案'))).toBe(true);
+
+    // A click on a copy that still showed the submitted version changes nothing and shows the plan as it is.
+    const stale = await h.click({ ...otherCopy, card: asSubmitted }, '退回', users.office2, {
+      reason: '晚了',
+    });
+    expect(stale.toast?.type).toBe('warning');
+    expect(cardText(stale.card)).toContain('已备案');
+    const audit = (await h.store.audit.list({ limit: 50 })).filter(
+      (e) => e.subject === `plan:${planned!.id}`,
+    );
+    expect(audit.map((e) => e.action)).toEqual(['plan.create', 'plan.submit', 'plan.file']);
+  });
+});
+
+describe('/plan: return, revise, who may do what', () => {
+  it('the office returns a plan with a reason into its group chat; the liaison resubmits', async () => {
+    const group = await h.send('@机器人 /office here', users.office, {
+      chatId: 'oc_office',
+      chatType: 'group',
+    });
+    expect(cardText(group[0]!.card)).toContain('已设为办公室工作群');
+    const mine = await draftPlan();
+    const start = h.platform.sent.length;
+    await h.click(mine, '报送备案', lin);
+    const inGroup = h.platform.sent
+      .slice(start)
+      .filter((m) => 'chatId' in m.to && m.to.chatId === 'oc_office');
+    expect(inGroup).toHaveLength(1);
+    expect(sentTo(users.office.userId, start)).toHaveLength(0);
+
+    const empty = await h.click(inGroup[0]!, '退回', users.office2, { reason: ' ' });
+    expect(empty.toast).toMatchObject({ type: 'error', text: '退回时请写明原因。' });
+    await h.click(inGroup[0]!, '退回', users.office2, { reason: 'D 类比例偏低' });
+    expect(cardText(mine.card)).toContain('退回原因**：D 类比例偏低');
+    expect(sentTo(lin.userId, start).some((m) => m.text?.includes('被退回：D 类比例偏低'))).toBe(true);
+    await h.click(mine, '重新报送', lin);
+    expect(cardText(inGroup[0]!.card)).toContain('已报送');
+  });
+
+  it('only the lead department’s liaison submits; nobody files a plan they submitted themselves', async () => {
+    const mine = await draftPlan();
+    const other = await h.click(mine, '报送备案', users.liaison);
+    expect(other.toast).toMatchObject({
+      type: 'error',
+      text: '只有牵头部门的联络员可以报送或撤回这份计划。',
+    });
+    expect(cardText(mine.card)).toContain('草稿');
+
+    // 陈静 works in the office and is also her department's liaison.
+    const [bound] = await h.send('/member add @陈静 scjgj 联络员', users.office);
+    expect(cardText(bound!.card)).toContain('联络员');
+    const hers = await draftPlan(users.office2);
+    await h.click(hers, '报送备案', users.office2);
+    const self = await h.click(hers, '备案', users.office2);
+    expect(self.toast).toMatchObject({ type: 'error', text: '不能备案或退回自己报送的计划。' });
+    expect(cardText(hers.card)).toContain('已报送');
+    const byColleague = await h.click(hers, '备案', users.office);
+    expect(byColleague.toast?.type).toBe('success');
+  });
+
+  it('a filed plan changes by a new version, due again within 10 working days; filing it retires the old one', async () => {
+    const mine = await draftPlan();
+    const id = Number(cardText(mine.card).match(/计划 #(\d+)/)![1]);
+    await h.click(mine, '报送备案', lin);
+    const office = h.platform.sent.filter((m) => 'chatId' in m.to && m.to.chatId === 'oc_office').at(-1)!;
+    await h.click(office, '备案', users.office);
+
+    const [revision] = await h.send(`/plan revise ${id} 增加消防安全检查事项`, lin);
+    const text = cardText(revision!.card);
+    expect(text).toContain('（第 2 版）');
+    expect(text).toContain('调整原因**：增加消防安全检查事项');
+    expect(text).toMatch(/须在 \d{4}-\d{2}-\d{2}（周.）前重新备案公示|尚未录入/);
+    expect((await h.store.plans.get(id))!.state).toBe('filed');
+    const [again] = await h.send(`/plan revise ${id} 再调整`, lin);
+    expect(cardText(again!.card)).toContain('请在该版本上继续');
+
+    await h.click(revision!, '报送备案', lin);
+    const second = h.platform.sent.filter((m) => 'chatId' in m.to && m.to.chatId === 'oc_office').at(-1)!;
+    await h.click(second, '备案', users.office);
+    expect((await h.store.plans.get(id))!.state).toBe('superseded');
+    expect(cardText(mine.card)).toContain('已被新版本取代');
+    const [listed] = await h.send('/plan list 2027', lin);
+    expect(cardText(listed!.card)).toContain('（第 2 版）');
+  });
+});
