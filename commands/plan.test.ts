@@ -1,6 +1,7 @@
 // A plan from form to filing, as people do it in the chat: a liaison drafts and submits, the office files or
 // returns it, every copy of the card follows, a stale click changes nothing, nobody files their own plan.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { larkCardContent } from '../src/platform/lark/render-card.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
 import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
 
@@ -160,5 +161,45 @@ describe('/plan: return, revise, who may do what', () => {
     expect(cardText(mine.card)).toContain('已被新版本取代');
     const [listed] = await h.send('/plan list 2027', lin);
     expect(cardText(listed!.card)).toContain('（第 2 版）');
+  });
+});
+
+describe('/plan new on a long matters list', () => {
+  it('offers at most 60 matters, says how to narrow, and stays within Lark’s 30 KB card limit', async () => {
+    const scjgj = (await h.store.departments.find('scjgj'))!;
+    await h.store.matters.upsertMany(
+      Array.from({ length: 300 }, (_, i) => ({
+        departmentId: scjgj.id,
+        variantKey: `long-list-${i}`,
+        rowHash: `h${i}`,
+        seq: String(i + 1),
+        category: '食品安全',
+        name: `食品经营者落实食品安全主体责任情况的检查事项第${i + 1}项（含进货查验记录）`,
+        targetType: '食品经营者',
+        level: i % 10 === 0 ? ('key' as const) : ('general' as const),
+        methods: '现场检查',
+        subject: '区市场监管局',
+        bases: [],
+        cooperating: null,
+        ratio: null,
+        ratioFloor: null,
+        ratioCeiling: null,
+        frequency: null,
+        qualificationTags: [],
+        needsExpert: false,
+      })),
+    );
+    const [form] = await h.send('/plan new', lin);
+    const matters = form!.card!.elements.flatMap((e) => (e.type === 'form' ? e.inputs : []));
+    const options = matters.find((i) => i.name === 'matters');
+    expect(options?.type === 'multi_select' && options.options.length).toBe(60);
+    expect(cardText(form!.card)).toContain('发送 /plan new 关键词 缩小范围');
+    expect(Buffer.byteLength(larkCardContent(form!.card!))).toBeLessThan(30 * 1024);
+    const [narrowed] = await h.send('/plan new 第12', lin);
+    const few = narrowed!.card!.elements.flatMap((e) => (e.type === 'form' ? e.inputs : []));
+    const found = few.find((i) => i.name === 'matters');
+    expect(found?.type === 'multi_select' && found.options.map((o) => o.label)).toEqual(
+      expect.arrayContaining([expect.stringContaining('第12项'), expect.stringContaining('第120项')]),
+    );
   });
 });
