@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planCardOf } from '../src/app/plans.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
-import { type As, cardText, createHarness, type Harness } from '../test/support/harness.ts';
+import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -13,13 +13,13 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const who = {
-  office: { userId: 'zhou.mingyuan', name: '周明远' },
-  lead: { userId: 'lin.hai', name: '林海' },
-  participant: { userId: 'wang.xiaoming', name: '王晓明' },
-  unrelated: { userId: 'li.na', name: '李娜' },
-  operator: { userId: 'huang.lei', name: '黄磊' },
-  inspector: { userId: 'liu.yang', name: '刘洋' },
-  unbound: { userId: 'qian.duoduo', name: '钱多多' },
+  office: users.office,
+  lead: users.marketLiaison,
+  participant: users.liaison,
+  unrelated: users.otherLiaison,
+  operator: users.operator,
+  inspector: users.marketInspector,
+  unbound: users.unbound,
 } satisfies Record<string, As>;
 type Who = keyof typeof who;
 const everyone = Object.keys(who) as Who[];

@@ -6,7 +6,7 @@ import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
 import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
 
 let h: Harness;
-const lin: As = { userId: 'lin.hai', name: '林海' };
+const lin: As = users.marketLiaison;
 beforeAll(async () => {
   h = await createHarness();
 });

@@ -26,6 +26,11 @@ export const users = {
   office: { userId: 'zhou.mingyuan', name: '周明远' },
   office2: { userId: 'chen.jing', name: '陈静' },
   liaison: { userId: 'wang.xiaoming', name: '王晓明' },
+  /** The market regulator's liaison (the demo matters are its own), another department's, and its operator. */
+  marketLiaison: { userId: 'lin.hai', name: '林海' },
+  otherLiaison: { userId: 'li.na', name: '李娜' },
+  operator: { userId: 'huang.lei', name: '黄磊' },
+  marketInspector: { userId: 'liu.yang', name: '刘洋' },
   inspector: { userId: 'he.ping', name: '何平' },
   unbound: { userId: 'qian.duoduo', name: '钱多多' },
   unbound2: { userId: 'feng.xiaoyu', name: '冯小雨' },
