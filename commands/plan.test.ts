@@ -1,6 +1,7 @@
 // A plan from form to filing, as people do it in the chat: a liaison drafts and submits, the office files or
 // returns it, every copy of the card follows, a stale click changes nothing, nobody files their own plan.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bufferTableReader } from '../src/files/read-table.ts';
 import { larkCardContent } from '../src/platform/lark/render-card.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
 import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
@@ -201,5 +202,51 @@ describe('/plan new on a long matters list', () => {
     expect(found?.type === 'multi_select' && found.options.map((o) => o.label)).toEqual(
       expect.arrayContaining([expect.stringContaining('第12项'), expect.stringContaining('第120项')]),
     );
+  });
+});
+
+describe('/plan compile', () => {
+  it('assembles the filed joint plans into the public table (xlsx) and names departments under 10%', async () => {
+    const refused = await h.send('/plan compile 2027', lin);
+    expect(cardText(refused[0]!.card)).not.toContain('汇编');
+    const filed = (await h.store.plans.list({ year: 2027 })).filter(
+      (p) => p.state === 'filed' && p.kind === 'joint',
+    );
+    expect(filed.length).toBeGreaterThan(0);
+
+    const [summary, file, ...more] = await h.send('/plan compile 2027', users.office);
+    expect(more).toHaveLength(0);
+    const text = cardText(summary!.card);
+    expect(text).toContain(`已备案的联合抽查计划 ${filed.length} 项`);
+    // The market regulator and the commerce bureau take part in every plan; the others filed nothing.
+    expect(text).toMatch(/联合抽查占比不足 10% 的部门.*区教体局 未报送计划/);
+    expect(text).not.toMatch(/不足 10% 的部门[^\n]*区商务局/);
+
+    expect(file!.file?.name).toBe('2027 年度部门联合抽查计划.xlsx');
+    const { table, dispose } = await bufferTableReader.read(Buffer.from(file!.file!.base64, 'base64'), {
+      isHeader: (cells) => cells[0] === '序号',
+    });
+    const rows: string[][] = [];
+    for await (const batch of table.batches) for (const r of batch) rows.push(r.cells);
+    await dispose();
+    expect(table.headers).toEqual([
+      '序号',
+      '行业',
+      '任务名称',
+      '联查部门',
+      '抽查事项',
+      '联查对象',
+      '检查主体',
+      '责任分工',
+      '抽查比例',
+      '时间安排',
+      '备注',
+    ]);
+    expect(rows).toHaveLength(filed.length);
+    expect(rows.map((r) => r[2]).sort()).toEqual(filed.map((p) => p.name).sort());
+    expect(rows[0]![3]).toBe('区市场监管局、区商务局');
+    expect(rows[0]![9]).toBe('2027-04-01 至 2027-10-31，分 2 批');
+    const audit = await h.store.audit.list({ action: 'plan.compile' });
+    expect(audit).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 // /plan 计划 — draft a plan in a form, submit it for filing (备案), file or return it (office), list, show and
 // revise plans (seed 000 art. 13–15; seed 001 (五)(六)).
 import { z } from 'zod';
+import { auditCompile, compileJointPlan, jointPlanTitle } from '../src/app/joint-plan.ts';
 import { actOnPlan, createPlan, planCardOf, planSubject, revisePlan } from '../src/app/plans.ts';
 import type { Plan } from '../src/app/ports.ts';
 import type { Services } from '../src/app/services.ts';
@@ -348,6 +349,58 @@ export const plan = defineCommand({
         if (!found)
           throw new DomainError('PLAN_NOT_FOUND', `找不到计划 #${args.id}。`, '发送 /plan list 查看计划。');
         return card(await planCardOf(services.store, found), { track: planSubject(found.id) });
+      },
+    }),
+    subcommand({
+      name: 'compile',
+      aliases: ['汇编'],
+      summary: '汇编年度部门联合抽查计划（办公室）：导出公示表，提示联合抽查占比不足 10% 的部门',
+      usage: '/plan compile <年份>',
+      examples: ['/plan compile 2027'],
+      access: ['office'],
+      params: [{ name: 'year', label: '年份' }],
+      args: z.object({ year: z.coerce.number({ error: '年份应为数字，如 2027' }).int() }),
+      async handle({ args, actor, services }) {
+        const { store } = services;
+        const compiled = await store.transaction(async (tx) => {
+          const c = await compileJointPlan(tx, args.year);
+          await auditCompile(tx, c, auditActor(actor));
+          return c;
+        });
+        const title = jointPlanTitle(args.year);
+        const summary = card({
+          header: {
+            title: `${title}（汇编）`,
+            subtitle: `已备案的联合抽查计划 ${compiled.plans.length} 项`,
+            color: compiled.under.length > 0 ? 'orange' : 'green',
+          },
+          elements: [
+            {
+              type: 'table',
+              columns: [
+                { key: 'seq', label: '序号' },
+                { key: 'name', label: '任务名称' },
+                { key: 'departments', label: '联查部门' },
+              ],
+              rows: compiled.rows.slice(1, 21).map((r) => ({ seq: r[0]!, name: r[2]!, departments: r[3]! })),
+              empty: `${args.year} 年还没有已备案的联合抽查计划。`,
+            },
+            ...(compiled.rows.length > 21
+              ? [note(`共 ${compiled.rows.length - 1} 项，完整内容见公示表文件。`)]
+              : []),
+            md(
+              compiled.under.length > 0
+                ? `**联合抽查占比不足 10% 的部门**（联合抽查任务 ÷ 全部年度计划任务，市联席会议要求不低于 10%）：${compiled.under
+                    .map((u) => `${u.department} ${u.total > 0 ? `${u.joint}/${u.total}` : '未报送计划'}`)
+                    .join('、')}`
+                : '各部门的联合抽查占比均达到 10%。',
+            ),
+            note('公示表按各计划的最新备案版本汇编；计划再有调整，请重新汇编。'),
+          ],
+        });
+        if (!services.sheets || compiled.plans.length === 0) return summary;
+        const bytes = await services.sheets.write(`${args.year}年`, compiled.rows, { title });
+        return [summary, { kind: 'file', file: { name: `${title}.xlsx`, base64: bytes.toString('base64') } }];
       },
     }),
     subcommand({

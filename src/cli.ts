@@ -9,6 +9,7 @@ import { importCalendar, workingCalendar } from './app/calendar.ts';
 import { seedDemo } from './app/demo.ts';
 import { headerTest, importRegister } from './app/import-registers.ts';
 import { errorFileCsv } from './app/import-runner.ts';
+import { compileJointPlan, jointPlanTitle } from './app/joint-plan.ts';
 import { bindMember, listMembers } from './app/members.ts';
 import type { Store } from './app/ports.ts';
 import { type Config, loadConfig } from './config.ts';
@@ -20,6 +21,7 @@ import { matterLabels } from './domain/matter-record.ts';
 import { formatRoles, parseRole, roleLabels, roles } from './domain/roles.ts';
 import { targetFieldLabels } from './domain/target-record.ts';
 import { readTable } from './files/read-table.ts';
+import { xlsxTableWriter } from './files/write-table.ts';
 import { readChain } from './store/audit-repo.ts';
 import { DataDirLockedError, type OpenedDb, openDb } from './store/db.ts';
 import { createStore } from './store/store.ts';
@@ -48,6 +50,7 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
                                      导入检查对象名录库、抽查事项清单或执法检查人员名录库（.xlsx、.xls、WPS 的 XML 表格或 CSV）。默认全部或全不导入；
                                      --partial 只导入正确的行；--dry-run 只检查不写入
   outbox list [--json]               未送达的消息（发送失败或送达情况不明）
+  plan export <年份> [--out 文件]    导出年度部门联合抽查计划公示表（.xlsx），并列出联合抽查占比不足 10% 的部门
   calendar import <文件>             导入一年的放假和调休安排（JSON，见 README），替换该年原有安排
   calendar list [--json]             查看工作日历覆盖哪些年份；未覆盖年份的期限不计算
   seed demo                          向空数据库载入演示数据（仅本地工作区）
@@ -117,6 +120,7 @@ export async function runCli(
       short: { type: 'string' },
       aliases: { type: 'string' },
       units: { type: 'string' },
+      out: { type: 'string' },
       mapping: { type: 'string' },
       'dry-run': { type: 'boolean' },
       sync: { type: 'boolean' },
@@ -137,6 +141,7 @@ export async function runCli(
     'member list',
     'outbox list',
     'calendar import',
+    'plan export',
     'calendar list',
     'import targets',
     'import matters',
@@ -467,6 +472,24 @@ async function runCommand(
           `未导入：共 ${report.rows} 行，其中 ${report.rejected} 行有错误（默认全部或全不导入；加 --partial 只导入正确的行）`,
         );
       return ok ? 0 : 1;
+    }
+
+    case 'plan export': {
+      const year = Number(rest[0]);
+      if (!Number.isInteger(year)) throw new UsageError('plan export 需要年份，如 2027');
+      const compiled = await compileJointPlan(store, year);
+      const file = typeof values.out === 'string' ? values.out : `${jointPlanTitle(year)}.xlsx`;
+      writeFileSync(
+        file,
+        await xlsxTableWriter.write(`${year}年`, compiled.rows, { title: jointPlanTitle(year) }),
+      );
+      io.out(`已导出 ${compiled.plans.length} 项联合抽查计划：${file}`);
+      if (compiled.under.length > 0) {
+        io.out(
+          `联合抽查占比不足 10% 的部门：${compiled.under.map((u) => `${u.department}（${u.total > 0 ? `${u.joint}/${u.total}` : '未报送计划'}）`).join('、')}`,
+        );
+      }
+      return 0;
     }
 
     case 'calendar import': {

@@ -13,6 +13,7 @@ import type { Services } from './app/services.ts';
 import { createDispatcher } from './bot/dispatch.ts';
 import { type Config, loadConfig } from './config.ts';
 import { bufferTableReader } from './files/read-table.ts';
+import { xlsxTableWriter } from './files/write-table.ts';
 import { createHttpApp } from './http/server.ts';
 import { createLogger } from './logger.ts';
 import { createLarkPlatform } from './platform/lark/lark-platform.ts';
@@ -85,6 +86,7 @@ export async function buildApp(
       timeZone: config.TZ,
       files,
       tables: bufferTableReader,
+      sheets: xlsxTableWriter,
     };
     const sender = createOutboxSender({ store, platform, clock, logger });
     const flush = () =>

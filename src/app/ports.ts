@@ -169,6 +169,11 @@ export interface FileFetcher {
 }
 
 /** Reads a table from a file's bytes (the format told by content). */
+/** Writes a table as a spreadsheet file (.xlsx), every cell text; an optional title row above the header. */
+export interface TableWriter {
+  write(sheetName: string, rows: string[][], options?: { title?: string }): Promise<Buffer>;
+}
+
 export interface TableReader {
   read(
     bytes: Buffer,

@@ -1,6 +1,6 @@
 // What every handler receives: the store and the clock and logger, plus the platform's name (chat accounts
 // are per platform). Use cases are plain functions in src/app that take these.
-import type { Clock, FileFetcher, Logger, Store, TableReader } from './ports.ts';
+import type { Clock, FileFetcher, Logger, Store, TableReader, TableWriter } from './ports.ts';
 
 export interface Services {
   store: Store;
@@ -14,4 +14,6 @@ export interface Services {
   files?: FileFetcher;
   /** Reads spreadsheets (for imports from the chat). */
   tables?: TableReader;
+  /** Writes spreadsheets (exports sent in the chat). */
+  sheets?: TableWriter;
 }

@@ -10,6 +10,7 @@ import type { ActionResult } from '../../src/bot/define-command.ts';
 import { createDispatcher } from '../../src/bot/dispatch.ts';
 import type { Button, Card, Element } from '../../src/cards/card.ts';
 import { bufferTableReader } from '../../src/files/read-table.ts';
+import { xlsxTableWriter } from '../../src/files/write-table.ts';
 import { extractMentions } from '../../src/platform/local/mentions.ts';
 import { createMemoryPlatform, type SentMessage } from '../../src/platform/memory/memory-platform.ts';
 import { createStore } from '../../src/store/store.ts';
@@ -95,6 +96,7 @@ export async function createHarness(options: { demo?: boolean } = {}) {
       },
     },
     tables: bufferTableReader,
+    sheets: xlsxTableWriter,
   };
   const sender = createOutboxSender({ store, platform, clock, logger });
   const dispatcher = createDispatcher({ services, commands });
