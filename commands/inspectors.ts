@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { type Acting, addLeave } from '../src/app/inspector-status.ts';
 import type { Department } from '../src/app/ports.ts';
-import { requireDepartment } from '../src/app/registers.ts';
+import { departmentOrOwn } from '../src/app/registers.ts';
 import type { Services } from '../src/app/services.ts';
 import {
   type Actor,
@@ -15,7 +15,6 @@ import {
 import { type Card, md, note } from '../src/cards/card.ts';
 import { pager } from '../src/cards/common.ts';
 import { availability } from '../src/domain/availability.ts';
-import { DomainError } from '../src/domain/errors.ts';
 import { maskCertificate } from '../src/domain/inspector-record.ts';
 import { localDate } from '../src/domain/local-date.ts';
 import { paginate } from '../src/domain/paginate.ts';
@@ -123,10 +122,7 @@ export const inspectors = defineCommand({
       params: [{ name: 'department', label: '部门' }],
       args: z.object({ department: z.string().optional() }),
       async handle({ args, actor, services }) {
-        const department = args.department
-          ? await requireDepartment(services.store, args.department)
-          : actor.department;
-        if (!department) throw new DomainError('DEPARTMENT_REQUIRED', '请写明要查看的部门。');
+        const department = await departmentOrOwn(services.store, args.department, actor.department);
         return card(await inspectorsCard(services, department, 1));
       },
     }),

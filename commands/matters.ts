@@ -1,11 +1,10 @@
 // /matters 事项 — a department's matters list (随机抽查事项清单), a page at a time.
 import { z } from 'zod';
 import type { Department, Store } from '../src/app/ports.ts';
-import { pageOfMatters, requireDepartment } from '../src/app/registers.ts';
+import { departmentOrOwn, pageOfMatters } from '../src/app/registers.ts';
 import { action, card, defineCommand, subcommand } from '../src/bot/define-command.ts';
 import { type Card, note } from '../src/cards/card.ts';
 import { pager } from '../src/cards/common.ts';
-import { DomainError } from '../src/domain/errors.ts';
 
 async function mattersCard(store: Store, department: Department, page: number): Promise<Card> {
   const p = await pageOfMatters(store, department, page);
@@ -64,10 +63,7 @@ export const matters = defineCommand({
       params: [{ name: 'department', label: '部门' }],
       args: z.object({ department: z.string().optional() }),
       async handle({ args, actor, services }) {
-        const department = args.department
-          ? await requireDepartment(services.store, args.department)
-          : actor.department;
-        if (!department) throw new DomainError('DEPARTMENT_REQUIRED', '请写明要查看的部门。');
+        const department = await departmentOrOwn(services.store, args.department, actor.department);
         return card(await mattersCard(services.store, department, 1));
       },
     }),

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { auditCompile, compileJointPlan, jointPlanTitle } from '../src/app/joint-plan.ts';
 import { actOnPlan, createPlan, planCardOf, planSubject, revisePlan } from '../src/app/plans.ts';
 import type { Plan } from '../src/app/ports.ts';
+import { requireDepartment } from '../src/app/registers.ts';
 import type { Services } from '../src/app/services.ts';
 import {
   action,
@@ -14,6 +15,7 @@ import {
   subcommand,
 } from '../src/bot/define-command.ts';
 import { type Card, type Input, md, note } from '../src/cards/card.ts';
+import { splitCellList } from '../src/domain/columns.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { localDate } from '../src/domain/local-date.ts';
 import {
@@ -141,7 +143,6 @@ async function planForm(ctx: Context, keyword: string): Promise<Card> {
   };
 }
 
-const list = (text: string | undefined) => (text ?? '').split(/[,，、;；\s]+/).filter(Boolean);
 const ids = z
   .union([z.array(z.string()), z.string()])
   .optional()
@@ -202,10 +203,10 @@ function draftOf(form: z.infer<typeof PlanForm>, leadDepartmentId: number): Plan
     participantIds: form.participants,
     matterIds: form.matters,
     scope: {
-      objectTypes: list(form.objectTypes),
-      industries: list(form.industries),
-      areas: list(form.areas),
-      tags: list(form.tags),
+      objectTypes: splitCellList(form.objectTypes),
+      industries: splitCellList(form.industries),
+      areas: splitCellList(form.areas),
+      tags: splitCellList(form.tags),
     },
     ratios,
     rounding: form.rounding,
@@ -214,6 +215,12 @@ function draftOf(form: z.infer<typeof PlanForm>, leadDepartmentId: number): Plan
     batches: form.batches,
   };
 }
+
+/** A plan's number as typed: `3` or `#3`. */
+const planId = z
+  .string()
+  .transform((v) => Number(v.replace(/^#/, '')))
+  .pipe(z.number({ error: '编号应为数字' }).int());
 
 const Clicked = z.object({
   id: z.coerce.number().int(),
@@ -293,14 +300,7 @@ export const plan = defineCommand({
       }),
       async handle({ args, services }) {
         const { store } = services;
-        const department = args.department ? await store.departments.find(args.department) : undefined;
-        if (args.department && !department) {
-          throw new DomainError(
-            'UNKNOWN_DEPARTMENT',
-            `没有名为“${args.department}”的部门。`,
-            '发送 /member list 查看部门。',
-          );
-        }
+        const department = args.department ? await requireDepartment(store, args.department) : undefined;
         const plans = await store.plans.list({
           ...(args.year !== undefined ? { year: args.year } : {}),
           ...(department ? { departmentId: department.id } : {}),
@@ -339,10 +339,7 @@ export const plan = defineCommand({
       access: 'bound',
       params: [{ name: 'id', label: '编号' }],
       args: z.object({
-        id: z
-          .string()
-          .transform((v) => Number(v.replace(/^#/, '')))
-          .pipe(z.number({ error: '编号应为数字' }).int()),
+        id: planId,
       }),
       async handle({ args, services }) {
         const found = await services.store.plans.get(args.id);
@@ -415,10 +412,7 @@ export const plan = defineCommand({
         { name: 'reason', label: '调整原因' },
       ],
       args: z.object({
-        id: z
-          .string()
-          .transform((v) => Number(v.replace(/^#/, '')))
-          .pipe(z.number({ error: '编号应为数字' }).int()),
+        id: planId,
         reason: z.string({ error: '请写明调整原因' }),
       }),
       async handle(ctx) {

@@ -85,13 +85,14 @@ export async function importInspectors(
     async upsert(tx, rows) {
       // The units the library names become the department's sub-units (所、队、科室).
       const unitsOf = new Map<number, Set<string>>();
-      for (const r of rows)
-        if (r.unit)
-          (unitsOf.get(r.departmentId) ?? unitsOf.set(r.departmentId, new Set()).get(r.departmentId)!).add(
-            r.unit,
-          );
-      for (const [departmentId, units] of unitsOf)
+      for (const r of rows) {
+        if (!r.unit) continue;
+        const units = unitsOf.get(r.departmentId) ?? new Set<string>();
+        unitsOf.set(r.departmentId, units.add(r.unit));
+      }
+      for (const [departmentId, units] of unitsOf) {
         await tx.departments.addNames(departmentId, 'units', [...units]);
+      }
       return tx.inspectors.upsertMany(rows);
     },
     duplicate: (key, first) =>

@@ -28,6 +28,17 @@ export async function pageOfMatters(store: Store, department: Department, page: 
   };
 }
 
+/** The department named, or, when none is, the actor's own; a refusal when there is neither. */
+export async function departmentOrOwn(
+  store: Store,
+  text: string | undefined,
+  own: Department | undefined,
+): Promise<Department> {
+  const department = text ? await requireDepartment(store, text) : own;
+  if (!department) throw new DomainError('DEPARTMENT_REQUIRED', '请写明要查看的部门。');
+  return department;
+}
+
 export async function requireDepartment(store: Store, text: string): Promise<Department> {
   const found = await store.departments.find(text);
   if (found) return found;

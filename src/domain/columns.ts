@@ -10,6 +10,11 @@ export function normaliseHeader(text: string): string {
     .toLowerCase();
 }
 
+/** A cell that lists several values (专项库, 资质要求, a plan's 片区 …): split on commas, 、, semicolons or spaces. */
+export function splitCellList(text: string | undefined): string[] {
+  return (text ?? '').split(/[,，、;；\s]+/).filter(Boolean);
+}
+
 export interface ColumnMapOf<F extends string> {
   columns: Partial<Record<F, number>>;
   missing: F[];

@@ -4,7 +4,7 @@
 // rows that repeat it (merged cells) or leave it blank; those rows are one matter.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './audit-chain.ts';
-import { type ColumnMapOf, mapColumns } from './columns.ts';
+import { type ColumnMapOf, mapColumns, splitCellList } from './columns.ts';
 import type { RowProblem } from './target-record.ts';
 
 export interface MatterRecord {
@@ -233,9 +233,7 @@ export function validateMatterRow(
       ratioFloor: ratio?.floor ?? null,
       ratioCeiling: ratio?.ceiling ?? null,
       frequency: optional('frequency'),
-      qualificationTags: get('qualificationTags')
-        .split(/[,，、;；\s]+/)
-        .filter(Boolean),
+      qualificationTags: splitCellList(get('qualificationTags')),
       needsExpert,
     },
   };

@@ -1,7 +1,7 @@
 // One row of a target-library export (检查对象名录库) → a target record, or the problems that stop it.
 // Headers are matched by the names real exports use (名录库 exports, drawn lists); a mapping can override.
 import { hash } from 'node:crypto';
-import { type ColumnMapOf, mapColumns } from './columns.ts';
+import { type ColumnMapOf, mapColumns, splitCellList } from './columns.ts';
 import { type CodeKind, checkTargetCode } from './identifiers.ts';
 
 export interface TargetRecord {
@@ -194,9 +194,7 @@ export function validateTargetRow(cells: string[], map: ColumnMap): RowResult {
       jurisdiction: optional('jurisdiction'),
       riskClass: riskClass ?? null,
       status: status!,
-      tags: get('tags')
-        .split(/[,，、;；\s]+/)
-        .filter(Boolean),
+      tags: splitCellList(get('tags')),
       lastInspected: lastInspected ?? null,
     },
   };

@@ -334,7 +334,8 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
         const rows = await db.select().from(calendarOverrides).orderBy(asc(calendarOverrides.date));
         const years = new Map<number, { offDays: string[]; workDays: string[] }>();
         for (const r of rows) {
-          const y = years.get(r.year) ?? years.set(r.year, { offDays: [], workDays: [] }).get(r.year)!;
+          const y = years.get(r.year) ?? { offDays: [], workDays: [] };
+          years.set(r.year, y);
           (r.off ? y.offDays : y.workDays).push(r.date);
         }
         return [...years].map(([year, y]) => ({ year, ...y, source: 'override' as const }));
