@@ -1,6 +1,7 @@
 // /office 办公室 — the office designates its group chat once: filing cards, compile results and digests go there.
 import { z } from 'zod';
-import { officeChat, setOfficeChat } from '../src/app/plans.ts';
+import { officeChat } from '../src/app/card-copies.ts';
+import { designateOfficeChat } from '../src/app/plans.ts';
 import { auditActor, card, defineCommand, subcommand } from '../src/bot/define-command.ts';
 import { md, note } from '../src/cards/card.ts';
 import { DomainError } from '../src/domain/errors.ts';
@@ -23,7 +24,7 @@ export const office = defineCommand({
           throw new DomainError('OFFICE_NOT_GROUP', '请在办公室的工作群里发送这条命令（需要先 @机器人）。');
         }
         const before = await officeChat(services.store, services.platform);
-        await setOfficeChat(services, source.chatId, auditActor(actor));
+        await designateOfficeChat(services, source.chatId, auditActor(actor));
         return card({
           header: { title: '已设为办公室工作群', color: 'green' },
           elements: [

@@ -83,6 +83,32 @@ describe('/plan authorisation matrix', () => {
     expect([name, cardText(answer!.card).includes('（第 2 版）')]).toEqual([name, name === 'lead']);
   });
 
+  it.each(everyone)('/plan compile: %s', async (name) => {
+    const [answer] = await h.send('/plan compile 2039', who[name]);
+    expect([name, cardText(answer!.card).includes('已汇编')]).toEqual([name, name === 'office']);
+  });
+
+  // The joint annual plan's steps, each on a year of its own so every click meets the state it needs.
+  const annual: [string, string, Record<string, string>][] = [
+    ['submit', '报批', {}],
+    ['approve', '登记批准', { docNo: '天政字〔2040〕1号', date: '2040-01-10' }],
+    ['reject', '退回修改', { reason: '请补充' }],
+    ['publish', '登记公布', { date: '2040-01-20', where: '区政府门户网站' }],
+  ];
+  let year = 2040;
+  for (const [step, label, input] of annual) {
+    it.each(everyone)(`joint annual plan ${step}: %s`, async (name) => {
+      year += 1;
+      const [card] = await h.send(`/plan compile ${year}`, who.office);
+      if (step !== 'submit') await h.click(card!, '报批', who.office);
+      if (step === 'publish') await h.click(card!, '登记批准', who.office, annual[1]![2]);
+      const before = cardText(card!.card);
+      const result = await h.click(card!, label, who[name], input);
+      expect([name, allowed(result)]).toEqual([name, name === 'office']);
+      if (name !== 'office') expect(cardText(card!.card)).toBe(before);
+    });
+  }
+
   it('office staff who are also their department’s liaison cannot file their own submission', async () => {
     await h.send('/member add @陈静 scjgj 联络员', who.office);
     const chen = { userId: 'chen.jing', name: '陈静' };

@@ -214,10 +214,15 @@ describe('/plan compile', () => {
     );
     expect(filed.length).toBeGreaterThan(0);
 
-    const [summary, file, ...more] = await h.send('/plan compile 2027', users.office);
+    const sent = await h.send('/plan compile 2027', users.office);
+    // The office's group chat (designated above) gets the compiled plan too.
+    const toGroup = sent.filter((m) => 'chatId' in m.to && m.to.chatId === 'oc_office');
+    expect(toGroup).toHaveLength(1);
+    const [summary, file, ...more] = sent.filter((m) => !toGroup.includes(m));
     expect(more).toHaveLength(0);
     const text = cardText(summary!.card);
-    expect(text).toContain(`已备案的联合抽查计划 ${filed.length} 项`);
+    expect(text).toContain(`已汇编 · 联合抽查计划 ${filed.length} 项`);
+    expect(text).toContain(`#${filed[0]!.id}`);
     // The market regulator and the commerce bureau take part in every plan; the others filed nothing.
     expect(text).toMatch(/联合抽查占比不足 10% 的部门.*区教体局 未报送计划/);
     expect(text).not.toMatch(/不足 10% 的部门[^\n]*区商务局/);
@@ -248,5 +253,66 @@ describe('/plan compile', () => {
     expect(rows[0]![9]).toBe('2027-04-01 至 2027-10-31，分 2 批');
     const audit = await h.store.audit.list({ action: 'plan.compile' });
     expect(audit).toHaveLength(1);
+  });
+});
+
+describe('/plan: the joint annual plan is submitted, approved and published', () => {
+  it('the office records 报批, the approval and the publication; every copy follows; bad input changes nothing', async () => {
+    const [compiled] = await h.send('/plan compile 2027', users.office);
+    const inGroup = h.platform.sent.filter(
+      (m) =>
+        'chatId' in m.to && m.to.chatId === 'oc_office' && cardText(m.card).includes('年度部门联合抽查计划'),
+    );
+    const groupCopy = inGroup[inGroup.length - 1]!;
+    expect(cardText(compiled!.card)).toContain('已汇编');
+
+    // Only the office acts on it.
+    const notOffice = await h.click(compiled!, '报批', lin);
+    expect(notOffice.toast?.type).toBe('error');
+    expect(cardText(compiled!.card)).toContain('已汇编');
+
+    await h.click(compiled!, '报批', users.office);
+    expect(cardText(compiled!.card)).toContain('已报批');
+    expect(cardText(groupCopy.card)).toContain('已报批');
+    // Under approval, the plan cannot be compiled again.
+    const again = await h.send('/plan compile 2027', users.office);
+    expect(cardText(again[0]!.card)).toContain('已报批，等待批准期间不能重新汇编');
+
+    const noDoc = await h.click(compiled!, '登记批准', users.office2, { docNo: ' ', date: '2027-01-15' });
+    expect(noDoc.toast).toMatchObject({ type: 'error', text: '请填写批准文号。' });
+    expect(cardText(compiled!.card)).toContain('已报批');
+    await h.click(compiled!, '登记批准', users.office2, {
+      docNo: '天政字〔2027〕3号',
+      date: '2027-01-15',
+    });
+    expect(cardText(groupCopy.card)).toContain('天政字〔2027〕3号（2027-01-15）');
+    expect(cardText(groupCopy.card)).toContain('/task new');
+
+    const early = await h.click(compiled!, '登记公布', users.office, {
+      date: '2027-01-10',
+      where: '区政府网站',
+    });
+    expect(early.toast?.text).toBe('公布日期不能早于批准日期 2027-01-15。');
+    await h.click(compiled!, '登记公布', users.office, { date: '2027-01-20', where: '区政府门户网站' });
+    expect(cardText(groupCopy.card)).toContain('2027-01-20，区政府门户网站');
+    const [shown] = await h.send('/plan annual 2027', lin);
+    expect(cardText(shown!.card)).toContain('已公布');
+
+    const steps = (await h.store.audit.list({ limit: 200 }))
+      .filter((e) => e.subject?.startsWith('joint-plan:'))
+      .map((e) => e.action);
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        'plan.compile',
+        'joint-plan.submit',
+        'joint-plan.approve',
+        'joint-plan.publish',
+      ]),
+    );
+
+    // Compiling again without a change keeps the approved plan; nothing new to approve.
+    const [same] = await h.send('/plan compile 2027', users.office);
+    expect(cardText(same!.card)).toContain('已公布');
+    expect(await h.store.jointPlans.list(2027)).toHaveLength(1);
   });
 });

@@ -1,7 +1,13 @@
 // /plan 计划 — draft a plan in a form, submit it for filing (备案), file or return it (office), list, show and
 // revise plans (seed 000 art. 13–15; seed 001 (五)(六)).
 import { z } from 'zod';
-import { auditCompile, compileJointPlan, jointPlanTitle } from '../src/app/joint-plan.ts';
+import {
+  actOnJointPlan,
+  compileAndRecord,
+  jointPlanCardOf,
+  jointPlanSubject,
+  jointPlanTitle,
+} from '../src/app/joint-plan.ts';
 import { actOnPlan, createPlan, planCardOf, planSubject, revisePlan } from '../src/app/plans.ts';
 import type { Plan } from '../src/app/ports.ts';
 import { requireDepartment } from '../src/app/registers.ts';
@@ -255,6 +261,43 @@ function stateAction(event: 'submit' | 'withdraw' | 'file' | 'return', done: str
   });
 }
 
+const AnnualClicked = z.object({
+  id: z.coerce.number().int(),
+  version: z.number().int(),
+  docNo: z.string().optional(),
+  date: z.string().optional(),
+  where: z.string().optional(),
+  reason: z.string().optional(),
+});
+
+function annualAction(event: 'submit' | 'approve' | 'reject' | 'publish', done: string) {
+  return action({
+    access: ['office'],
+    value: AnnualClicked,
+    async handle(ctx) {
+      const { docNo, date, where, reason } = ctx.value;
+      const { record, card: shown } = await actOnJointPlan(ctx.services, {
+        id: ctx.value.id,
+        version: ctx.value.version,
+        event,
+        by: auditActor(ctx.actor),
+        person: requirePerson(ctx),
+        ...(docNo !== undefined ? { docNo } : {}),
+        ...(date !== undefined ? { date } : {}),
+        ...(where !== undefined ? { where } : {}),
+        ...(reason !== undefined ? { reason } : {}),
+      });
+      return { toast: { type: 'success', text: done }, card: shown, track: jointPlanSubject(record.id) };
+    },
+    async refresh(ctx) {
+      const record = await ctx.services.store.jointPlans.get(ctx.value.id);
+      return record
+        ? jointPlanCardOf(record)
+        : { header: { title: '年度计划已不存在', color: 'grey' }, elements: [] };
+    },
+  });
+}
+
 function planRow(p: Plan, short: Map<number, string>) {
   return {
     id: `#${p.id}`,
@@ -357,47 +400,44 @@ export const plan = defineCommand({
       access: ['office'],
       params: [{ name: 'year', label: '年份' }],
       args: z.object({ year: z.coerce.number({ error: '年份应为数字，如 2027' }).int() }),
-      async handle({ args, actor, services }) {
-        const { store } = services;
-        const compiled = await store.transaction(async (tx) => {
-          const c = await compileJointPlan(tx, args.year);
-          await auditCompile(tx, c, auditActor(actor));
-          return c;
+      async handle(ctx) {
+        const { args, services } = ctx;
+        const {
+          compiled,
+          record,
+          card: shown,
+        } = await compileAndRecord(services, {
+          year: args.year,
+          by: auditActor(ctx.actor),
+          person: requirePerson(ctx),
+          chatId: ctx.source.chatId,
         });
-        const title = jointPlanTitle(args.year);
-        const summary = card({
-          header: {
-            title: `${title}（汇编）`,
-            subtitle: `已备案的联合抽查计划 ${compiled.plans.length} 项`,
-            color: compiled.under.length > 0 ? 'orange' : 'green',
-          },
-          elements: [
-            {
-              type: 'table',
-              columns: [
-                { key: 'seq', label: '序号' },
-                { key: 'name', label: '任务名称' },
-                { key: 'departments', label: '联查部门' },
-              ],
-              rows: compiled.rows.slice(1, 21).map((r) => ({ seq: r[0]!, name: r[2]!, departments: r[3]! })),
-              empty: `${args.year} 年还没有已备案的联合抽查计划。`,
-            },
-            ...(compiled.rows.length > 21
-              ? [note(`共 ${compiled.rows.length - 1} 项，完整内容见公示表文件。`)]
-              : []),
-            md(
-              compiled.under.length > 0
-                ? `**联合抽查占比不足 10% 的部门**（联合抽查任务 ÷ 全部年度计划任务，市联席会议要求不低于 10%）：${compiled.under
-                    .map((u) => `${u.department} ${u.total > 0 ? `${u.joint}/${u.total}` : '未报送计划'}`)
-                    .join('、')}`
-                : '各部门的联合抽查占比均达到 10%。',
-            ),
-            note('公示表按各计划的最新备案版本汇编；计划再有调整，请重新汇编。'),
-          ],
-        });
+        const summary = card(shown, { track: jointPlanSubject(record.id) });
         if (!services.sheets || compiled.plans.length === 0) return summary;
+        const title = jointPlanTitle(args.year);
         const bytes = await services.sheets.write(`${args.year}年`, compiled.rows, { title });
         return [summary, { kind: 'file', file: { name: `${title}.xlsx`, base64: bytes.toString('base64') } }];
+      },
+    }),
+    subcommand({
+      name: 'annual',
+      aliases: ['年度'],
+      summary: '查看年度部门联合抽查计划的汇编、批准和公布情况',
+      usage: '/plan annual <年份>',
+      examples: ['/plan annual 2027'],
+      access: 'bound',
+      params: [{ name: 'year', label: '年份' }],
+      args: z.object({ year: z.coerce.number({ error: '年份应为数字，如 2027' }).int() }),
+      async handle({ args, services }) {
+        const [latest] = await services.store.jointPlans.list(args.year);
+        if (!latest) {
+          throw new DomainError(
+            'JOINT_PLAN_NOT_FOUND',
+            `${jointPlanTitle(args.year)}还没有汇编。`,
+            `办公室发送 /plan compile ${args.year} 汇编。`,
+          );
+        }
+        return card(jointPlanCardOf(latest), { track: jointPlanSubject(latest.id) });
       },
     }),
     subcommand({
@@ -446,6 +486,10 @@ export const plan = defineCommand({
         };
       },
     }),
+    'annual-submit': annualAction('submit', '已报批'),
+    'annual-approve': annualAction('approve', '已登记批准，可以发起联合抽查任务'),
+    'annual-reject': annualAction('reject', '已退回修改'),
+    'annual-publish': annualAction('publish', '已登记公布'),
     submit: stateAction('submit', '已报送，等待办公室备案'),
     withdraw: stateAction('withdraw', '已撤回'),
     file: stateAction('file', '已备案'),

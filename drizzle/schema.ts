@@ -366,3 +366,95 @@ export const cardCopies = pgTable(
   },
   (t) => [primaryKey({ columns: [t.subject, t.ref] })],
 );
+
+/**
+ * The joint annual plan of a year (年度部门联合抽查计划, seed 001 (六); seed 002 art. 11): the filed joint plans the
+ * office compiled, as the table it submits for approval. A change after approval is a new revision; the approved
+ * one stays in force until its successor is approved.
+ */
+export const jointPlans = pgTable(
+  'joint_plans',
+  {
+    id: serial('id').primaryKey(),
+    year: integer('year').notNull(),
+    revision: integer('revision').notNull().default(1),
+    state: text('state').notNull(),
+    version: integer('version').notNull().default(1),
+    /** The filed joint plans it holds (`id@version`), and the public table exactly as compiled. */
+    planIds: integer('plan_ids').array().notNull().default(sql`'{}'::integer[]`),
+    planVersions: text('plan_versions').notNull().default(''),
+    rows: jsonb('rows').notNull(),
+    under: jsonb('under').notNull(),
+    /** The government's approval (批准文号, date) and the publication (date, where). */
+    docNo: text('doc_no'),
+    approvedOn: text('approved_on'),
+    publishedOn: text('published_on'),
+    publishedWhere: text('published_where'),
+    returnReason: text('return_reason'),
+    compiledBy: integer('compiled_by').references(() => people.id),
+    decidedBy: integer('decided_by').references(() => people.id),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('joint_plans_year_revision_idx').on(t.year, t.revision)],
+);
+
+/**
+ * A joint inspection task (联合抽查任务) launched by its lead department from a joint plan of an approved joint
+ * annual plan (seed 002 art. 12). It remembers the chat it was launched in: its notices go there.
+ */
+export const tasks = pgTable('tasks', {
+  id: serial('id').primaryKey(),
+  planId: integer('plan_id')
+    .notNull()
+    .references(() => plans.id),
+  jointPlanId: integer('joint_plan_id')
+    .notNull()
+    .references(() => jointPlans.id),
+  name: text('name').notNull(),
+  leadDepartmentId: integer('lead_department_id')
+    .notNull()
+    .references(() => departments.id),
+  chatPlatform: text('chat_platform').notNull(),
+  chatId: text('chat_id').notNull(),
+  windowStart: text('window_start').notNull(),
+  windowEnd: text('window_end').notNull(),
+  /** Either the number of teams or the number of targets per team. */
+  teams: integer('teams'),
+  targetsPerTeam: integer('targets_per_team'),
+  /** Inspectors per team from each department (`{ "<department id>": n }`), the lead's included. */
+  perTeam: jsonb('per_team').notNull(),
+  /** Certificate holders (执法证) each team needs at least (two by seed 000 art. 19). */
+  certificateHolders: integer('certificate_holders').notNull().default(2),
+  /** The acceptance deadline: a date, or null with `acceptanceDueText` saying why it could not be computed. */
+  acceptanceDue: text('acceptance_due'),
+  acceptanceDueText: text('acceptance_due_text').notNull(),
+  state: text('state').notNull(),
+  version: integer('version').notNull().default(1),
+  createdBy: integer('created_by').references(() => people.id),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Each other department's part in a task (会审): the first answer of any of its liaisons, then the office's ruling. */
+export const taskDepartments = pgTable(
+  'task_departments',
+  {
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    state: text('state').notNull(),
+    version: integer('version').notNull().default(1),
+    answeredBy: integer('answered_by').references(() => people.id),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    reason: text('reason'),
+    ruledBy: integer('ruled_by').references(() => people.id),
+    ruling: text('ruling'),
+    /** When silence past the acceptance deadline was reported to the office (once). */
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.departmentId] })],
+);

@@ -2,9 +2,15 @@
 // plans of a year into the table county offices publish, and sees which departments carry out less than 10% of
 // their annual-plan tasks jointly. Each filed plan is one task row: a joint plan is a joint task of its lead and
 // every participant; a department annual plan is a task of its own.
+import type { Card } from '../cards/card.ts';
+import { jointPlanCard } from '../cards/joint-plan-card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
+import { DomainError, STALE_CARD } from '../domain/errors.ts';
 import { type Ratios, roundingLabels, statedRatios, stratumLabel } from '../domain/plan-record.ts';
-import type { Plan, Repos } from './ports.ts';
+import { type JointPlanEvent, jointPlanMachine, launchesTasks, next } from '../domain/workflow.ts';
+import { officeChat, refreshCopies, toOffice } from './card-copies.ts';
+import type { JointPlan, Person, Plan, Repos } from './ports.ts';
+import type { Services } from './services.ts';
 
 /** The columns county offices publish (e.g. 天桥区 2024 年度部门联合抽查计划). */
 export const JOINT_PLAN_COLUMNS = [
@@ -101,18 +107,179 @@ export async function compileJointPlan(repos: Repos, year: number): Promise<Comp
   return { year, plans: joint, rows, shares, under: shares.filter((s) => s.share < JOINT_SHARE_FLOOR) };
 }
 
-/** Records that the office compiled the plan (what it contained), for the audit chain. */
-export async function auditCompile(repos: Repos, compiled: CompiledJointPlan, by: AuditActor): Promise<void> {
-  await repos.audit.append({
-    actor: by,
-    action: 'plan.compile',
-    subject: `joint-plan:${compiled.year}`,
-    outcome: 'ok',
-    details: {
-      plans: compiled.plans.map((p) => `${p.id}@v${p.version}`).join(','),
-      under: compiled.under.map((u) => u.department).join('、'),
-    },
+export const jointPlanTitle = (year: number) => `${year} 年度部门联合抽查计划`;
+
+export const jointPlanSubject = (id: number) => `joint-plan:${id}`;
+
+export const jointPlanCardOf = (record: JointPlan): Card =>
+  jointPlanCard({ ...record, title: jointPlanTitle(record.year) });
+
+const versionsOf = (plans: Plan[]) => plans.map((p) => `${p.id}@v${p.version}`).join(',');
+
+/**
+ * `/plan compile`: compiles the year's filed joint plans into its joint annual plan record. A plan not yet
+ * submitted for approval is compiled again in place; one under approval cannot change; after approval a
+ * different set of plans makes a new revision, and the approved one stays in force until its successor is
+ * approved. The card goes to the office's group chat too.
+ */
+export async function compileAndRecord(
+  services: Services,
+  input: { year: number; by: AuditActor; person: Person; chatId: string },
+): Promise<{ compiled: CompiledJointPlan; record: JointPlan; card: Card }> {
+  return services.store.transaction(async (tx) => {
+    const compiled = await compileJointPlan(tx, input.year);
+    const [latest] = await tx.jointPlans.list(input.year);
+    if (latest?.state === 'submitted') {
+      throw new DomainError(
+        'JOINT_PLAN_SUBMITTED',
+        `${jointPlanTitle(input.year)}已报批，等待批准期间不能重新汇编。`,
+        '如需修改，请在计划卡片上“退回修改”后再汇编。',
+      );
+    }
+    const fields = {
+      planIds: compiled.plans.map((p) => p.id),
+      planVersions: versionsOf(compiled.plans),
+      rows: compiled.rows,
+      under: compiled.under.map(({ department, joint, total }) => ({ department, joint, total })),
+      compiledBy: input.person.id,
+    };
+    let record: JointPlan;
+    let changed = true;
+    if (latest?.state === 'compiled') {
+      const updated = await tx.jointPlans.update(latest.id, latest.version, {
+        ...fields,
+        state: next(jointPlanMachine, latest.state, 'recompile'),
+        returnReason: null,
+      });
+      if (!updated) throw new DomainError(STALE_CARD, '年度计划刚被其他人修改，请重试。');
+      record = updated;
+    } else if (latest && latest.planVersions === fields.planVersions && latest.state !== 'superseded') {
+      record = latest;
+      changed = false;
+    } else {
+      record = await tx.jointPlans.create({
+        ...fields,
+        year: input.year,
+        revision: (latest?.revision ?? 0) + 1,
+      });
+    }
+    const card = jointPlanCardOf(record);
+    if (changed) {
+      await tx.audit.append({
+        actor: input.by,
+        action: 'plan.compile',
+        subject: jointPlanSubject(record.id),
+        outcome: 'ok',
+        details: {
+          year: input.year,
+          revision: record.revision,
+          plans: fields.planVersions,
+          under: compiled.under.map((u) => u.department).join('、'),
+        },
+      });
+      await refreshCopies(tx, jointPlanSubject(record.id), `v${record.version}`, card);
+      const office = await officeChat(tx, services.platform);
+      if (office && office !== input.chatId) {
+        await toOffice(tx, services.platform, `${jointPlanSubject(record.id)}@v${record.version}`, {
+          card,
+          subject: jointPlanSubject(record.id),
+        });
+      }
+    }
+    return { compiled, record, card };
   });
 }
 
-export const jointPlanTitle = (year: number) => `${year} 年度部门联合抽查计划`;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The office's steps on the joint annual plan: submit it for approval (报批), record the government's approval
+ * (document number and date) or its request for changes, and record the publication (date and where).
+ */
+export async function actOnJointPlan(
+  services: Services,
+  input: {
+    id: number;
+    version: number;
+    event: Extract<JointPlanEvent, 'submit' | 'approve' | 'reject' | 'publish'>;
+    by: AuditActor;
+    person: Person;
+    docNo?: string;
+    date?: string;
+    where?: string;
+    reason?: string;
+  },
+): Promise<{ record: JointPlan; card: Card }> {
+  const { event } = input;
+  const docNo = input.docNo?.trim() ?? '';
+  const date = input.date?.slice(0, 10) ?? '';
+  const where = input.where?.trim() ?? '';
+  const reason = input.reason?.trim() ?? '';
+  if ((event === 'approve' || event === 'publish') && !DATE.test(date)) {
+    throw new DomainError('JOINT_PLAN_INPUT', event === 'approve' ? '请填写批准日期。' : '请填写公布日期。');
+  }
+  if (event === 'approve' && !docNo) throw new DomainError('JOINT_PLAN_INPUT', '请填写批准文号。');
+  if (event === 'publish' && !where) throw new DomainError('JOINT_PLAN_INPUT', '请填写公布渠道。');
+  if (event === 'reject' && !reason) throw new DomainError('JOINT_PLAN_INPUT', '请写明退回修改的意见。');
+  return services.store.transaction(async (tx) => {
+    const record = await tx.jointPlans.get(input.id);
+    if (!record) throw new DomainError('JOINT_PLAN_NOT_FOUND', `找不到年度计划 #${input.id}。`);
+    if (record.version !== input.version) {
+      throw new DomainError(STALE_CARD, '年度计划已有变化，此卡片已更新为最新情况，请确认后再操作。');
+    }
+    const state = next(jointPlanMachine, record.state, event);
+    if (event === 'publish' && record.approvedOn && date < record.approvedOn) {
+      throw new DomainError('JOINT_PLAN_INPUT', `公布日期不能早于批准日期 ${record.approvedOn}。`);
+    }
+    const updated = await tx.jointPlans.update(record.id, record.version, {
+      state,
+      decidedBy: input.person.id,
+      ...(event === 'approve' ? { docNo, approvedOn: date, returnReason: null } : {}),
+      ...(event === 'reject' ? { returnReason: reason } : {}),
+      ...(event === 'publish' ? { publishedOn: date, publishedWhere: where } : {}),
+    });
+    if (!updated) throw new DomainError(STALE_CARD, '年度计划刚被其他人修改，此卡片已更新为最新情况。');
+    // An approved revision replaces the one approved before it (which stays, marked superseded).
+    if (event === 'approve') {
+      for (const older of await tx.jointPlans.list(record.year)) {
+        if (older.id === record.id || !launchesTasks(older.state)) continue;
+        const retired = await tx.jointPlans.update(older.id, older.version, {
+          state: next(jointPlanMachine, older.state, 'supersede'),
+        });
+        if (retired) {
+          await refreshCopies(
+            tx,
+            jointPlanSubject(retired.id),
+            `v${retired.version}`,
+            jointPlanCardOf(retired),
+          );
+        }
+      }
+    }
+    await tx.audit.append({
+      actor: input.by,
+      action: `joint-plan.${event}`,
+      subject: jointPlanSubject(record.id),
+      outcome: 'ok',
+      details: {
+        year: record.year,
+        from: record.state,
+        to: state,
+        ...(docNo ? { docNo } : {}),
+        ...(date ? { date } : {}),
+        ...(where ? { where } : {}),
+        ...(reason ? { reason } : {}),
+      },
+    });
+    const card = jointPlanCardOf(updated);
+    await refreshCopies(tx, jointPlanSubject(updated.id), `v${updated.version}`, card);
+    return { record: updated, card };
+  });
+}
+
+/** The approved (or published) joint annual plan holding this filed plan, if any: only then may it launch tasks. */
+export async function approvedJointPlanOf(repos: Repos, plan: Plan): Promise<JointPlan | undefined> {
+  return (await repos.jointPlans.list(plan.year)).find(
+    (j) => launchesTasks(j.state) && j.planIds.includes(plan.id),
+  );
+}

@@ -12,21 +12,14 @@ import { checkPlan, estimateDraw, type PlanDraft, type PlanMatter } from '../dom
 import { next, type PlanEvent, planMachine } from '../domain/workflow.ts';
 import { describeDeadline } from '../domain/working-days.ts';
 import { workingCalendar } from './calendar.ts';
-import type { ChatRef, Person, Plan, Repos } from './ports.ts';
+import { liaisonsOf, refreshCopies, setOfficeChat, tell, toOffice } from './card-copies.ts';
+import type { Person, Plan, Repos } from './ports.ts';
 import type { Services } from './services.ts';
 
 export const planSubject = (id: number) => `plan:${id}`;
-const OFFICE_CHAT = 'office.chat';
-
-/** The office's group chat on this platform, if the office designated one (`/office here`). */
-export async function officeChat(repos: Repos, platform: string): Promise<string | undefined> {
-  const chat = await repos.settings.get<{ platform: string; chatId: string }>(OFFICE_CHAT);
-  return chat?.platform === platform ? chat.chatId : undefined;
-}
-
-export async function setOfficeChat(services: Services, chatId: string, by: AuditActor): Promise<void> {
+export async function designateOfficeChat(services: Services, chatId: string, by: AuditActor): Promise<void> {
   await services.store.transaction(async (tx) => {
-    await tx.settings.set(OFFICE_CHAT, { platform: services.platform, chatId });
+    await setOfficeChat(tx, services.platform, chatId);
     await tx.audit.append({ actor: by, action: 'office.chat', subject: `chat:${chatId}`, outcome: 'ok' });
   });
 }
@@ -69,42 +62,11 @@ export async function planCardOf(repos: Repos, plan: Plan): Promise<Card> {
 }
 
 /** Every copy of the plan's card shows it as it is now (queued in the caller's transaction). */
-async function refreshCopies(tx: Repos, plan: Plan): Promise<Card> {
+async function refreshPlanCopies(tx: Repos, plan: Plan): Promise<Card> {
   const card = await planCardOf(tx, plan);
-  const copies = await tx.cardCopies.list(planSubject(plan.id));
-  for (const [i, copy] of copies.entries()) {
-    await tx.outbox.enqueue(
-      copy.platform,
-      {
-        op: 'update',
-        ...('outboxKey' in copy ? { messageKey: copy.outboxKey } : { messageId: copy.messageId }),
-        card,
-      },
-      `${planSubject(plan.id)}@v${plan.version}#${i}`,
-    );
-  }
+  await refreshCopies(tx, planSubject(plan.id), `v${plan.version}`, card);
   return card;
 }
-
-/** Sends a card that shows the plan, and remembers the copy. */
-async function sendPlanCard(tx: Repos, platform: string, to: ChatRef, plan: Plan, key: string, card: Card) {
-  await tx.outbox.enqueue(platform, { op: 'send', message: { to, card } }, key);
-  await tx.cardCopies.add(planSubject(plan.id), platform, { outboxKey: key });
-}
-
-async function tell(tx: Repos, platform: string, people: Person[], text: string, key: string) {
-  for (const p of people) {
-    if (p.chatPlatform !== platform || !p.chatUserId) continue;
-    await tx.outbox.enqueue(
-      platform,
-      { op: 'send', message: { to: { userId: p.chatUserId }, text } },
-      `${key}:${p.id}`,
-    );
-  }
-}
-
-const liaisonsOf = async (tx: Repos, departmentId: number) =>
-  (await tx.people.listByDepartment(departmentId)).filter((p) => p.roles.includes('liaison'));
 
 function refuse(message: string, hint?: string): never {
   throw new DomainError('PLAN_FORBIDDEN', message, hint);
@@ -191,7 +153,7 @@ export async function actOnPlan(
         const retired = await tx.plans.update(old.id, old.version, {
           state: next(planMachine, old.state, 'supersede'),
         });
-        if (retired) await refreshCopies(tx, retired);
+        if (retired) await refreshPlanCopies(tx, retired);
       }
     }
     await tx.audit.append({
@@ -201,26 +163,11 @@ export async function actOnPlan(
       outcome: 'ok',
       details: { from: plan.state, to: state, ...(reason ? { reason } : {}) },
     });
-    const card = await refreshCopies(tx, updated);
+    const card = await refreshPlanCopies(tx, updated);
     const key = `${planSubject(plan.id)}@v${updated.version}`;
     if (event === 'submit') {
       // The office gets the plan to file: in its group chat, or each office member directly until it has one.
-      const chat = await officeChat(tx, services.platform);
-      if (chat) await sendPlanCard(tx, services.platform, { chatId: chat }, updated, `${key}:office`, card);
-      else {
-        for (const p of await tx.people.listWithRole('office')) {
-          if (p.chatPlatform === services.platform && p.chatUserId && p.id !== person.id) {
-            await sendPlanCard(
-              tx,
-              services.platform,
-              { userId: p.chatUserId },
-              updated,
-              `${key}:office:${p.id}`,
-              card,
-            );
-          }
-        }
-      }
+      await toOffice(tx, services.platform, key, { card, subject: planSubject(updated.id) }, person.id);
     }
     if (event === 'file' || event === 'return') {
       const text =

@@ -7,7 +7,7 @@ import type { MatterRecord } from '../domain/matter-record.ts';
 import type { PlanDraft, RiskClass, TargetScope } from '../domain/plan-record.ts';
 import type { Role } from '../domain/roles.ts';
 import type { TargetRecord } from '../domain/target-record.ts';
-import type { PlanState } from '../domain/workflow.ts';
+import type { AssignmentState, JointPlanState, PlanState, TaskState } from '../domain/workflow.ts';
 import type { YearSchedule } from '../domain/working-days.ts';
 import type { TableSource } from './import-runner.ts';
 
@@ -126,6 +126,66 @@ export interface Plan extends PlanDraft {
   submittedBy: number | null;
   decidedBy: number | null;
   updatedAt: Date;
+}
+
+/** The joint annual plan of a year as compiled, submitted, approved and published. */
+export interface JointPlan {
+  id: number;
+  year: number;
+  revision: number;
+  state: JointPlanState;
+  version: number;
+  planIds: number[];
+  /** `id@version` of each plan it holds, to tell whether a new compile changes anything. */
+  planVersions: string;
+  /** The public table, header first, exactly as compiled. */
+  rows: string[][];
+  under: { department: string; joint: number; total: number }[];
+  docNo: string | null;
+  approvedOn: string | null;
+  publishedOn: string | null;
+  publishedWhere: string | null;
+  returnReason: string | null;
+  compiledBy: number | null;
+  decidedBy: number | null;
+  updatedAt: Date;
+}
+
+export interface Task {
+  id: number;
+  planId: number;
+  jointPlanId: number;
+  name: string;
+  leadDepartmentId: number;
+  chatPlatform: string;
+  chatId: string;
+  windowStart: string;
+  windowEnd: string;
+  teams: number | null;
+  targetsPerTeam: number | null;
+  /** Inspectors per team from each department, by department id (the lead's included). */
+  perTeam: Record<string, number>;
+  certificateHolders: number;
+  acceptanceDue: string | null;
+  acceptanceDueText: string;
+  state: TaskState;
+  version: number;
+  createdBy: number | null;
+  createdAt: Date;
+}
+
+/** One other department's part in a task. */
+export interface TaskDepartment {
+  taskId: number;
+  departmentId: number;
+  state: AssignmentState;
+  version: number;
+  answeredBy: number | null;
+  answeredAt: Date | null;
+  reason: string | null;
+  ruledBy: number | null;
+  ruling: string | null;
+  escalatedAt: Date | null;
 }
 
 export interface ChatUser {
@@ -334,6 +394,38 @@ export interface Repos {
     ): Promise<Plan | undefined>;
     /** The newest revision of the plan `id` belongs to (the plan itself when nothing revises it). */
     latestRevision(id: number): Promise<Plan>;
+  };
+  jointPlans: {
+    create(
+      p: Pick<JointPlan, 'year' | 'revision' | 'planIds' | 'planVersions' | 'rows' | 'under' | 'compiledBy'>,
+    ): Promise<JointPlan>;
+    get(id: number): Promise<JointPlan | undefined>;
+    /** Every revision of the year's joint annual plan, newest first. */
+    list(year: number): Promise<JointPlan[]>;
+    update(
+      id: number,
+      version: number,
+      patch: Partial<Omit<JointPlan, 'id' | 'version' | 'year' | 'revision'>>,
+    ): Promise<JointPlan | undefined>;
+  };
+  tasks: {
+    create(
+      t: Omit<Task, 'id' | 'state' | 'version' | 'createdAt'>,
+      departmentIds: number[],
+    ): Promise<{ task: Task; departments: TaskDepartment[] }>;
+    get(id: number): Promise<Task | undefined>;
+    /** Tasks a department leads or takes part in (all tasks without a department), newest first. */
+    list(filter: { departmentId?: number; limit: number }): Promise<Task[]>;
+    update(id: number, version: number, patch: Partial<Pick<Task, 'state'>>): Promise<Task | undefined>;
+    departments(taskId: number): Promise<TaskDepartment[]>;
+    updateDepartment(
+      taskId: number,
+      departmentId: number,
+      version: number,
+      patch: Partial<Omit<TaskDepartment, 'taskId' | 'departmentId' | 'version'>>,
+    ): Promise<TaskDepartment | undefined>;
+    /** Departments still pending on tasks under review whose acceptance deadline is before `today`. */
+    overdue(today: string): Promise<TaskDepartment[]>;
   };
   cardCopies: {
     add(subject: string, platform: string, copy: CardCopy): Promise<void>;

@@ -18,6 +18,7 @@ import type { Role } from '../domain/roles.ts';
 import { auditRepo } from './audit-repo.ts';
 import type { Db } from './db.ts';
 import { inspectorRepo, matterRepo, targetRepo } from './register-repos.ts';
+import { jointPlanRepo, taskRepo } from './task-repos.ts';
 
 /** How long a claimed outbox row stays with its sender before another may retry it. */
 const DEFAULT_CLAIM_LEASE_MS = 60_000;
@@ -240,6 +241,8 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
     targets: targetRepo(db, now),
     matters: matterRepo(db, now),
     inspectors: inspectorRepo(db),
+    jointPlans: jointPlanRepo(db, now),
+    tasks: taskRepo(db, now),
     chatFiles: {
       async add(f) {
         await db
