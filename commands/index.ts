@@ -9,6 +9,7 @@ import { office } from './office.ts';
 import { plan } from './plan.ts';
 import { registers } from './registers.ts';
 import { targets } from './targets.ts';
+import { task } from './task.ts';
 import { whoami } from './whoami.ts';
 
 export const commands = [
@@ -22,5 +23,6 @@ export const commands = [
   importCommand,
   registers,
   plan,
+  task,
   office,
 ] as const;

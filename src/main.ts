@@ -10,8 +10,10 @@ import { seedDemo } from './app/demo.ts';
 import { createOutboxSender, type OutboxSender } from './app/outbox-sender.ts';
 import type { FileFetcher, Logger, Platform } from './app/ports.ts';
 import type { Services } from './app/services.ts';
+import { escalateOverdue } from './app/tasks.ts';
 import { createDispatcher } from './bot/dispatch.ts';
 import { type Config, loadConfig } from './config.ts';
+import { localDate } from './domain/local-date.ts';
 import { bufferTableReader } from './files/read-table.ts';
 import { xlsxTableWriter } from './files/write-table.ts';
 import { createHttpApp } from './http/server.ts';
@@ -29,6 +31,8 @@ import { createStore } from './store/store.ts';
 
 /** How often the sender looks for due retries when nothing new arrived. */
 const OUTBOX_POLL_MS = 2_000;
+/** How often deadlines are checked (acceptance deadlines are whole days; a few minutes late is fine). */
+const SWEEP_MS = 5 * 60_000;
 /** An event still unfinished after this long lost its process; another instance (or this one) takes it up. */
 const DEFAULT_STALE_AFTER_MS = 30_000;
 
@@ -40,6 +44,8 @@ export interface BuiltApp {
   receiver?: LarkReceiver;
   /** Drains the outbox now (errors are logged). */
   flush(): Promise<unknown>;
+  /** Checks deadlines now (overdue reviews go to the office). */
+  sweep(): Promise<void>;
   /** Re-processes events a crashed process left unfinished. */
   recover(): Promise<unknown>;
   /** Background work that needs a start (Lark: learn the bot's identity, open the long connection). */
@@ -92,7 +98,15 @@ export async function buildApp(
     const flush = () =>
       sender.drain().catch((error) => logger.error('outbox drain failed', { error: String(error) }));
     const dispatcher = createDispatcher({ services, commands, onOutbox: () => void flush() });
-    return { sender, flush, dispatcher };
+    /** Deadline checks: overdue reviews go to the office (once, also with several instances). */
+    const sweep = async () => {
+      try {
+        if ((await escalateOverdue(services, localDate(clock.now(), config.TZ))) > 0) void flush();
+      } catch (error) {
+        logger.error('deadline sweep failed', { error: String(error) });
+      }
+    };
+    return { sender, flush, dispatcher, sweep };
   };
   const dbReady = async () => {
     await opened.db.execute(sql`select 1`);
@@ -110,7 +124,7 @@ export async function buildApp(
     const log = createLocalChatLog(opened.db);
     const uploadDir = resolve(config.DATA_DIR, 'uploads');
     const platform = createLocalPlatform(log, notify, uploadDir);
-    const { sender, flush, dispatcher } = wire(platform, localFileFetcher(uploadDir));
+    const { sender, flush, dispatcher, sweep } = wire(platform, localFileFetcher(uploadDir));
     const app = createHttpApp({ logger, isReady: dbReady });
     mountLocalRoutes(app, {
       port: config.PORT,
@@ -131,6 +145,7 @@ export async function buildApp(
       platform,
       sender,
       flush,
+      sweep,
       recover: recoverWith(dispatcher),
       start: async () => {},
       stop: async () => {
@@ -149,7 +164,9 @@ export async function buildApp(
     logger,
     limits: options.larkLimits ?? config.LARK_RATE_LIMITS,
   });
-  const { sender, flush, dispatcher } = wire(platform, { fetch: (file) => platform.fetchFile(file) });
+  const { sender, flush, dispatcher, sweep } = wire(platform, {
+    fetch: (file) => platform.fetchFile(file),
+  });
   let botOpenId: string | undefined;
   const receiver = createLarkReceiver({
     dispatcher,
@@ -203,6 +220,7 @@ export async function buildApp(
     sender,
     receiver,
     flush,
+    sweep,
     recover: recoverWith(dispatcher),
     async start() {
       await learnIdentity();
@@ -227,6 +245,7 @@ export async function startServer(config: Config, options: BuildOptions = {}) {
   });
   const built = await buildApp(config, opened, { logger, ...options });
   const timer = setInterval(() => void built.flush(), OUTBOX_POLL_MS);
+  const sweeper = setInterval(() => void built.sweep(), SWEEP_MS);
   const recovery = setInterval(
     () => void built.recover(),
     Math.max(1_000, (options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS) / 3),
@@ -239,10 +258,12 @@ export async function startServer(config: Config, options: BuildOptions = {}) {
   }).catch(async (error) => {
     clearInterval(timer);
     clearInterval(recovery);
+    clearInterval(sweeper);
     await opened.close();
     throw error;
   });
   void built.flush();
+  void built.sweep();
   built.start().catch((error) => logger.error('background start failed', { error: String(error) }));
   logger.info('server ready', { platform: config.PLATFORM, port: config.PORT });
 
@@ -251,6 +272,7 @@ export async function startServer(config: Config, options: BuildOptions = {}) {
     stopping ??= (async () => {
       clearInterval(timer);
       clearInterval(recovery);
+      clearInterval(sweeper);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

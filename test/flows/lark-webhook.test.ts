@@ -315,6 +315,78 @@ describe('the Lark webhook', () => {
     expect(await createStore(db.db).targets.findByCode('91440300192317458F')).toBeUndefined();
   });
 
+  it('a liaison fills the plan form through the card callback and submits; the office files it; both cards follow', async () => {
+    const store = createStore(db.db);
+    const swj = (await store.departments.find('swj'))!;
+    const [m1, m2] = await store.matters.list();
+    await push(messageEvent({ text: '/plan new', from: 'lin.hai' }));
+    await settle();
+    const form = fake.messages[0]!;
+    // Lark sends the form's fields as `form_value`: multi-selects as arrays, dates with their offset.
+    const saved = await push(
+      cardActionEvent({
+        operator: 'lin.hai',
+        messageId: form.messageId,
+        chatId: 'oc_p2p_lin',
+        value: findButton(form.content, '保存草稿'),
+        form: {
+          kind: 'joint',
+          year: '2027',
+          name: '2027 年食品经营单位部门联合抽查',
+          participants: [String(swj.id)],
+          matters: [String(m1!.id), String(m2!.id)],
+          ratioA: '3',
+          ratioD: '10',
+          ratioAll: '5',
+          rounding: 'up',
+          periodStart: '2027-04-01 +0800',
+          periodEnd: '2027-10-31 +0800',
+          batches: '2',
+        },
+      }),
+    );
+    const draft = (await saved.json()) as { toast: { type: string }; card: { data: unknown } };
+    expect(draft.toast.type).toBe('success');
+    const draftCard = JSON.stringify(draft.card.data);
+    expect(draftCard).toContain('草稿');
+    await settle();
+
+    const submitted = await push(
+      cardActionEvent({
+        operator: 'lin.hai',
+        messageId: form.messageId,
+        chatId: 'oc_p2p_lin',
+        value: findButton(draftCard, '报送备案'),
+      }),
+    );
+    expect(JSON.stringify(((await submitted.json()) as { card: { data: unknown } }).card.data)).toContain(
+      '已报送',
+    );
+    await settle();
+    // No office group chat yet: each office member gets the plan in a direct message.
+    const toOffice = fake.messages.find((m) => m.receiveId === office)!;
+    expect(toOffice.content).toContain('已报送');
+    const filed = await push(
+      cardActionEvent({
+        operator: office,
+        messageId: toOffice.messageId,
+        chatId: 'oc_p2p_zhou',
+        value: findButton(toOffice.content, '备案'),
+      }),
+    );
+    expect(JSON.stringify(((await filed.json()) as { card: { data: unknown } }).card.data)).toContain(
+      '已备案',
+    );
+    await settle();
+    // The liaison's card (the form message) was patched in place to the filed plan.
+    const liaisonCard = fake.patches.filter((p) => p.messageId === form.messageId).at(-1)!;
+    expect(liaisonCard.content).toContain('已备案');
+    const steps = (await store.audit.list({ limit: 50 }))
+      .filter((e) => e.subject?.startsWith('plan:'))
+      .map((e) => e.action);
+    expect(steps).toEqual(['plan.create', 'plan.submit', 'plan.file']);
+  });
+
   it('handles a repeated push once after a restart', async () => {
     const event = messageEvent({ text: '/whoami', from: office });
     await push(event);

@@ -1,0 +1,356 @@
+// /task 任务 — launch a joint task from a filed joint plan of the approved joint annual plan, review it (会审) as a
+// participating department, rule on declines (office), list and show tasks (seed 002 art. 12–13).
+import { z } from 'zod';
+import { approvedJointPlanOf } from '../src/app/joint-plan.ts';
+import type { Task } from '../src/app/ports.ts';
+import type { Services } from '../src/app/services.ts';
+import {
+  answerTask,
+  launchTask,
+  partCardOf,
+  partSubject,
+  ruleOnTask,
+  rulingSubject,
+  taskCardOf,
+  taskSubject,
+  taskView,
+} from '../src/app/tasks.ts';
+import {
+  action,
+  auditActor,
+  type Context,
+  card,
+  defineCommand,
+  type Reply,
+  subcommand,
+} from '../src/bot/define-command.ts';
+import { type Card, type Input, note } from '../src/cards/card.ts';
+import { rulingCard } from '../src/cards/task-card.ts';
+import { DomainError } from '../src/domain/errors.ts';
+import { localDate } from '../src/domain/local-date.ts';
+import {
+  DEFAULT_ACCEPTANCE_DAYS,
+  MIN_CERTIFICATE_HOLDERS,
+  type TaskDraft,
+} from '../src/domain/task-record.ts';
+import { assignmentMachine, settled, taskMachine } from '../src/domain/workflow.ts';
+
+function requirePerson(ctx: Context) {
+  const person = ctx.actor.person;
+  if (!person) throw new DomainError('NOT_BOUND', '您还没有绑定部门，不能操作任务。');
+  return person;
+}
+
+const today = (services: Services) => localDate(services.clock.now(), services.timeZone);
+
+/** A number as typed: `3` or `#3`. */
+const number = (what: string) =>
+  z
+    .string({ error: `请写${what}编号` })
+    .transform((v) => Number(v.replace(/^#/, '')))
+    .pipe(z.number({ error: '编号应为数字' }).int());
+
+async function requireTask(services: Services, id: number): Promise<Task> {
+  const task = await services.store.tasks.get(id);
+  if (!task) throw new DomainError('TASK_NOT_FOUND', `找不到任务 #${id}。`, '发送 /task list 查看任务。');
+  return task;
+}
+
+/** The launch form, pre-filled from the plan; refused up front when this person cannot launch from it. */
+async function taskForm(ctx: Context, planId: number): Promise<Card> {
+  const person = requirePerson(ctx);
+  const { store } = ctx.services;
+  const plan = await store.plans.get(planId);
+  if (!plan) throw new DomainError('PLAN_NOT_FOUND', `找不到计划 #${planId}。`, '发送 /plan list 查看计划。');
+  if (plan.leadDepartmentId !== person.departmentId || !person.roles.includes('liaison'))
+    throw new DomainError('TASK_FORBIDDEN', '只有计划牵头部门的联络员可以发起联合抽查任务。');
+  if (plan.kind !== 'joint' || plan.state !== 'filed' || !(await approvedJointPlanOf(store, plan))) {
+    throw new DomainError(
+      'PLAN_NOT_APPROVED',
+      `计划 #${plan.id} 不是已列入经批准的 ${plan.year} 年度部门联合抽查计划的联合抽查计划，不能发起任务。`,
+      `发送 /plan annual ${plan.year} 查看年度计划的批准情况。`,
+    );
+  }
+  const departments = new Map((await store.departments.list()).map((d) => [d.id, d.shortName ?? d.name]));
+  const now = today(ctx.services);
+  const text = (name: string, label: string, initial?: string, placeholder?: string): Input => ({
+    type: 'text',
+    name,
+    label,
+    ...(initial !== undefined ? { initial } : {}),
+    ...(placeholder ? { placeholder } : {}),
+  });
+  return {
+    header: { title: '发起联合抽查任务', subtitle: `计划 #${plan.id} ${plan.name}`, color: 'blue' },
+    elements: [
+      {
+        type: 'form',
+        name: 'task',
+        inputs: [
+          { ...text('name', '任务名称', plan.name), required: true },
+          {
+            type: 'date',
+            name: 'windowStart',
+            label: '检查开始日期',
+            required: true,
+            initial: plan.periodStart > now ? plan.periodStart : now,
+          },
+          { type: 'date', name: 'windowEnd', label: '检查结束日期', required: true, initial: plan.periodEnd },
+          text('teams', '检查组数（与每组对象数二选一）', undefined, '例如：5'),
+          text('targetsPerTeam', '每组检查对象数（与检查组数二选一）', undefined, '例如：10'),
+          ...[plan.leadDepartmentId, ...plan.participantIds].map((id) =>
+            text(
+              `per_${id}`,
+              `${departments.get(id)}每组人数${id === plan.leadDepartmentId ? '（组长从牵头部门产生）' : ''}`,
+              id === plan.leadDepartmentId ? '2' : '1',
+            ),
+          ),
+          text('certificateHolders', '每组持执法证人数（至少 2 人）', String(MIN_CERTIFICATE_HOLDERS)),
+          text('acceptanceDays', '会审期限（工作日）', String(DEFAULT_ACCEPTANCE_DAYS)),
+        ],
+        submit: {
+          label: '发起任务',
+          style: 'primary',
+          value: { cmd: 'task', action: 'create', plan: plan.id },
+        },
+      },
+      note('发起后，各参与部门的联络员会收到会审卡片；会审截止日按工作日计算（节假日和调休已计入）。'),
+    ],
+  };
+}
+
+const count = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const t = (v ?? '').trim();
+    if (!t) return null;
+    const n = Number(t);
+    if (!Number.isInteger(n)) {
+      ctx.addIssue({ code: 'custom', message: `“${v}”不是整数` });
+      return z.NEVER;
+    }
+    return n;
+  });
+const day = z
+  .string({ error: '请填写检查时间' })
+  .transform((v) => v.slice(0, 10))
+  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'));
+
+const TaskForm = z.looseObject({
+  plan: z.coerce.number().int(),
+  name: z.string({ error: '请填写任务名称' }),
+  windowStart: day,
+  windowEnd: day,
+  teams: count,
+  targetsPerTeam: count,
+  certificateHolders: count,
+  acceptanceDays: count,
+});
+
+function draftOf(form: z.infer<typeof TaskForm>): TaskDraft {
+  const perTeam: Record<string, number> = {};
+  for (const [key, v] of Object.entries(form)) {
+    const m = /^per_(\d+)$/.exec(key);
+    if (m && typeof v === 'string' && v.trim()) perTeam[m[1]!] = Number(v.trim());
+  }
+  return {
+    planId: form.plan,
+    name: form.name,
+    windowStart: form.windowStart,
+    windowEnd: form.windowEnd,
+    teams: form.teams,
+    targetsPerTeam: form.targetsPerTeam,
+    perTeam,
+    certificateHolders: form.certificateHolders ?? MIN_CERTIFICATE_HOLDERS,
+    acceptanceDays: form.acceptanceDays ?? DEFAULT_ACCEPTANCE_DAYS,
+  };
+}
+
+const PartClicked = z.object({
+  id: z.coerce.number().int(),
+  department: z.coerce.number().int(),
+  version: z.number().int(),
+  reason: z.string().optional(),
+  decision: z.enum(['keep', 'release'], { error: '请选择裁定结果' }).optional(),
+  ruling: z.string().optional(),
+});
+type PartClick = z.infer<typeof PartClicked>;
+
+async function currentPart(ctx: Context & { value: PartClick }, ruling: boolean): Promise<Card> {
+  const task = await requireTask(ctx.services, ctx.value.id);
+  if (!ruling) return partCardOf(ctx.services.store, task, ctx.value.department, ctx.services.timeZone);
+  const view = await taskView(ctx.services.store, task, ctx.services.timeZone);
+  return rulingCard(view, view.parts.find((p) => p.departmentId === ctx.value.department)!);
+}
+
+function answerAction(event: 'accept' | 'decline', done: string) {
+  return action({
+    access: ['liaison'],
+    value: PartClicked,
+    async handle(ctx) {
+      const { card: shown } = await answerTask(ctx.services, {
+        taskId: ctx.value.id,
+        departmentId: ctx.value.department,
+        version: ctx.value.version,
+        event,
+        ...(ctx.value.reason !== undefined ? { reason: ctx.value.reason } : {}),
+        by: auditActor(ctx.actor),
+        person: requirePerson(ctx),
+      });
+      return {
+        toast: { type: 'success', text: done },
+        card: shown,
+        track: partSubject(ctx.value.id, ctx.value.department),
+      };
+    },
+    refresh: (ctx) => currentPart(ctx, false),
+  });
+}
+
+export const task = defineCommand({
+  name: 'task',
+  aliases: ['任务'],
+  summary: '发起联合抽查任务、会审答复、查看任务',
+  subcommands: [
+    subcommand({
+      name: 'new',
+      aliases: ['新建', '发起'],
+      summary: '从已批准的联合抽查计划发起任务（牵头部门联络员）',
+      usage: '/task new <计划编号>',
+      examples: ['/task new 3'],
+      access: ['liaison'],
+      params: [{ name: 'plan', label: '计划编号' }],
+      args: z.object({ plan: number('计划') }),
+      async handle(ctx) {
+        return card(await taskForm(ctx, ctx.args.plan));
+      },
+    }),
+    subcommand({
+      name: 'list',
+      aliases: ['列表'],
+      summary: '查看本部门牵头或参与的任务（办公室查看全部）',
+      usage: '/task list',
+      examples: ['/task list'],
+      access: 'bound',
+      args: z.object({}),
+      async handle(ctx) {
+        const person = requirePerson(ctx);
+        const { store } = ctx.services;
+        const office = person.roles.includes('office');
+        const tasks = await store.tasks.list({
+          ...(office ? {} : { departmentId: person.departmentId }),
+          limit: 51,
+        });
+        const short = new Map((await store.departments.list()).map((d) => [d.id, d.shortName ?? d.name]));
+        const rows = [];
+        for (const t of tasks.slice(0, 50)) {
+          const parts = await store.tasks.departments(t.id);
+          const mine = parts.find((p) => p.departmentId === person.departmentId);
+          rows.push({
+            id: `#${t.id}`,
+            name: t.name,
+            lead: short.get(t.leadDepartmentId) ?? '',
+            state: taskMachine.states[t.state],
+            review: `${parts.filter((p) => settled(p.state)).length}/${parts.length}${
+              mine ? `（本部门：${assignmentMachine.states[mine.state]}）` : ''
+            }`,
+          });
+        }
+        return card({
+          header: { title: office ? '联合抽查任务（全部）' : '本部门的联合抽查任务', color: 'blue' },
+          elements: [
+            {
+              type: 'table',
+              columns: [
+                { key: 'id', label: '编号' },
+                { key: 'name', label: '名称' },
+                { key: 'lead', label: '牵头部门' },
+                { key: 'state', label: '状态' },
+                { key: 'review', label: '会审' },
+              ],
+              rows,
+              empty: '还没有任务。牵头部门联络员发送 /task new 计划编号 发起。',
+            },
+            ...(tasks.length > 50 ? [note('只列出最近 50 项。')] : []),
+            note('发送 /task show 编号 查看一项任务。'),
+          ],
+        });
+      },
+    }),
+    subcommand({
+      name: 'show',
+      aliases: ['查看'],
+      summary: '查看一项任务（参与部门的联络员同时收到本部门的会审卡片）',
+      usage: '/task show <编号>',
+      examples: ['/task show 1'],
+      access: 'bound',
+      params: [{ name: 'id', label: '任务编号' }],
+      args: z.object({ id: number('任务') }),
+      async handle(ctx) {
+        const person = requirePerson(ctx);
+        const { store, timeZone } = ctx.services;
+        const found = await requireTask(ctx.services, ctx.args.id);
+        const replies: Reply[] = [
+          card(await taskCardOf(store, found, timeZone), { track: taskSubject(found.id) }),
+        ];
+        const mine = (await store.tasks.departments(found.id)).find(
+          (p) => p.departmentId === person.departmentId,
+        );
+        // A liaison who joined after the launch gets the department's acceptance card here.
+        if (mine && person.roles.includes('liaison')) {
+          replies.push(
+            card(await partCardOf(store, found, mine.departmentId, timeZone), {
+              track: partSubject(found.id, mine.departmentId),
+            }),
+          );
+        }
+        return replies;
+      },
+    }),
+  ],
+  actions: {
+    create: action({
+      access: ['liaison'],
+      value: TaskForm,
+      async handle(ctx) {
+        const { task: launched, card: root } = await launchTask(ctx.services, {
+          draft: draftOf(ctx.value),
+          by: auditActor(ctx.actor),
+          person: requirePerson(ctx),
+          chatId: ctx.source.chatId,
+          today: today(ctx.services),
+        });
+        return {
+          toast: { type: 'success', text: `已发起任务 #${launched.id}，会审卡片已发送给各参与部门` },
+          card: root,
+          track: taskSubject(launched.id),
+        };
+      },
+    }),
+    accept: answerAction('accept', '已接受'),
+    decline: answerAction('decline', '已拒绝，已报办公室裁定'),
+    rule: action({
+      access: ['office'],
+      value: PartClicked,
+      async handle(ctx) {
+        if (!ctx.value.decision) throw new DomainError('TASK_RULING', '请选择裁定结果。');
+        const { card: shown } = await ruleOnTask(ctx.services, {
+          taskId: ctx.value.id,
+          departmentId: ctx.value.department,
+          version: ctx.value.version,
+          decision: ctx.value.decision,
+          ...(ctx.value.ruling !== undefined ? { ruling: ctx.value.ruling } : {}),
+          by: auditActor(ctx.actor),
+          person: requirePerson(ctx),
+        });
+        return {
+          toast: { type: 'success', text: '已裁定' },
+          card: shown,
+          track: rulingSubject(ctx.value.id, ctx.value.department),
+        };
+      },
+      refresh: (ctx) => currentPart(ctx, true),
+    }),
+  },
+});
