@@ -230,6 +230,23 @@ describe('/task: who may launch, and bad forms', () => {
     expect((await h.store.tasks.list({ limit: 100 })).length).toBe(before);
   });
 
+  it('pre-fills the form from the plan and the workspace’s acceptance setting', async () => {
+    await h.store.settings.set('tasks.acceptanceDays', 5);
+    const [form] = await h.send(`/task new ${planId}`, lin);
+    const inputs = form!.card!.elements.flatMap((e) => (e.type === 'form' ? e.inputs : []));
+    const initial = Object.fromEntries(inputs.map((i) => [i.name, 'initial' in i ? i.initial : undefined]));
+    expect(initial).toMatchObject({
+      name: '2027 年食品经营单位部门联合抽查',
+      windowStart: '2027-03-01',
+      windowEnd: '2027-11-30',
+      acceptanceDays: '5',
+      certificateHolders: '2',
+      [`per_${ids.scjgj}`]: '2',
+      [`per_${ids.jtj}`]: '1',
+    });
+    await h.store.settings.set('tasks.acceptanceDays', 3);
+  });
+
   it('lists the department’s tasks, and all of them for the office', async () => {
     const [mine] = await h.send('/task list', users.liaison);
     expect(cardText(mine!.card)).toContain('本部门的联合抽查任务');

@@ -15,6 +15,7 @@ import {
   taskSubject,
   taskView,
 } from '../src/app/tasks.ts';
+import { settingValue } from '../src/app/workspace-settings.ts';
 import {
   action,
   auditActor,
@@ -93,7 +94,8 @@ async function taskForm(ctx: Context, planId: number): Promise<Card> {
             name: 'windowStart',
             label: '检查开始日期',
             required: true,
-            initial: plan.periodStart > now ? plan.periodStart : now,
+            // The later of the plan's start and today (dates compare as text).
+            initial: [plan.periodStart, now].sort()[1]!,
           },
           { type: 'date', name: 'windowEnd', label: '检查结束日期', required: true, initial: plan.periodEnd },
           text('teams', '检查组数（与每组对象数二选一）', undefined, '例如：5'),
@@ -106,7 +108,11 @@ async function taskForm(ctx: Context, planId: number): Promise<Card> {
             ),
           ),
           text('certificateHolders', '每组持执法证人数（至少 2 人）', String(MIN_CERTIFICATE_HOLDERS)),
-          text('acceptanceDays', '会审期限（工作日）', String(DEFAULT_ACCEPTANCE_DAYS)),
+          text(
+            'acceptanceDays',
+            '会审期限（工作日）',
+            String(await settingValue(store, 'tasks.acceptanceDays')),
+          ),
         ],
         submit: {
           label: '发起任务',

@@ -12,6 +12,13 @@ import { errorFileCsv } from './app/import-runner.ts';
 import { compileJointPlan, jointPlanTitle } from './app/joint-plan.ts';
 import { bindMember, listMembers } from './app/members.ts';
 import type { Store } from './app/ports.ts';
+import {
+  isSettingName,
+  type SettingName,
+  setSetting,
+  settingValue,
+  WORKSPACE_SETTINGS,
+} from './app/workspace-settings.ts';
 import { type Config, loadConfig } from './config.ts';
 import { type AuditActor, ChainVerifier, describeProblem } from './domain/audit-chain.ts';
 import { DomainError } from './domain/errors.ts';
@@ -53,6 +60,8 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
   plan export <年份> [--out 文件]    导出年度部门联合抽查计划公示表（.xlsx），并列出联合抽查占比不足 10% 的部门
   calendar import <文件>             导入一年的放假和调休安排（JSON，见 README），替换该年原有安排
   calendar list [--json]             查看工作日历覆盖哪些年份；未覆盖年份的期限不计算
+  setting list [--json]              查看工作区设置（一般事项比例上限、会审期限等）及其当前值
+  setting set <名称> <值>            修改一项工作区设置
   seed demo                          向空数据库载入演示数据（仅本地工作区）
   help                               显示本帮助
 
@@ -143,6 +152,8 @@ export async function runCli(
     'calendar import',
     'plan export',
     'calendar list',
+    'setting list',
+    'setting set',
     'import targets',
     'import matters',
     'import inspectors',
@@ -506,6 +517,32 @@ async function runCommand(
       io.out(
         `已导入 ${result.year} 年安排：放假 ${result.offDays} 天，调休上班 ${result.workDays} 天${result.replaced ? '（替换了此前导入的安排）' : ''}。`,
       );
+      return 0;
+    }
+
+    case 'setting list': {
+      const rows = [];
+      for (const name of Object.keys(WORKSPACE_SETTINGS) as SettingName[]) {
+        rows.push({
+          name,
+          label: WORKSPACE_SETTINGS[name].label,
+          value: (await settingValue(store, name)) ?? null,
+        });
+      }
+      if (json) io.out(JSON.stringify(rows));
+      else for (const r of rows) io.out(`${r.name} = ${r.value ?? '未设定'}    ${r.label}`);
+      return 0;
+    }
+
+    case 'setting set': {
+      const [name, value] = rest;
+      if (!name || value === undefined)
+        throw new UsageError('setting set 需要名称和值，如 setting set tasks.acceptanceDays 5');
+      if (!isSettingName(name)) {
+        throw new UsageError(`没有设置“${name}”。可用：${Object.keys(WORKSPACE_SETTINGS).join('、')}`);
+      }
+      const set = await store.transaction((tx) => setSetting(tx, name, value, cliActor()));
+      io.out(`${name} = ${set}`);
       return 0;
     }
 

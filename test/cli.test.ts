@@ -44,6 +44,21 @@ describe('jointcheck CLI', () => {
     ]);
   });
 
+  it('sets the workspace’s rules within their bounds, and lists them with their defaults', async () => {
+    const before = JSON.parse((await cli('setting', 'list', '--json')).out);
+    expect(before).toContainEqual(expect.objectContaining({ name: 'tasks.acceptanceDays', value: 3 }));
+    expect(before).toContainEqual(expect.objectContaining({ name: 'plans.generalCeiling', value: null }));
+    const bad = await cli('setting', 'set', 'tasks.acceptanceDays', '2.5');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('tasks.acceptanceDays 应为 1–15 之间的整数，收到“2.5”');
+    expect((await cli('setting', 'set', 'no.such', '1')).err).toContain('没有设置“no.such”');
+    expect((await cli('setting', 'set', 'plans.generalCeiling', '20%')).out).toBe(
+      'plans.generalCeiling = 20',
+    );
+    const after = JSON.parse((await cli('setting', 'list', '--json')).out);
+    expect(after).toContainEqual(expect.objectContaining({ name: 'plans.generalCeiling', value: 20 }));
+  });
+
   it('explains wrong usage with exit code 2', async () => {
     const result = await cli('member', 'add', '--user', 'ou_9');
     expect(result.code).toBe(2);

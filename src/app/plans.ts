@@ -15,6 +15,7 @@ import { workingCalendar } from './calendar.ts';
 import { liaisonsOf, refreshCopies, setOfficeChat, tell, toOffice } from './card-copies.ts';
 import type { Person, Plan, Repos } from './ports.ts';
 import type { Services } from './services.ts';
+import { settingValue } from './workspace-settings.ts';
 
 export const planSubject = (id: number) => `plan:${id}`;
 export async function designateOfficeChat(services: Services, chatId: string, by: AuditActor): Promise<void> {
@@ -79,7 +80,7 @@ export async function createPlan(
 ): Promise<Plan> {
   const { draft, person } = input;
   if (draft.leadDepartmentId !== person.departmentId) refuse('只能为本部门起草计划。');
-  const general = await services.store.settings.get<number>('plans.generalCeiling');
+  const general = await settingValue(services.store, 'plans.generalCeiling');
   const problems = checkPlan(draft, await mattersOf(services.store, draft.matterIds), {
     today: input.today,
     generalCeiling: general,

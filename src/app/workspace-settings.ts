@@ -1,0 +1,73 @@
+// The workspace's tunable rules, each with its meaning and its bounds; the admin sets them with
+// `jointcheck setting set`. Anything not set uses the default the rules give (product.md §3).
+import type { AuditActor } from '../domain/audit-chain.ts';
+import { DomainError } from '../domain/errors.ts';
+import { DEFAULT_ACCEPTANCE_DAYS } from '../domain/task-record.ts';
+import type { Repos } from './ports.ts';
+
+interface SettingRule {
+  label: string;
+  min: number;
+  max: number;
+  integer: boolean;
+  /** undefined: no default (the rule does not apply until set). */
+  fallback: number | undefined;
+}
+
+export const WORKSPACE_SETTINGS = {
+  /** seed 000 art. 8: the ceiling for 一般 matters whose list gives none (重点 matters have no ceiling). */
+  'plans.generalCeiling': {
+    label: '一般事项抽查比例上限（%），事项清单未写上限时适用',
+    min: 0.1,
+    max: 100,
+    integer: false,
+    fallback: undefined,
+  },
+  /** product.md §3; seed 002 art. 12: working days the other departments have to accept a task. */
+  'tasks.acceptanceDays': {
+    label: '任务会审期限（工作日），发起任务时的默认值',
+    min: 1,
+    max: 15,
+    integer: true,
+    fallback: DEFAULT_ACCEPTANCE_DAYS,
+  },
+} satisfies Record<string, SettingRule>;
+
+export type SettingName = keyof typeof WORKSPACE_SETTINGS;
+
+export const isSettingName = (name: string): name is SettingName => name in WORKSPACE_SETTINGS;
+
+/** The value in force: the one set, else the default (undefined when the rule has none). */
+export async function settingValue(repos: Repos, name: SettingName): Promise<number | undefined> {
+  return (await repos.settings.get<number>(name)) ?? WORKSPACE_SETTINGS[name].fallback;
+}
+
+export async function setSetting(
+  repos: Repos,
+  name: SettingName,
+  text: string,
+  by: AuditActor,
+): Promise<number> {
+  const rule: SettingRule = WORKSPACE_SETTINGS[name];
+  const value = Number(text.replace(/[%％]$/, ''));
+  if (
+    !Number.isFinite(value) ||
+    (rule.integer && !Number.isInteger(value)) ||
+    value < rule.min ||
+    value > rule.max
+  ) {
+    throw new DomainError(
+      'SETTING_INVALID',
+      `${name} 应为 ${rule.min}–${rule.max} 之间的${rule.integer ? '整数' : '数'}，收到“${text}”。`,
+    );
+  }
+  await repos.settings.set(name, value);
+  await repos.audit.append({
+    actor: by,
+    action: 'setting.set',
+    subject: `setting:${name}`,
+    outcome: 'ok',
+    details: { value },
+  });
+  return value;
+}
