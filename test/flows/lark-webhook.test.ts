@@ -387,6 +387,124 @@ describe('the Lark webhook', () => {
     expect(steps).toEqual(['plan.create', 'plan.submit', 'plan.file']);
   });
 
+  it('launches a task in a group through the card callback; a liaison declines; the office rules', async () => {
+    const store = createStore(db.db);
+    const scjgj = (await store.departments.find('scjgj'))!;
+    const swj = (await store.departments.find('swj'))!;
+    const [m1] = await store.matters.list();
+    const lead = (await store.people.findByChatAccount('lark', 'lin.hai'))!;
+    // A filed joint plan in an approved joint annual plan (their own steps are tested elsewhere).
+    const plan = await store.plans.create({
+      kind: 'joint',
+      year: 2027,
+      name: '2027 年食品经营单位部门联合抽查',
+      leadDepartmentId: scjgj.id,
+      participantIds: [swj.id],
+      matterIds: [m1!.id],
+      scope: { objectTypes: [], industries: [], areas: [], tags: [] },
+      ratios: { all: 5 },
+      rounding: 'up',
+      periodStart: '2027-03-01',
+      periodEnd: '2027-11-30',
+      batches: 1,
+      createdBy: lead.id,
+    });
+    await store.plans.update(plan.id, plan.version, { state: 'filed' });
+    const annual = await store.jointPlans.create({
+      year: 2027,
+      revision: 1,
+      planIds: [plan.id],
+      planVersions: `${plan.id}@v2`,
+      rows: [],
+      under: [],
+      compiledBy: null,
+    });
+    await store.jointPlans.update(annual.id, annual.version, {
+      state: 'approved',
+      docNo: '天政字〔2027〕3号',
+    });
+
+    await push(
+      messageEvent({
+        text: `@_user_1 /task new ${plan.id}`,
+        from: 'lin.hai',
+        chatType: 'group',
+        chatId: 'oc_food',
+        mentions: [{ bot: true }],
+      }),
+    );
+    await settle();
+    const form = fake.messages[0]!;
+    const launched = await push(
+      cardActionEvent({
+        operator: 'lin.hai',
+        messageId: form.messageId,
+        chatId: 'oc_food',
+        value: findButton(form.content, '发起任务'),
+        form: {
+          name: '2027 年食品经营单位联合抽查',
+          windowStart: '2027-04-01 +0800',
+          windowEnd: '2027-06-30 +0800',
+          teams: '2',
+          [`per_${scjgj.id}`]: '2',
+          [`per_${swj.id}`]: '1',
+          certificateHolders: '2',
+          acceptanceDays: '3',
+        },
+      }),
+    );
+    expect(JSON.stringify(((await launched.json()) as { card: { data: unknown } }).card.data)).toContain(
+      '会审中',
+    );
+    await settle();
+    const toWang = fake.messages.find((m) => m.receiveId === 'wang.xiaoming')!;
+    expect(toWang.content).toContain('区商务局');
+    const declined = await push(
+      cardActionEvent({
+        operator: 'wang.xiaoming',
+        messageId: toWang.messageId,
+        chatId: 'oc_p2p_wang',
+        value: findButton(toWang.content, '拒绝'),
+        form: { reason: '同期开展专项整治' },
+      }),
+    );
+    expect(((await declined.json()) as { toast: { type: string } }).toast.type).toBe('success');
+    // A second click on the answered card changes nothing.
+    const again = await push(
+      cardActionEvent({
+        operator: 'wang.xiaoming',
+        messageId: toWang.messageId,
+        chatId: 'oc_p2p_wang',
+        value: findButton(toWang.content, '接受'),
+      }),
+    );
+    expect(((await again.json()) as { toast: { type: string } }).toast.type).toBe('warning');
+    await settle();
+    expect(fake.messages.some((m) => m.receiveId === 'lin.hai' && m.content.includes('拒绝参加任务'))).toBe(
+      true,
+    );
+    const ruling = fake.messages.find((m) => m.receiveId === office && m.content.includes('请裁定'))!;
+    const ruled = await push(
+      cardActionEvent({
+        operator: office,
+        messageId: ruling.messageId,
+        chatId: 'oc_p2p_zhou',
+        value: findButton(ruling.content, '提交裁定'),
+        form: { decision: 'keep', ruling: '请统筹安排' },
+      }),
+    );
+    expect(((await ruled.json()) as { toast: { type: string } }).toast.type).toBe('success');
+    await settle();
+    // The root card in the group was patched in place: review finished.
+    expect(fake.patches.filter((p) => p.messageId === form.messageId).at(-1)!.content).toContain(
+      '待抽取检查对象',
+    );
+    const parts = await store.tasks.departments(1);
+    expect(parts.map((p) => [p.state, p.reason, p.ruling])).toEqual([
+      ['kept', '同期开展专项整治', '请统筹安排'],
+    ]);
+  });
+
   it('handles a repeated push once after a restart', async () => {
     const event = messageEvent({ text: '/whoami', from: office });
     await push(event);
