@@ -93,6 +93,22 @@ describe('/plan: draft, submit, file', () => {
   });
 });
 
+describe('/plan: counts instead of ratios', () => {
+  it('takes a number of targets for a stratum, shows it and its draw, and refuses what is neither', async () => {
+    const [form] = await h.send('/plan new', lin);
+    const bad = await h.click(form!, '保存草稿', lin, { ...(await validForm()), ratioD: '三成' });
+    expect(bad.toast).toMatchObject({
+      type: 'warning',
+      text: expect.stringContaining('“三成”不是比例或户数'),
+    });
+    const saved = await h.click(form!, '保存草稿', lin, { ...(await validForm()), ratioD: '2户' });
+    expect(saved.toast?.type).toBe('success');
+    expect(cardText(form!.card)).toContain('全部对象 5%，A 类 3%，D 类 2 户（向上取整）');
+    const plan = (await h.store.plans.list({})).at(-1)!;
+    expect([plan.ratios, plan.counts]).toEqual([{ all: 5, A: 3 }, { D: 2 }]);
+  });
+});
+
 describe('/plan: return, revise, who may do what', () => {
   it('the office returns a plan with a reason into its group chat; the liaison resubmits', async () => {
     const group = await h.send('@机器人 /office here', users.office, {

@@ -25,8 +25,10 @@ import { splitCellList } from '../src/domain/columns.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { localDate } from '../src/domain/local-date.ts';
 import {
+  type Counts,
   kindLabels,
   type PlanDraft,
+  type Quota,
   type Ratios,
   RISK_CLASSES,
   roundingLabels,
@@ -109,8 +111,10 @@ async function planForm(ctx: Context, keyword: string): Promise<Card> {
           text('industries', '行业（空为不限）'),
           text('areas', '片区（空为不限）'),
           text('tags', '专项库（空为不限）'),
-          text('ratioAll', '抽查比例 %（全部对象，或未分类对象）'),
-          ...RISK_CLASSES.map((k) => text(`ratio${k}`, `${k} 类比例 %（按信用风险分类时填写）`)),
+          text('ratioAll', '抽查比例 % 或户数（全部对象，或未分类对象）', {
+            placeholder: '如 5 表示 5%，或 30户',
+          }),
+          ...RISK_CLASSES.map((k) => text(`ratio${k}`, `${k} 类比例 % 或户数（按信用风险分类时填写）`)),
           {
             type: 'select',
             name: 'rounding',
@@ -143,7 +147,7 @@ async function planForm(ctx: Context, keyword: string): Promise<Card> {
       note(
         all.length > MATTER_OPTIONS
           ? `共 ${all.length} 项事项，只列出前 ${MATTER_OPTIONS} 项（本部门的在前）。发送 /plan new 关键词 缩小范围。`
-          : '每个比例须不低于所选事项的下限；含一般事项时不高于其上限（重点事项不设上限）。',
+          : '每个比例（填户数时按其占名录库的比例）须不低于所选事项的下限；含一般事项时不高于其上限（重点事项不设上限）。',
       ),
     ],
   };
@@ -155,18 +159,21 @@ const ids = z
   .transform((v) =>
     v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(Number).filter(Number.isInteger),
   );
-const percent = z
+/** A stratum's quota as typed: a percent (`5`, `5%`) or a number of targets (`30户`, `30 家`). */
+const quota = z
   .string()
   .optional()
-  .transform((v, ctx) => {
-    const t = (v ?? '').replace(/[%％\s]/g, '');
+  .transform((v, ctx): Quota | undefined => {
+    const t = (v ?? '').replace(/\s/g, '');
     if (!t) return undefined;
-    const n = Number(t);
+    const count = /^(\d+)(户|家|个)$/.exec(t);
+    if (count) return { stratum: 'all', count: Number(count[1]) };
+    const n = Number(t.replace(/[%％]$/, ''));
     if (!Number.isFinite(n)) {
-      ctx.addIssue({ code: 'custom', message: `“${v}”不是比例，请填写数字（如 5 表示 5%）` });
+      ctx.addIssue({ code: 'custom', message: `“${v}”不是比例或户数，请填写如 5（表示 5%）或 30户` });
       return z.NEVER;
     }
-    return n;
+    return { stratum: 'all', ratio: n };
   });
 const day = z
   .string({ error: '请填写检查期间' })
@@ -183,11 +190,11 @@ const PlanForm = z.object({
   industries: z.string().optional(),
   areas: z.string().optional(),
   tags: z.string().optional(),
-  ratioAll: percent,
-  ratioA: percent,
-  ratioB: percent,
-  ratioC: percent,
-  ratioD: percent,
+  ratioAll: quota,
+  ratioA: quota,
+  ratioB: quota,
+  ratioC: quota,
+  ratioD: quota,
   rounding: z.enum(['up', 'nearest', 'down']).default('up'),
   periodStart: day,
   periodEnd: day,
@@ -196,10 +203,11 @@ const PlanForm = z.object({
 
 function draftOf(form: z.infer<typeof PlanForm>, leadDepartmentId: number): PlanDraft {
   const ratios: Ratios = {};
-  if (form.ratioAll !== undefined) ratios.all = form.ratioAll;
-  for (const k of RISK_CLASSES) {
-    const r = form[`ratio${k}`];
-    if (r !== undefined) ratios[k] = r;
+  const counts: Counts = {};
+  for (const stratum of ['all', ...RISK_CLASSES] as const) {
+    const q = stratum === 'all' ? form.ratioAll : form[`ratio${stratum}` as const];
+    if (q && 'ratio' in q) ratios[stratum] = q.ratio;
+    if (q && 'count' in q) counts[stratum] = q.count;
   }
   return {
     kind: form.kind,
@@ -215,6 +223,7 @@ function draftOf(form: z.infer<typeof PlanForm>, leadDepartmentId: number): Plan
       tags: splitCellList(form.tags),
     },
     ratios,
+    counts,
     rounding: form.rounding,
     periodStart: form.periodStart,
     periodEnd: form.periodEnd,

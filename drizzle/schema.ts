@@ -331,6 +331,8 @@ export const plans = pgTable(
     matterIds: integer('matter_ids').array().notNull().default(sql`'{}'::integer[]`),
     scope: jsonb('scope').notNull(),
     ratios: jsonb('ratios').notNull(),
+    /** Fixed numbers of targets for the strata that state a count instead of a ratio. */
+    counts: jsonb('counts').notNull().default(sql`'{}'::jsonb`),
     rounding: text('rounding').notNull(),
     periodStart: text('period_start').notNull(),
     periodEnd: text('period_end').notNull(),

@@ -6,7 +6,7 @@ import type { Card } from '../cards/card.ts';
 import { jointPlanCard } from '../cards/joint-plan-card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
 import { DomainError, STALE_CARD } from '../domain/errors.ts';
-import { type Ratios, roundingLabels, statedRatios, stratumLabel } from '../domain/plan-record.ts';
+import { quotaText, roundingLabels, statedQuotas } from '../domain/plan-record.ts';
 import { type JointPlanEvent, jointPlanMachine, launchesTasks, next } from '../domain/workflow.ts';
 import { officeChat, refreshCopies, toOffice } from './card-copies.ts';
 import type { JointPlan, Person, Plan, Repos } from './ports.ts';
@@ -51,9 +51,9 @@ const distinct = (values: (string | null | undefined)[]) => [
   ...new Set(values.filter((v): v is string => Boolean(v))),
 ];
 
-function ratioText(ratios: Ratios, rounding: Plan['rounding']): string {
-  const stated = statedRatios(ratios).map(([k, r]) => `${stratumLabel(k)} ${r}%`);
-  return `${stated.join('，')}（${roundingLabels[rounding]}）`;
+function ratioText(p: Plan): string {
+  const stated = statedQuotas(p.ratios, p.counts).map(quotaText);
+  return `${stated.join('，')}（${roundingLabels[p.rounding]}）`;
 }
 
 /** The newest filed revision of every plan of the year (older filed revisions are superseded once filed). */
@@ -87,7 +87,7 @@ export async function compileJointPlan(repos: Repos, year: number): Promise<Comp
       scope.join('；'),
       distinct(ms.map((m) => m.subject)).join('、') || [lead, ...others].join('、'),
       `牵头：${lead}；配合：${others.join('、') || '—'}`,
-      ratioText(p.ratios, p.rounding),
+      ratioText(p),
       `${p.periodStart} 至 ${p.periodEnd}${p.batches > 1 ? `，分 ${p.batches} 批` : ''}`,
       p.revision > 1 ? `第 ${p.revision} 版：${p.changeReason ?? ''}` : '',
     ]);

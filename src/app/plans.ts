@@ -51,7 +51,12 @@ export async function planView(repos: Repos, plan: Plan): Promise<PlanView> {
     lead: departments.get(plan.leadDepartmentId) ?? `#${plan.leadDepartmentId}`,
     participants: plan.participantIds.map((id) => departments.get(id) ?? `#${id}`),
     matters: await mattersOf(repos, plan.matterIds),
-    estimate: estimateDraw(await repos.targets.countByRisk(plan.scope), plan.ratios, plan.rounding),
+    estimate: estimateDraw(
+      await repos.targets.countByRisk(plan.scope),
+      plan.ratios,
+      plan.counts,
+      plan.rounding,
+    ),
     ...(plan.reentryDue ? { reentryDue: plan.reentryDue } : {}),
     ...(submittedBy ? { submittedBy } : {}),
     ...(decidedBy ? { decidedBy } : {}),
@@ -84,6 +89,7 @@ export async function createPlan(
   const problems = checkPlan(draft, await mattersOf(services.store, draft.matterIds), {
     today: input.today,
     generalCeiling: general,
+    pools: await services.store.targets.countByRisk(draft.scope),
   });
   if (problems.length > 0) {
     throw new DomainError(
@@ -217,6 +223,7 @@ export async function revisePlan(
       matterIds: latest.matterIds,
       scope: latest.scope,
       ratios: latest.ratios,
+      counts: latest.counts,
       rounding: latest.rounding,
       periodStart: latest.periodStart,
       periodEnd: latest.periodEnd,

@@ -2,13 +2,13 @@
 // would make from the library today, its state, and the buttons that state allows. Each button carries the
 // plan's id and version, so a click on a copy that is out of date is refused.
 import {
+  type EstimateRow,
   kindLabels,
   type PlanDraft,
   type PlanMatter,
-  type Ratios,
+  quotaText,
   roundingLabels,
-  statedRatios,
-  stratumLabel,
+  statedQuotas,
 } from '../domain/plan-record.ts';
 import { type PlanState, planMachine } from '../domain/workflow.ts';
 import { actions, type Card, type CardColor, type Element, fields, md, note } from './card.ts';
@@ -25,7 +25,7 @@ export interface PlanView {
   lead: string;
   participants: string[];
   matters: PlanMatter[];
-  estimate: { stratum: keyof Ratios; pool: number; ratio: number; draw: number }[];
+  estimate: EstimateRow[];
   /** The re-entry deadline of a revision, as cards show deadlines (seed 000 art. 15). */
   reentryDue?: string;
   submittedBy?: string;
@@ -55,9 +55,7 @@ export function planCard(view: PlanView): Card {
       { label: '检查期间', value: `${plan.periodStart} 至 ${plan.periodEnd}，分 ${plan.batches} 批` },
       {
         label: '抽查比例',
-        value: `${statedRatios(plan.ratios)
-          .map(([k, r]) => `${stratumLabel(k)} ${r}%`)
-          .join('，')}（${roundingLabels[plan.rounding]}）`,
+        value: `${statedQuotas(plan.ratios, plan.counts).map(quotaText).join('，')}（${roundingLabels[plan.rounding]}）`,
       },
       {
         label: '检查对象范围',
@@ -80,7 +78,7 @@ export function planCard(view: PlanView): Card {
         { key: 'draw', label: '预计抽取' },
       ],
       rows: view.estimate.map((e) => ({
-        stratum: `${stratumLabel(e.stratum)}（${e.ratio}%）`,
+        stratum: quotaText(e),
         pool: String(e.pool),
         draw: String(e.draw),
       })),

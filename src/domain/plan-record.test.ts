@@ -17,6 +17,7 @@ const draft: PlanDraft = {
   matterIds: [1, 2, 3],
   scope: { objectTypes: [], industries: [], areas: [], tags: [] },
   ratios: { A: 5, B: 6, C: 7, D: 8 },
+  counts: {},
   rounding: 'up',
   periodStart: '2027-04-01',
   periodEnd: '2027-10-31',
@@ -51,6 +52,26 @@ describe('checkPlan', () => {
     // 重点 matters alone have no ceiling.
     expect(checkPlan({ ...draft, matterIds: [1], ratios: { all: 60 } }, matters, { today })).toEqual([]);
   });
+
+  it('holds a count to the same bounds by the share it makes of the library in scope', () => {
+    const pools = { A: 40, none: 100 };
+    const byCount = (counts: PlanDraft['counts'], ratios: PlanDraft['ratios'] = {}) =>
+      checkPlan({ ...draft, ratios, counts }, matters, { today, pools }).map((p) => p.problem);
+    // 8 of 140 is 5.7%: between the 5% floor and the 8% ceiling.
+    expect(byCount({ all: 8 })).toEqual([]);
+    expect(byCount({ all: 3 })).toEqual([
+      '3 户约占名录库中 140 户的 2.1%，低于“食品经营许可事项”要求的下限 5%',
+    ]);
+    expect(byCount({ A: 4, all: 7 }, {})).toEqual([
+      '4 户约占名录库中 40 户的 10%，高于一般事项“广告发布行为”的上限 8%',
+    ]);
+    expect(byCount({ all: 0 })).toEqual(['户数应为正整数']);
+    expect(byCount({ A: 2 }, { A: 5, all: 6 })).toEqual(['同一分层只能填写比例或户数之一']);
+    // With nothing in scope yet, a count cannot be judged by its share and is taken as stated.
+    expect(checkPlan({ ...draft, ratios: {}, counts: { all: 1 } }, matters, { today, pools: {} })).toEqual(
+      [],
+    );
+  });
 });
 
 describe('estimateDraw', () => {
@@ -59,15 +80,25 @@ describe('estimateDraw', () => {
     expect(drawSize(101, 5, 'nearest')).toBe(5);
     expect(drawSize(101, 5, 'down')).toBe(5);
     expect(drawSize(3, 100, 'up')).toBe(3);
-    expect(estimateDraw({ A: 100, B: 200, D: 10, none: 7 }, { A: 2, B: 5, D: 50, all: 10 }, 'up')).toEqual([
+    expect(
+      estimateDraw({ A: 100, B: 200, D: 10, none: 7 }, { A: 2, B: 5, D: 50, all: 10 }, {}, 'up'),
+    ).toEqual([
       { stratum: 'A', pool: 100, ratio: 2, draw: 2 },
       { stratum: 'B', pool: 200, ratio: 5, draw: 10 },
       { stratum: 'D', pool: 10, ratio: 50, draw: 5 },
       // C has no ratio of its own: it joins the unclassified under the all-targets ratio.
       { stratum: 'all', pool: 7, ratio: 10, draw: 1 },
     ]);
-    expect(estimateDraw({ A: 10, none: 10 }, { all: 15 }, 'nearest')).toEqual([
+    expect(estimateDraw({ A: 10, none: 10 }, { all: 15 }, {}, 'nearest')).toEqual([
       { stratum: 'all', pool: 20, ratio: 15, draw: 3 },
+    ]);
+  });
+
+  it('draws a stated count from its stratum, never more than the stratum holds', () => {
+    expect(estimateDraw({ A: 100, B: 3, none: 10 }, { all: 10 }, { A: 30, B: 5 }, 'up')).toEqual([
+      { stratum: 'A', pool: 100, count: 30, draw: 30 },
+      { stratum: 'B', pool: 3, count: 5, draw: 3 },
+      { stratum: 'all', pool: 10, ratio: 10, draw: 1 },
     ]);
   });
 });

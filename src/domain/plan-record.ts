@@ -8,14 +8,15 @@ export type Rounding = 'up' | 'nearest' | 'down';
 export const RISK_CLASSES = ['A', 'B', 'C', 'D'] as const;
 export type RiskClass = (typeof RISK_CLASSES)[number];
 
+export type Stratum = 'all' | RiskClass;
+
 /** Percent per stratum: one ratio for all targets, or one per credit-risk class (unclassified use `all`). */
-export interface Ratios {
-  all?: number;
-  A?: number;
-  B?: number;
-  C?: number;
-  D?: number;
-}
+export type Ratios = Partial<Record<Stratum, number>>;
+/** A fixed number of targets per stratum, for the strata a plan sets by count rather than by ratio. */
+export type Counts = Partial<Record<Stratum, number>>;
+
+/** What a plan draws from one stratum: a percent of it, or a number of targets. */
+export type Quota = { stratum: Stratum; ratio: number } | { stratum: Stratum; count: number };
 
 export interface TargetScope {
   objectTypes: string[];
@@ -33,6 +34,7 @@ export interface PlanDraft {
   matterIds: number[];
   scope: TargetScope;
   ratios: Ratios;
+  counts: Counts;
   rounding: Rounding;
   periodStart: string;
   periodEnd: string;
@@ -60,14 +62,22 @@ export interface PlanProblem {
   problem: string;
 }
 
-/** The ratios a plan states, as [stratum, percent] (the all-targets ratio first). */
-export function statedRatios(ratios: Ratios): [keyof Ratios, number][] {
-  return (['all', ...RISK_CLASSES] as const)
-    .filter((k) => ratios[k] !== undefined)
-    .map((k) => [k, ratios[k]!]);
+const STRATA: readonly Stratum[] = ['all', ...RISK_CLASSES];
+
+/** The quotas a plan states, the all-targets one first; a stratum's ratio wins over a count (checkPlan refuses both). */
+export function statedQuotas(ratios: Ratios, counts: Counts): Quota[] {
+  return STRATA.flatMap((stratum): Quota[] => {
+    if (ratios[stratum] !== undefined) return [{ stratum, ratio: ratios[stratum] }];
+    if (counts[stratum] !== undefined) return [{ stratum, count: counts[stratum] }];
+    return [];
+  });
 }
 
-export const stratumLabel = (k: keyof Ratios) => (k === 'all' ? '全部对象' : `${k} 类`);
+export const stratumLabel = (k: Stratum) => (k === 'all' ? '全部对象' : `${k} 类`);
+
+/** `A 类 5%` or `A 类 30 户`. */
+export const quotaText = (q: Quota) =>
+  `${stratumLabel(q.stratum)} ${'ratio' in q ? `${q.ratio}%` : `${q.count} 户`}`;
 
 /**
  * Every rule a plan breaks, in the order the form shows its fields. `matters` are the plan's matters as the
@@ -76,7 +86,12 @@ export const stratumLabel = (k: keyof Ratios) => (k === 'all' ? '全部对象' :
 export function checkPlan(
   draft: PlanDraft,
   matters: readonly PlanMatter[],
-  options: { today: string; generalCeiling?: number | undefined },
+  options: {
+    today: string;
+    generalCeiling?: number | undefined;
+    /** The library's targets in the plan's scope per credit-risk class, to hold counts to the ratio bounds. */
+    pools?: Partial<Record<RiskClass | 'none', number>>;
+  },
 ): PlanProblem[] {
   const problems: PlanProblem[] = [];
   const add = (field: string, problem: string) => problems.push({ field, problem });
@@ -100,12 +115,13 @@ export function checkPlan(
     else if (!inPlan.has(m.departmentId)) add('抽查事项', `“${m.name}”不属于计划中的部门`);
   }
 
-  const stated = statedRatios(draft.ratios);
+  const stated = statedQuotas(draft.ratios, draft.counts);
   if (stated.length === 0)
-    add('抽查比例', '请填写抽查比例（全部对象一个比例，或按 A/B/C/D 信用风险分类分别填写）');
+    add('抽查比例', '请填写抽查比例或户数（全部对象一项，或按 A/B/C/D 信用风险分类分别填写）');
   const chosen = draft.matterIds.map((id) => byId.get(id)).filter((m): m is PlanMatter => Boolean(m));
   // The plan checks every matter on each drawn target: each ratio must meet every matter's floor, and, when a
   // 一般 matter is in the plan, stay under the tightest 一般 ceiling (重点 matters have none; seed 000 art. 8).
+  // A count is held to the same bounds by the share it makes of the library as it is now.
   const floor = Math.max(0, ...chosen.map((m) => m.ratioFloor ?? 0));
   const floorMatter = chosen.find((m) => m.ratioFloor === floor);
   const ceilings = chosen
@@ -113,13 +129,40 @@ export function checkPlan(
     .map((m) => ({ m, ceiling: m.ratioCeiling ?? options.generalCeiling }))
     .filter((c): c is { m: PlanMatter; ceiling: number } => c.ceiling !== undefined);
   const tightest = ceilings.sort((a, b) => a.ceiling - b.ceiling)[0];
-  for (const [stratum, ratio] of stated) {
-    const label = `抽查比例（${stratumLabel(stratum)}）`;
-    if (!(ratio > 0 && ratio <= 100)) add(label, '比例应大于 0%，不超过 100%');
-    else if (floor > 0 && ratio < floor)
-      add(label, `${ratio}% 低于“${floorMatter!.name}”要求的下限 ${floor}%`);
-    else if (tightest && ratio > tightest.ceiling)
-      add(label, `${ratio}% 高于一般事项“${tightest.m.name}”的上限 ${tightest.ceiling}%`);
+  const pools = new Map(
+    estimateDraw(options.pools ?? {}, draft.ratios, draft.counts, draft.rounding).map((e) => [
+      e.stratum,
+      e.pool,
+    ]),
+  );
+  for (const stratum of STRATA) {
+    if (draft.ratios[stratum] !== undefined && draft.counts[stratum] !== undefined)
+      add(`抽查比例（${stratumLabel(stratum)}）`, '同一分层只能填写比例或户数之一');
+  }
+  for (const q of stated) {
+    const label = `抽查比例（${stratumLabel(q.stratum)}）`;
+    let share: number;
+    let said: string;
+    if ('ratio' in q) {
+      if (!(q.ratio > 0 && q.ratio <= 100)) {
+        add(label, '比例应大于 0%，不超过 100%');
+        continue;
+      }
+      share = q.ratio;
+      said = `${q.ratio}% `;
+    } else {
+      if (!Number.isInteger(q.count) || q.count < 1) {
+        add(label, '户数应为正整数');
+        continue;
+      }
+      const pool = pools.get(q.stratum) ?? 0;
+      if (pool === 0) continue;
+      share = (q.count / pool) * 100;
+      said = `${q.count} 户约占名录库中 ${pool} 户的 ${Math.round(share * 10) / 10}%，`;
+    }
+    if (floor > 0 && share < floor) add(label, `${said}低于“${floorMatter!.name}”要求的下限 ${floor}%`);
+    else if (tightest && share > tightest.ceiling)
+      add(label, `${said}高于一般事项“${tightest.m.name}”的上限 ${tightest.ceiling}%`);
   }
 
   if (!draft.periodStart || !draft.periodEnd) add('检查期间', '请填写检查开始和结束日期');
@@ -143,32 +186,43 @@ export function drawSize(count: number, ratio: number, rounding: Rounding): numb
   return Math.min(count, n);
 }
 
+/** One stratum of an estimate: its targets in the library, what the plan draws from it, and how many that is. */
+export type EstimateRow = Quota & { pool: number; draw: number };
+
 /**
- * The draw each stratum would make from the library as it is now. With per-class ratios, targets without a
- * class fall under the all-targets ratio if there is one, and are not drawn otherwise (said in `unclassified`).
+ * The draw each stratum would make from the library as it is now. With per-class quotas, targets without a
+ * class (or of a class the plan does not name) fall under the all-targets quota if there is one, and are not
+ * drawn otherwise.
  */
 export function estimateDraw(
-  counts: Partial<Record<RiskClass | 'none', number>>,
+  pools: Partial<Record<RiskClass | 'none', number>>,
   ratios: Ratios,
+  counts: Counts,
   rounding: Rounding,
-): { stratum: keyof Ratios; pool: number; ratio: number; draw: number }[] {
-  const perClass = RISK_CLASSES.some((k) => ratios[k] !== undefined);
+): EstimateRow[] {
+  const quota = (stratum: Stratum): Quota | undefined =>
+    ratios[stratum] !== undefined
+      ? { stratum, ratio: ratios[stratum] }
+      : counts[stratum] !== undefined
+        ? { stratum, count: counts[stratum] }
+        : undefined;
+  const row = (q: Quota, pool: number): EstimateRow => ({
+    ...q,
+    pool,
+    draw: 'ratio' in q ? drawSize(pool, q.ratio, rounding) : Math.min(pool, Math.max(0, q.count)),
+  });
+  const perClass = RISK_CLASSES.some((k) => quota(k) !== undefined);
   if (!perClass) {
-    const pool = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
-    const ratio = ratios.all ?? 0;
-    return [{ stratum: 'all', pool, ratio, draw: drawSize(pool, ratio, rounding) }];
+    const pool = Object.values(pools).reduce((a, b) => a + (b ?? 0), 0);
+    return [row(quota('all') ?? { stratum: 'all', ratio: 0 }, pool)];
   }
-  const rows: { stratum: keyof Ratios; pool: number; ratio: number; draw: number }[] = [];
-  let rest = counts.none ?? 0;
+  const rows: EstimateRow[] = [];
+  let rest = pools.none ?? 0;
   for (const k of RISK_CLASSES) {
-    const pool = counts[k] ?? 0;
-    const ratio = ratios[k];
-    if (ratio === undefined) rest += pool;
-    else rows.push({ stratum: k, pool, ratio, draw: drawSize(pool, ratio, rounding) });
+    const q = quota(k);
+    if (q === undefined) rest += pools[k] ?? 0;
+    else rows.push(row(q, pools[k] ?? 0));
   }
-  if (rest > 0) {
-    const ratio = ratios.all ?? 0;
-    rows.push({ stratum: 'all', pool: rest, ratio, draw: drawSize(rest, ratio, rounding) });
-  }
+  if (rest > 0) rows.push(row(quota('all') ?? { stratum: 'all', ratio: 0 }, rest));
   return rows;
 }

@@ -49,6 +49,7 @@ function toPlan(r: typeof plans.$inferSelect): Plan {
     kind: r.kind as Plan['kind'],
     scope: r.scope as Plan['scope'],
     ratios: r.ratios as Plan['ratios'],
+    counts: r.counts as Plan['counts'],
     rounding: r.rounding as Plan['rounding'],
     state: r.state as Plan['state'],
   };

@@ -403,6 +403,7 @@ describe('the Lark webhook', () => {
       matterIds: [m1!.id],
       scope: { objectTypes: [], industries: [], areas: [], tags: [] },
       ratios: { all: 5 },
+      counts: {},
       rounding: 'up',
       periodStart: '2027-03-01',
       periodEnd: '2027-11-30',
