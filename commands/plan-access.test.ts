@@ -4,25 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planCardOf } from '../src/app/plans.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
-import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
+import { cardText, createHarness, type Harness } from '../test/support/harness.ts';
+import { allowed, everyone, type Who, who } from '../test/support/workflow.ts';
 
 let h: Harness;
 beforeAll(async () => {
   h = await createHarness();
 });
 afterAll(() => h.close());
-
-const who = {
-  office: users.office,
-  lead: users.marketLiaison,
-  participant: users.liaison,
-  unrelated: users.otherLiaison,
-  operator: users.operator,
-  inspector: users.marketInspector,
-  unbound: users.unbound,
-} satisfies Record<string, As>;
-type Who = keyof typeof who;
-const everyone = Object.keys(who) as Who[];
 
 async function form() {
   const swj = (await h.store.departments.find('swj'))!;
@@ -48,8 +37,6 @@ async function planIn(state: 'draft' | 'submitted' | 'filed'): Promise<SentMessa
   if (state === 'filed') await h.click(blank!, '备案', who.office);
   return blank!;
 }
-
-const allowed = (result: { toast?: { type: string } }) => result.toast?.type === 'success';
 
 describe('/plan authorisation matrix', () => {
   it.each(everyone)('/plan new, list and show: %s', async (name) => {

@@ -3,8 +3,8 @@
 // answers for it, the office rules but not on its own answer) by the use case. A refused click changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
-import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
-import { approvedJointPlan, departmentIds } from '../test/support/workflow.ts';
+import { type As, cardText, createHarness, type Harness } from '../test/support/harness.ts';
+import { allowed, approvedJointPlan, departmentIds, everyone, who } from '../test/support/workflow.ts';
 
 let h: Harness;
 let planId: number;
@@ -25,20 +25,6 @@ beforeAll(async () => {
   };
 });
 afterAll(() => h.close());
-
-const who = {
-  office: users.office,
-  lead: users.marketLiaison,
-  participant: users.liaison,
-  unrelated: users.otherLiaison,
-  operator: users.operator,
-  inspector: users.marketInspector,
-  unbound: users.unbound,
-} satisfies Record<string, As>;
-type Who = keyof typeof who;
-const everyone = Object.keys(who) as Who[];
-
-const allowed = (result: { toast?: { type: string } }) => result.toast?.type === 'success';
 
 async function launchForm(): Promise<SentMessage> {
   const [blank] = await h.send(`/task new ${planId}`, who.lead);

@@ -1,8 +1,9 @@
 // Steps several tests need before theirs: a joint plan of the market regulator, filed, compiled into the
-// year's joint annual plan and approved — what a task is launched from.
+// year's joint annual plan and approved — what a task is launched from; and the users of the authorisation
+// matrices.
 import { expect } from 'vitest';
 import type { SentMessage } from '../../src/platform/memory/memory-platform.ts';
-import { cardText, type Harness, users } from './harness.ts';
+import { type As, cardText, type Harness, users } from './harness.ts';
 
 /** Department ids by code. */
 export async function departmentIds(h: Harness, ...codes: string[]): Promise<number[]> {
@@ -46,3 +47,19 @@ export async function approvedJointPlan(h: Harness, participantCodes: string[]):
   expect(approved.toast?.type).toBe('success');
   return id;
 }
+
+/** The kinds of user an authorisation matrix tries, for a plan or task of 区市场监管局 with 区商务局. */
+export const who = {
+  office: users.office,
+  lead: users.marketLiaison,
+  participant: users.liaison,
+  unrelated: users.otherLiaison,
+  operator: users.operator,
+  inspector: users.marketInspector,
+  unbound: users.unbound,
+} satisfies Record<string, As>;
+export type Who = keyof typeof who;
+export const everyone = Object.keys(who) as Who[];
+
+/** Whether a click went through. */
+export const allowed = (result: { toast?: { type: string } }) => result.toast?.type === 'success';
