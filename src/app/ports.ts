@@ -424,8 +424,8 @@ export interface Repos {
       version: number,
       patch: Partial<Omit<TaskDepartment, 'taskId' | 'departmentId' | 'version'>>,
     ): Promise<TaskDepartment | undefined>;
-    /** Departments still pending on tasks under review whose acceptance deadline is before `today`. */
-    overdue(today: string): Promise<TaskDepartment[]>;
+    /** Departments still pending on this platform's tasks under review whose acceptance deadline is before `today`. */
+    overdue(today: string, platform: string): Promise<TaskDepartment[]>;
   };
   cardCopies: {
     add(subject: string, platform: string, copy: CardCopy): Promise<void>;

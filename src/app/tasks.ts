@@ -56,7 +56,10 @@ export async function taskView(repos: Repos, task: Task, timeZone: string): Prom
   };
   const parts = [];
   for (const part of await repos.tasks.departments(task.id)) {
-    const reachable = (await liaisonsOf(repos, part.departmentId)).some((p) => p.chatUserId !== null);
+    // Reachable: a liaison bound on the platform the task lives on.
+    const reachable = (await liaisonsOf(repos, part.departmentId)).some(
+      (p) => p.chatPlatform === task.chatPlatform && p.chatUserId !== null,
+    );
     const answeredBy = await personName(part.answeredBy);
     const ruledBy = await personName(part.ruledBy);
     parts.push({
@@ -394,7 +397,7 @@ export async function ruleOnTask(
  * the message commit together; a second instance finds the mark and sends nothing). Returns how many.
  */
 export async function escalateOverdue(services: Services, today: string): Promise<number> {
-  const overdue: TaskDepartment[] = await services.store.tasks.overdue(today);
+  const overdue: TaskDepartment[] = await services.store.tasks.overdue(today, services.platform);
   let reported = 0;
   for (const part of overdue) {
     const done = await services.store.transaction(async (tx) => {

@@ -129,7 +129,7 @@ export function taskRepo(db: Db, now: () => Date): Repos['tasks'] {
         .returning();
       return row && toTaskDepartment(row);
     },
-    async overdue(today) {
+    async overdue(today, platform) {
       const rows = await db
         .select({ part: taskDepartments })
         .from(taskDepartments)
@@ -137,6 +137,7 @@ export function taskRepo(db: Db, now: () => Date): Repos['tasks'] {
         .where(
           and(
             eq(tasks.state, 'reviewing'),
+            eq(tasks.chatPlatform, platform),
             eq(taskDepartments.state, 'pending'),
             isNull(taskDepartments.escalatedAt),
             lt(tasks.acceptanceDue, today),
