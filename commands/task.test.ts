@@ -3,6 +3,7 @@
 // counts for the department, a decline goes to the office which rules, silence past the deadline is reported
 // once, and the task becomes ready for the target draw when every department is settled (seed 002 art. 12).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importCalendar } from '../src/app/calendar.ts';
 import { escalateOverdue } from '../src/app/tasks.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
 import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
@@ -113,10 +114,12 @@ describe('/task: launch and review', () => {
     expect(noReason.toast).toMatchObject({ type: 'error', text: '拒绝时请写明原因。' });
     const liBefore = structuredClone(liCard.card);
     const declined = await h.click(liCard, '拒绝', users.otherLiaison, {
-      reason: '同期开展专项整治，人手不足',
+      reason: '同期开展专项整治，人手不足。',
     });
     expect(declined.toast?.type).toBe('success');
+    // The reason's own full stop is not doubled in our sentence.
     expect(dmsTo(lin, declined.sent)[0]!.text).toContain('拒绝参加任务');
+    expect(dmsTo(lin, declined.sent)[0]!.text).toContain('人手不足。已报联席会议办公室裁定。');
     const ruling = dmsTo(users.office, declined.sent).find((m) => cardText(m.card).includes('请裁定'))!;
     expect(cardText(ruling.card)).toContain('李娜代表区卫健局拒绝参加，原因：同期开展专项整治，人手不足');
     // A second click on the answered card changes nothing.
@@ -136,7 +139,7 @@ describe('/task: launch and review', () => {
     const released = await h.click(unreachable!, '提交裁定', users.office, { decision: 'release' });
     expect(released.toast?.type).toBe('success');
     expect(cardText(root.card)).toContain('待抽取检查对象');
-    expect(cardText(root.card)).toContain(`/draw targets ${taskId}`);
+    expect(cardText(root.card)).toContain('会审完成**，牵头部门可以抽取检查对象');
     expect(dmsTo(lin, released.sent).some((m) => m.text?.includes('可以抽取检查对象'))).toBe(true);
 
     const steps = (await h.store.audit.list({ limit: 200 }))
@@ -208,7 +211,69 @@ describe('/task: deadlines and escalation', () => {
   });
 });
 
+describe('/task: a deadline the calendar cannot compute yet', () => {
+  it('is computed and shown once the year’s schedule is imported, and the silent department reported then', async () => {
+    const real = h.services.clock;
+    try {
+      h.services.clock = { now: () => new Date('2026-12-29T02:00:00Z') };
+      const { root, result } = await launch({ windowStart: '2027-03-01' });
+      expect(result.toast?.type).toBe('success');
+      const taskId = Number(cardText(root.card).match(/任务 #(\d+)/)![1]);
+      const wang = h.platform.sent.findLast((m) => 'userId' in m.to && m.to.userId === users.liaison.userId)!;
+      expect(cardText(wang.card)).toContain('会审截止日待节假日安排录入后计算');
+      // Nothing is escalated on a guessed date.
+      await escalateOverdue(h.services, '2027-06-01');
+      await h.sender.drain();
+      const swjPart = async () =>
+        (await h.store.tasks.departments(taskId)).find((p) => p.departmentId === ids.swj)!;
+      expect((await swjPart()).escalatedAt).toBeNull();
+
+      // The 2027 schedule is imported: 元旦 1/1–1/3 off.
+      await importCalendar(
+        h.store,
+        JSON.stringify({
+          year: 2027,
+          days: [
+            { date: '2027-01-01', isOffDay: true, name: '元旦' },
+            { date: '2027-01-02', isOffDay: true, name: '元旦' },
+            { date: '2027-01-03', isOffDay: true, name: '元旦' },
+          ],
+        }),
+        { kind: 'system', id: 'test' },
+      );
+      const reported = await escalateOverdue(h.services, '2027-01-05');
+      await h.sender.drain();
+      // 3 working days after Tue 2026-12-29: Wed 30, Thu 31, then Mon 2027-01-04 (元旦 off).
+      expect((await h.store.tasks.get(taskId))!.acceptanceDue).toBe('2027-01-04');
+      expect(cardText(root.card)).toContain('会审截止\n2027-01-04（周一）');
+      expect(reported).toBeGreaterThan(0);
+      expect((await swjPart()).escalatedAt).not.toBeNull();
+    } finally {
+      h.services.clock = real;
+    }
+  });
+});
+
 describe('/task: who may launch, and bad forms', () => {
+  it('launches once from a form, however often it is clicked', async () => {
+    const [form] = await h.send(`/task new ${planId}`, lin);
+    const asShown = structuredClone(form!.card);
+    const first = await h.click(form!, '发起任务', lin, taskForm());
+    expect(first.toast?.type).toBe('success');
+    const before = (await h.store.tasks.list({ limit: 500 })).length;
+    // The same form clicked again, as it still showed before it turned into the task.
+    const second = await h.click({ ...form!, card: asShown }, '发起任务', lin, taskForm());
+    expect(second.toast).toMatchObject({ type: 'warning', text: expect.stringContaining('不会重复发起') });
+    expect(cardText(second.card)).toContain('会审中');
+    expect((await h.store.tasks.list({ limit: 500 })).length).toBe(before);
+  });
+
+  it('refuses a review that would end after the checks begin', async () => {
+    const { result } = await launch({ windowStart: '2026-11-24', acceptanceDays: '3' });
+    expect(result.toast?.text).toContain('会审期限：会审截止日');
+    expect(result.toast?.text).toContain('不早于检查开始日期 2026-11-24');
+  });
+
   it('refuses a participant, an unapproved plan and a form that breaks the rules, creating nothing', async () => {
     const [notLead] = await h.send(`/task new ${planId}`, users.liaison);
     expect(cardText(notLead!.card)).toContain('只有计划牵头部门的联络员可以发起联合抽查任务');

@@ -29,12 +29,8 @@ import { type Card, type Input, note } from '../src/cards/card.ts';
 import { rulingCard } from '../src/cards/task-card.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { localDate } from '../src/domain/local-date.ts';
-import {
-  DEFAULT_ACCEPTANCE_DAYS,
-  MIN_CERTIFICATE_HOLDERS,
-  type TaskDraft,
-} from '../src/domain/task-record.ts';
-import { assignmentMachine, settled, taskMachine } from '../src/domain/workflow.ts';
+import { MIN_CERTIFICATE_HOLDERS, type TaskDraft } from '../src/domain/task-record.ts';
+import { assignmentMachine, planMachine, settled, taskMachine } from '../src/domain/workflow.ts';
 
 function requirePerson(ctx: Context) {
   const person = ctx.actor.person;
@@ -65,10 +61,20 @@ async function taskForm(ctx: Context, planId: number): Promise<Card> {
   if (!plan) throw new DomainError('PLAN_NOT_FOUND', `找不到计划 #${planId}。`, '发送 /plan list 查看计划。');
   if (plan.leadDepartmentId !== person.departmentId || !person.roles.includes('liaison'))
     throw new DomainError('TASK_FORBIDDEN', '只有计划牵头部门的联络员可以发起联合抽查任务。');
-  if (plan.kind !== 'joint' || plan.state !== 'filed' || !(await approvedJointPlanOf(store, plan))) {
+  if (plan.kind !== 'joint')
+    throw new DomainError(
+      'TASK_FORBIDDEN',
+      '部门年度计划没有参与部门；联合抽查任务须从部门联合抽查计划发起。',
+    );
+  if (plan.state !== 'filed')
+    throw new DomainError(
+      'PLAN_NOT_FILED',
+      `计划 #${plan.id} 尚未备案（当前为“${planMachine.states[plan.state]}”），不能发起任务。`,
+    );
+  if (!(await approvedJointPlanOf(store, plan))) {
     throw new DomainError(
       'PLAN_NOT_APPROVED',
-      `计划 #${plan.id} 不是已列入经批准的 ${plan.year} 年度部门联合抽查计划的联合抽查计划，不能发起任务。`,
+      `计划 #${plan.id} 还没有列入经批准的 ${plan.year} 年度部门联合抽查计划，不能发起任务。`,
       `发送 /plan annual ${plan.year} 查看年度计划的批准情况。`,
     );
   }
@@ -154,7 +160,9 @@ const TaskForm = z.looseObject({
   acceptanceDays: count,
 });
 
-function draftOf(form: z.infer<typeof TaskForm>): TaskDraft {
+function draftOf(
+  form: z.infer<typeof TaskForm>,
+): Omit<TaskDraft, 'acceptanceDays'> & { acceptanceDays: number | null } {
   const perTeam: Record<string, number> = {};
   for (const [key, v] of Object.entries(form)) {
     const m = /^per_(\d+)$/.exec(key);
@@ -169,7 +177,7 @@ function draftOf(form: z.infer<typeof TaskForm>): TaskDraft {
     targetsPerTeam: form.targetsPerTeam,
     perTeam,
     certificateHolders: form.certificateHolders ?? MIN_CERTIFICATE_HOLDERS,
-    acceptanceDays: form.acceptanceDays ?? DEFAULT_ACCEPTANCE_DAYS,
+    acceptanceDays: form.acceptanceDays,
   };
 }
 
@@ -325,6 +333,7 @@ export const task = defineCommand({
           by: auditActor(ctx.actor),
           person: requirePerson(ctx),
           chatId: ctx.source.chatId,
+          launchedFrom: `${ctx.source.platform}:${ctx.source.messageId}`,
           today: today(ctx.services),
         });
         return {
@@ -332,6 +341,15 @@ export const task = defineCommand({
           card: root,
           track: taskSubject(launched.id),
         };
+      },
+      // A second click on a form that launched its task shows the task.
+      async refresh(ctx) {
+        const launched = await ctx.services.store.tasks.findLaunchedFrom(
+          `${ctx.source.platform}:${ctx.source.messageId}`,
+        );
+        return launched
+          ? taskCardOf(ctx.services.store, launched, ctx.services.timeZone)
+          : taskForm(ctx, ctx.value.plan);
       },
     }),
     accept: answerAction('accept', '已接受'),

@@ -428,11 +428,19 @@ export const tasks = pgTable('tasks', {
   perTeam: jsonb('per_team').notNull(),
   /** Certificate holders (执法证) each team needs at least (two by seed 000 art. 19). */
   certificateHolders: integer('certificate_holders').notNull().default(2),
-  /** The acceptance deadline: a date, or null with `acceptanceDueText` saying why it could not be computed. */
+  /** Working days the other departments have to answer, counted from the launch day (the workspace's date). */
+  acceptanceDays: integer('acceptance_days').notNull().default(3),
+  launchedOn: text('launched_on'),
+  /**
+   * The acceptance deadline: a date, or null with `acceptanceDueText` saying why it could not be computed (the
+   * sweep computes it once the calendar covers that year).
+   */
   acceptanceDue: text('acceptance_due'),
   acceptanceDueText: text('acceptance_due_text').notNull(),
   state: text('state').notNull(),
   version: integer('version').notNull().default(1),
+  /** The form card it was launched from (`platform:message id`): a second click on it launches nothing. */
+  launchedFrom: text('launched_from').unique(),
   createdBy: integer('created_by').references(() => people.id),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

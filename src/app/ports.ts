@@ -166,10 +166,14 @@ export interface Task {
   /** Inspectors per team from each department, by department id (the lead's included). */
   perTeam: Record<string, number>;
   certificateHolders: number;
+  acceptanceDays: number;
+  /** The workspace's date of the launch, which the acceptance deadline counts from. */
+  launchedOn: string | null;
   acceptanceDue: string | null;
   acceptanceDueText: string;
   state: TaskState;
   version: number;
+  launchedFrom: string | null;
   createdBy: number | null;
   createdAt: Date;
 }
@@ -414,9 +418,18 @@ export interface Repos {
       departmentIds: number[],
     ): Promise<{ task: Task; departments: TaskDepartment[] }>;
     get(id: number): Promise<Task | undefined>;
+    /** The task, locked until the transaction ends: changes to its departments go one at a time. */
+    lock(id: number): Promise<Task | undefined>;
+    findLaunchedFrom(launchedFrom: string): Promise<Task | undefined>;
+    /** Tasks under review on this platform whose acceptance deadline could not be computed yet. */
+    withoutDeadline(platform: string): Promise<Task[]>;
     /** Tasks a department leads or takes part in (all tasks without a department), newest first. */
     list(filter: { departmentId?: number; limit: number }): Promise<Task[]>;
-    update(id: number, version: number, patch: Partial<Pick<Task, 'state'>>): Promise<Task | undefined>;
+    update(
+      id: number,
+      version: number,
+      patch: Partial<Pick<Task, 'state' | 'acceptanceDue' | 'acceptanceDueText'>>,
+    ): Promise<Task | undefined>;
     departments(taskId: number): Promise<TaskDepartment[]>;
     updateDepartment(
       taskId: number,

@@ -8,7 +8,8 @@ import type { Card } from '../cards/card.ts';
 import { partCard, rulingCard, type TaskView, taskCard } from '../cards/task-card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
 import { DomainError, STALE_CARD } from '../domain/errors.ts';
-import { checkTask, type TaskDraft } from '../domain/task-record.ts';
+import { localDate } from '../domain/local-date.ts';
+import { checkTask, DEFAULT_ACCEPTANCE_DAYS, type TaskDraft } from '../domain/task-record.ts';
 import { assignmentMachine, next, planMachine, settled, taskMachine } from '../domain/workflow.ts';
 import { describeDeadline } from '../domain/working-days.ts';
 import { workingCalendar } from './calendar.ts';
@@ -16,11 +17,15 @@ import { liaisonsOf, refreshCopies, sendTracked, tell, toOffice } from './card-c
 import { approvedJointPlanOf } from './joint-plan.ts';
 import type { Person, Repos, Task, TaskDepartment } from './ports.ts';
 import type { Services } from './services.ts';
+import { settingValue } from './workspace-settings.ts';
 
 export const taskSubject = (id: number) => `task:${id}`;
 export const partSubject = (taskId: number, departmentId: number) => `task:${taskId}:dept:${departmentId}`;
 export const rulingSubject = (taskId: number, departmentId: number) =>
   `task:${taskId}:ruling:${departmentId}`;
+
+/** A person's words as they go inside our sentences (which end them themselves). */
+const withoutFullStop = (text: string | undefined) => (text ?? '').trim().replace(/[。．.！!；;]+$/, '');
 
 function refuse(message: string, hint?: string): never {
   throw new DomainError('TASK_FORBIDDEN', message, hint);
@@ -92,6 +97,7 @@ export async function taskView(repos: Repos, task: Task, timeZone: string): Prom
       .filter((id) => task.perTeam[String(id)] !== undefined)
       .map((id) => ({ department: nameOf(id), count: task.perTeam[String(id)]! })),
     certificateHolders: task.certificateHolders,
+    acceptanceDue: task.acceptanceDue,
     acceptanceDueText: task.acceptanceDueText,
     parts,
   };
@@ -138,12 +144,32 @@ async function refreshTask(
  */
 export async function launchTask(
   services: Services,
-  input: { draft: TaskDraft; by: AuditActor; person: Person; chatId: string; today: string },
+  input: {
+    /** `acceptanceDays` null: the workspace's setting. */
+    draft: Omit<TaskDraft, 'acceptanceDays'> & { acceptanceDays: number | null };
+    by: AuditActor;
+    person: Person;
+    chatId: string;
+    /** The form card clicked (`platform:message id`): it launches one task, however often it is clicked. */
+    launchedFrom: string;
+    today: string;
+  },
 ): Promise<{ task: Task; card: Card }> {
-  const { draft, person } = input;
+  const { person } = input;
   const calendar = await workingCalendar(services.store);
   const departments = new Map((await services.store.departments.list()).map((d) => [d.id, d]));
+  const draft: TaskDraft = {
+    ...input.draft,
+    acceptanceDays:
+      input.draft.acceptanceDays ??
+      (await settingValue(services.store, 'tasks.acceptanceDays')) ??
+      DEFAULT_ACCEPTANCE_DAYS,
+  };
   return services.store.transaction(async (tx) => {
+    const launched = await tx.tasks.findLaunchedFrom(input.launchedFrom);
+    if (launched) {
+      throw new DomainError(STALE_CARD, `这张表单已发起任务 #${launched.id}，不会重复发起。`);
+    }
     const plan = await tx.plans.get(draft.planId);
     if (!plan)
       throw new DomainError('PLAN_NOT_FOUND', `找不到计划 #${draft.planId}。`, '发送 /plan list 查看计划。');
@@ -168,6 +194,14 @@ export async function launchTask(
       today: input.today,
       departmentName: (id) => departments.get(id)?.shortName ?? departments.get(id)?.name ?? `#${id}`,
     });
+    const due = calendar.addWorkingDays(input.today, draft.acceptanceDays);
+    // The review must end before the checks begin (seed 002 art. 12: the task is reviewed, then drawn).
+    if (due.ok && due.date >= draft.windowStart) {
+      problems.push({
+        field: '会审期限',
+        problem: `会审截止日 ${due.date} 不早于检查开始日期 ${draft.windowStart}，请推迟检查开始日期或缩短会审期限`,
+      });
+    }
     if (problems.length > 0) {
       throw new DomainError(
         'TASK_INVALID',
@@ -175,7 +209,6 @@ export async function launchTask(
         '请修改后重新提交表单。',
       );
     }
-    const due = calendar.addWorkingDays(input.today, draft.acceptanceDays);
     const perTeam = Object.fromEntries(
       [plan.leadDepartmentId, ...plan.participantIds].map((id) => [String(id), draft.perTeam[String(id)]!]),
     );
@@ -193,6 +226,9 @@ export async function launchTask(
         targetsPerTeam: draft.targetsPerTeam,
         perTeam,
         certificateHolders: draft.certificateHolders,
+        acceptanceDays: draft.acceptanceDays,
+        launchedOn: input.today,
+        launchedFrom: input.launchedFrom,
         acceptanceDue: due.ok ? due.date : null,
         acceptanceDueText: describeDeadline(due),
         createdBy: person.id,
@@ -212,13 +248,24 @@ export async function launchTask(
         departments: plan.participantIds.join(','),
       },
     });
-    const view = await taskView(tx, task, services.timeZone);
     const key = `${taskSubject(task.id)}:launch`;
-    for (const p of view.parts) {
-      const reachable = (await liaisonsOf(tx, p.departmentId)).filter(
+    const reachable = new Map<number, Person[]>();
+    for (const part of await tx.tasks.departments(task.id)) {
+      const liaisons = (await liaisonsOf(tx, part.departmentId)).filter(
         (l) => l.chatPlatform === services.platform && l.chatUserId,
       );
-      for (const l of reachable) {
+      reachable.set(part.departmentId, liaisons);
+      // Nobody can answer: put to the office now, marked so that the deadline does not report it again.
+      if (liaisons.length === 0) {
+        await tx.tasks.updateDepartment(task.id, part.departmentId, part.version, {
+          escalatedAt: services.clock.now(),
+        });
+      }
+    }
+    const view = await taskView(tx, task, services.timeZone);
+    for (const p of view.parts) {
+      const liaisons = reachable.get(p.departmentId) ?? [];
+      for (const l of liaisons) {
         await sendTracked(
           tx,
           services.platform,
@@ -228,14 +275,16 @@ export async function launchTask(
           partCard(view, p),
         );
       }
-      if (reachable.length === 0) {
+      if (liaisons.length === 0) {
         await toOffice(tx, services.platform, `${key}:unreachable:${p.departmentId}`, {
           card: rulingCard(view, p),
           subject: rulingSubject(task.id, p.departmentId),
         });
       }
     }
-    return { task, card: taskCard(view) };
+    // A plan with no other department (not possible through the form) has nothing to review.
+    const current = await settleIfDone(tx, task);
+    return { task: current, card: taskCard(await taskView(tx, current, services.timeZone)) };
   });
 }
 
@@ -251,7 +300,8 @@ async function settleIfDone(tx: Repos, task: Task): Promise<Task> {
 }
 
 async function loadPart(tx: Repos, taskId: number, departmentId: number, version: number) {
-  const task = await tx.tasks.get(taskId);
+  // Locked: two departments answering at once settle the task one after the other.
+  const task = await tx.tasks.lock(taskId);
   if (!task) throw new DomainError('TASK_NOT_FOUND', `找不到任务 #${taskId}。`, '发送 /task list 查看任务。');
   const part = (await tx.tasks.departments(taskId)).find((p) => p.departmentId === departmentId);
   if (!part) throw new DomainError('TASK_NOT_PARTICIPANT', '该部门不是这项任务的参与部门。');
@@ -283,7 +333,7 @@ export async function answerTask(
   },
 ): Promise<{ card: Card }> {
   const { person, event } = input;
-  const reason = input.reason?.trim() ?? '';
+  const reason = withoutFullStop(input.reason);
   return services.store.transaction(async (tx) => {
     const { task, part } = await loadPart(tx, input.taskId, input.departmentId, input.version);
     if (person.departmentId !== part.departmentId || !person.roles.includes('liaison'))
@@ -354,7 +404,7 @@ export async function ruleOnTask(
     person: Person;
   },
 ): Promise<{ card: Card }> {
-  const ruling = input.ruling?.trim() || null;
+  const ruling = withoutFullStop(input.ruling) || null;
   return services.store.transaction(async (tx) => {
     const { task, part } = await loadPart(tx, input.taskId, input.departmentId, input.version);
     if (!input.person.roles.includes('office')) refuse('只有联席会议办公室可以裁定。');
@@ -393,43 +443,87 @@ export async function ruleOnTask(
 }
 
 /**
- * Reports each department still silent after its task's acceptance deadline to the office, once (the mark and
- * the message commit together; a second instance finds the mark and sends nothing). Returns how many.
+ * Computes the acceptance deadlines that fell into a year the calendar did not cover at launch, once it does
+ * (after `jointcheck calendar import`), and shows them on every copy of the task's cards.
+ */
+async function fillDeadlines(services: Services): Promise<void> {
+  const waiting = await services.store.tasks.withoutDeadline(services.platform);
+  if (waiting.length === 0) return;
+  const calendar = await workingCalendar(services.store);
+  for (const found of waiting) {
+    const from = found.launchedOn ?? localDate(found.createdAt, services.timeZone);
+    const due = calendar.addWorkingDays(from, found.acceptanceDays);
+    if (!due.ok) continue;
+    await services.store.transaction(async (tx) => {
+      const task = await tx.tasks.lock(found.id);
+      if (!task || task.acceptanceDue !== null) return;
+      const updated = await tx.tasks.update(task.id, task.version, {
+        acceptanceDue: due.date,
+        acceptanceDueText: describeDeadline(due),
+      });
+      if (!updated) return;
+      await tx.audit.append({
+        actor: { kind: 'system', id: 'scheduler' },
+        action: 'task.deadline',
+        subject: taskSubject(task.id),
+        outcome: 'ok',
+        details: { acceptanceDue: due.date },
+      });
+      const parts = (await tx.tasks.departments(task.id)).map((p) => p.departmentId);
+      await refreshTask(tx, updated, services.timeZone, parts);
+    });
+  }
+}
+
+/**
+ * The deadline sweep: fills in deadlines the calendar can now compute, then reports each department still
+ * silent after its task's acceptance deadline to the office, once (the mark and the message commit together
+ * under the task's lock; a second instance finds the mark and sends nothing). Returns how many it reported.
+ * One failing task is logged and does not hold up the others.
  */
 export async function escalateOverdue(services: Services, today: string): Promise<number> {
+  await fillDeadlines(services);
   const overdue: TaskDepartment[] = await services.store.tasks.overdue(today, services.platform);
   let reported = 0;
   for (const part of overdue) {
-    const done = await services.store.transaction(async (tx) => {
-      const updated = await tx.tasks.updateDepartment(part.taskId, part.departmentId, part.version, {
-        escalatedAt: services.clock.now(),
+    try {
+      const done = await services.store.transaction(async (tx) => {
+        const task = (await tx.tasks.lock(part.taskId))!;
+        const updated = await tx.tasks.updateDepartment(part.taskId, part.departmentId, part.version, {
+          escalatedAt: services.clock.now(),
+        });
+        if (!updated || task.state !== 'reviewing') return false;
+        await tx.audit.append({
+          actor: { kind: 'system', id: 'scheduler' },
+          action: 'task.escalate',
+          subject: partSubject(task.id, part.departmentId),
+          outcome: 'ok',
+          details: { acceptanceDue: task.acceptanceDue, today },
+        });
+        const view = await refreshTask(tx, task, services.timeZone, [part.departmentId]);
+        const p = partOf(view, part.departmentId);
+        const key = `${partSubject(task.id, part.departmentId)}:escalate`;
+        await toOffice(tx, services.platform, key, {
+          card: rulingCard(view, p),
+          subject: rulingSubject(task.id, part.departmentId),
+        });
+        await tell(
+          tx,
+          services.platform,
+          await liaisonsOf(tx, task.leadDepartmentId),
+          `${p.department}在会审截止日 ${task.acceptanceDueText} 前未答复任务“${task.name}”（#${task.id}），已报联席会议办公室裁定。`,
+          `${key}:lead`,
+        );
+        return true;
       });
-      if (!updated) return false;
-      const task = (await tx.tasks.get(part.taskId))!;
-      await tx.audit.append({
-        actor: { kind: 'system', id: 'scheduler' },
-        action: 'task.escalate',
-        subject: partSubject(task.id, part.departmentId),
-        outcome: 'ok',
-        details: { acceptanceDue: task.acceptanceDue, today },
+      if (done) reported++;
+    } catch (error) {
+      services.logger.error('escalating an overdue review failed', {
+        task: part.taskId,
+        department: part.departmentId,
+        error: String(error),
       });
-      const view = await refreshTask(tx, task, services.timeZone, [part.departmentId]);
-      const p = partOf(view, part.departmentId);
-      const key = `${partSubject(task.id, part.departmentId)}:escalate`;
-      await toOffice(tx, services.platform, key, {
-        card: rulingCard(view, p),
-        subject: rulingSubject(task.id, part.departmentId),
-      });
-      await tell(
-        tx,
-        services.platform,
-        await liaisonsOf(tx, task.leadDepartmentId),
-        `${p.department}在会审截止（${task.acceptanceDueText}）前未答复任务“${task.name}”（#${task.id}），已报联席会议办公室裁定。`,
-        `${key}:lead`,
-      );
-      return true;
-    });
-    if (done) reported++;
+    }
   }
   return reported;
 }

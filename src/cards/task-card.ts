@@ -32,6 +32,8 @@ export interface TaskView {
   targetsPerTeam: number | null;
   perTeam: { department: string; count: number }[];
   certificateHolders: number;
+  /** The deadline as a date, or null while the calendar cannot compute it (the text says why). */
+  acceptanceDue: string | null;
   acceptanceDueText: string;
   parts: TaskPartView[];
 }
@@ -90,8 +92,7 @@ export function taskCard(view: TaskView): Card {
   }
   if (view.state === 'reviewing')
     elements.push(note('各参与部门接受或经办公室裁定后，牵头部门才能抽取检查对象。'));
-  if (view.state === 'ready')
-    elements.push(md(`**会审完成**，可以抽取检查对象（/draw targets ${view.id}）。`));
+  if (view.state === 'ready') elements.push(md('**会审完成**，牵头部门可以抽取检查对象。'));
   return {
     header: {
       title: view.name,
@@ -116,7 +117,11 @@ export function partCard(view: TaskView, p: TaskPartView): Card {
   if (p.state === 'pending' && view.state === 'reviewing') {
     elements.push(
       md(
-        `请代表**${p.department}**在 ${view.acceptanceDueText} 前答复是否参加。本部门任一联络员的答复即为部门答复。`,
+        `${
+          view.acceptanceDue
+            ? `请代表**${p.department}**在 ${view.acceptanceDueText} 前答复是否参加。`
+            : `请代表**${p.department}**答复是否参加（会审截止日待节假日安排录入后计算）。`
+        }本部门任一联络员的答复即为部门答复。`,
       ),
       actions({ label: '接受', style: 'primary', value: partValue(view, p, 'accept') }),
       {
@@ -146,7 +151,7 @@ export function rulingCard(view: TaskView, p: TaskPartView): Card {
       ? `${p.answeredBy ?? p.department}代表${p.department}拒绝参加，原因：${p.reason ?? ''}`
       : p.noLiaison
         ? `${p.department}没有绑定联络员，会审卡片无法送达`
-        : `${p.department}在会审截止（${view.acceptanceDueText}）前未答复`;
+        : `${p.department}在会审截止日 ${view.acceptanceDueText} 前未答复`;
   const elements: Element[] = [md(why), facts(view)];
   if (p.state === 'pending' || p.state === 'declined') {
     elements.push({

@@ -77,6 +77,23 @@ export function taskRepo(db: Db, now: () => Date): Repos['tasks'] {
       const [row] = await db.select().from(tasks).where(eq(tasks.id, id));
       return row && toTask(row);
     },
+    async lock(id) {
+      const [row] = await db.select().from(tasks).where(eq(tasks.id, id)).for('update');
+      return row && toTask(row);
+    },
+    async findLaunchedFrom(launchedFrom) {
+      const [row] = await db.select().from(tasks).where(eq(tasks.launchedFrom, launchedFrom));
+      return row && toTask(row);
+    },
+    async withoutDeadline(platform) {
+      const rows = await db
+        .select()
+        .from(tasks)
+        .where(
+          and(eq(tasks.state, 'reviewing'), eq(tasks.chatPlatform, platform), isNull(tasks.acceptanceDue)),
+        );
+      return rows.map(toTask);
+    },
     async list(filter) {
       const d = filter.departmentId;
       const rows = await db
