@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { importCalendar, workingCalendar } from './app/calendar.ts';
 import { seedDemo } from './app/demo.ts';
+import { verifyReceiptFile } from './app/draw-files.ts';
 import { headerTest, importRegister } from './app/import-registers.ts';
 import { errorFileCsv } from './app/import-runner.ts';
 import { compileJointPlan, jointPlanTitle } from './app/joint-plan.ts';
@@ -62,6 +63,8 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
   calendar list [--json]             查看工作日历覆盖哪些年份；未覆盖年份的期限不计算
   setting list [--json]              查看工作区设置（一般事项比例上限、会审期限等）及其当前值
   setting set <名称> <值>            修改一项工作区设置
+  draw verify <收据.json> [--pool 对象池文件]
+                                     重新计算一次抽取并与收据核对（不需要数据库）：一致，或逐项列出不一致之处
   seed demo                          向空数据库载入演示数据（仅本地工作区）
   help                               显示本帮助
 
@@ -135,6 +138,7 @@ export async function runCli(
       sync: { type: 'boolean' },
       tag: { type: 'string' },
       partial: { type: 'boolean' },
+      pool: { type: 'string' },
     },
   });
   const [group, verb] = positionals;
@@ -160,6 +164,7 @@ export async function runCli(
     'dept alias',
     'dept unit',
     'seed demo',
+    'draw verify',
   ];
   if (!group || group === 'help' || values.help) {
     io.out(USAGE);
@@ -168,6 +173,23 @@ export async function runCli(
   if (!known.includes(command)) {
     io.err(`未知命令：${command}\n\n${USAGE}`);
     return 2;
+  }
+
+  // Re-checking a receipt needs no database: an auditor's machine has only the project.
+  if (command === 'draw verify') {
+    try {
+      return verifyDraw(positionals[2], typeof values.pool === 'string' ? values.pool : undefined, io);
+    } catch (error) {
+      if (error instanceof UsageError) {
+        io.err(`${error.message}\n\n${USAGE}`);
+        return 2;
+      }
+      if (error instanceof DomainError) {
+        io.err(error.userMessage);
+        return 1;
+      }
+      throw error;
+    }
   }
 
   let opened: OpenedDb;
@@ -204,6 +226,34 @@ export async function runCli(
   } finally {
     await opened.close();
   }
+}
+
+/** `draw verify <收据> [--pool 文件]`: prints 一致, or each difference (exit 1). */
+function verifyDraw(file: string | undefined, poolFile: string | undefined, io: CliIo): number {
+  if (!file) throw new UsageError('draw verify 需要收据文件路径');
+  const read = (path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw new DomainError(
+        'FILE_UNREADABLE',
+        `无法读取文件 ${path}（${(error as NodeJS.ErrnoException).code}）。`,
+      );
+    }
+  };
+  const { receipt, problems } = verifyReceiptFile(
+    read(file).toString('utf8'),
+    poolFile ? read(poolFile) : undefined,
+  );
+  if (problems.length === 0) {
+    io.out(
+      `一致：${receipt.task.name}（${receipt.task.ref}），对象池 ${receipt.pool.size} 个，抽中 ${receipt.picks.length} 个，种子 ${receipt.seed.value.slice(0, 16)}…`,
+    );
+    return 0;
+  }
+  io.out(`不一致（${problems.length} 处）：`);
+  for (const p of problems) io.out(`- ${p}`);
+  return 1;
 }
 
 async function runCommand(

@@ -1,0 +1,240 @@
+// The target draw (product.md §4): the same inputs give the same picks whatever the pool's order; each stratum
+// draws exactly its quota; every target is equally likely; the reserve continues the same order; a receipt
+// re-checks with no database and names whatever was changed in it.
+import { describe, expect, it } from 'vitest';
+import {
+  canonicalPool,
+  drawSeed,
+  lowest,
+  type PoolEntry,
+  parsePool,
+  poolHash,
+  type SeedInput,
+  score,
+  selectTargets,
+  sha256,
+} from './draw.ts';
+import { type DrawReceipt, drawTargets, verifyReceipt } from './draw-receipt.ts';
+import type { Stratum } from './plan-record.ts';
+
+/** A pool of `n` codes shaped like 统一社会信用代码, spread over classes as given. */
+function makePool(n: number, strata: Stratum[] = ['all']): PoolEntry[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `91370105MA${String(i).padStart(8, '0')}`,
+    stratum: strata[i % strata.length]!,
+  }));
+}
+
+/** A fixed shuffle (no Math.random: the test must not depend on luck). */
+function shuffled<T>(items: readonly T[], salt: string): T[] {
+  return [...items]
+    .map((item, i) => ({ item, key: sha256(`${salt}${i}`) }))
+    .sort((a, b) => (a.key < b.key ? -1 : 1))
+    .map((x) => x.item);
+}
+
+const inputs: SeedInput[] = [
+  { kind: 'contribution', label: 'swj', value: '区商务局：20271103' },
+  { kind: 'beacon', label: 'drand:quicknet:1234567', value: 'ab'.repeat(32) },
+];
+
+describe('the pool and the seed', () => {
+  it('hashes the pool the same in any order, and refuses a repeated id', () => {
+    const pool = makePool(50, ['A', 'B']);
+    expect(poolHash(shuffled(pool, 'x'))).toBe(poolHash(pool));
+    expect(canonicalPool(pool.slice(0, 2)).toString()).toBe('91370105MA00000000\tA\n91370105MA00000001\tB\n');
+    expect(parsePool(canonicalPool(pool))).toEqual([...pool].sort((a, b) => (a.id < b.id ? -1 : 1)));
+    // A changed credit class is a different pool.
+    expect(poolHash([{ ...pool[0]!, stratum: 'D' }, ...pool.slice(1)])).not.toBe(poolHash(pool));
+    expect(() => canonicalPool([pool[0]!, pool[0]!])).toThrow('在对象池中重复');
+  });
+
+  it('gives one seed for the same inputs in any order; any change to any input changes it', () => {
+    const seed = drawSeed('task:1', 'p'.repeat(64), inputs);
+    expect(drawSeed('task:1', 'p'.repeat(64), [...inputs].reverse())).toBe(seed);
+    expect(drawSeed('task:1', 'p'.repeat(64), [inputs[0]!])).not.toBe(seed);
+    expect(
+      drawSeed('task:1', 'p'.repeat(64), [{ ...inputs[0]!, value: '区商务局：20271104' }, inputs[1]!]),
+    ).not.toBe(seed);
+    expect(drawSeed('task:2', 'p'.repeat(64), inputs)).not.toBe(seed);
+    expect(drawSeed('task:1', 'q'.repeat(64), inputs)).not.toBe(seed);
+    // Text with line breaks is a fine contribution: it enters by its hash.
+    expect(() =>
+      drawSeed('task:1', 'p'.repeat(64), [{ kind: 'contribution', label: 'x', value: 'a\nb' }]),
+    ).not.toThrow();
+  });
+});
+
+describe('selection', () => {
+  const seed = sha256('a seed');
+
+  it('ranks exactly as a full sort by score would', () => {
+    const ids = makePool(5000).map((e) => e.id);
+    const naive = ids
+      .map((id) => ({ id, score: score(seed, 'target', id) }))
+      .sort((a, b) => (a.score < b.score ? -1 : 1));
+    for (const k of [1, 7, 250, 4999, 5000, 6000]) {
+      expect(lowest(seed, 'target', ids, k)).toEqual(naive.slice(0, k));
+    }
+  });
+
+  it('is the same whatever order the pool rows arrive in', () => {
+    const pool = makePool(3000, ['A', 'B', 'C', 'D']);
+    const rules = {
+      A: { ratio: 2, rounding: 'up' as const },
+      B: { ratio: 5, rounding: 'up' as const },
+      C: { count: 7 },
+      D: { ratio: 50, rounding: 'down' as const },
+    };
+    const first = selectTargets(seed, pool, rules, { teams: 4 });
+    const again = selectTargets(seed, shuffled(pool, 'rows'), rules, { teams: 4 });
+    expect(again).toEqual(first);
+  });
+
+  it('draws each stratum’s exact quota by its rounding rule, and no more than the stratum holds', () => {
+    // 101 in A at 5% up → 6; 101 in B at 5% nearest → 5; 3 in C, count 5 → 3; D at 10% down of 101 → 10.
+    const pool = [
+      ...makePool(101).map((e) => ({ id: `A${e.id}`, stratum: 'A' as const })),
+      ...makePool(101).map((e) => ({ id: `B${e.id}`, stratum: 'B' as const })),
+      ...makePool(3).map((e) => ({ id: `C${e.id}`, stratum: 'C' as const })),
+      ...makePool(101).map((e) => ({ id: `D${e.id}`, stratum: 'D' as const })),
+    ];
+    const { strata, picks, reserve } = selectTargets(
+      seed,
+      pool,
+      {
+        A: { ratio: 5, rounding: 'up' },
+        B: { ratio: 5, rounding: 'nearest' },
+        C: { count: 5 },
+        D: { ratio: 10, rounding: 'down' },
+      },
+      { perTeam: 4 },
+    );
+    expect(strata.map((s) => [s.stratum, s.pool, s.n])).toEqual([
+      ['A', 101, 6],
+      ['B', 101, 5],
+      ['C', 3, 3],
+      ['D', 101, 10],
+    ]);
+    const per = (s: Stratum) => picks.filter((p) => p.stratum === s).length;
+    expect([per('A'), per('B'), per('C'), per('D')]).toEqual([6, 5, 3, 10]);
+    // Reserve: the same order continued, as many as drawn and at least 10.
+    expect(reserve.A).toHaveLength(10);
+    expect(reserve.C).toHaveLength(0);
+    const orderA = lowest(
+      seed,
+      'target',
+      pool.filter((e) => e.stratum === 'A').map((e) => e.id),
+      16,
+    );
+    expect([
+      ...picks
+        .filter((p) => p.stratum === 'A')
+        .map((p) => p.id)
+        .sort(),
+      ...reserve.A!.map((r) => r.id),
+    ]).toEqual([
+      ...orderA
+        .slice(0, 6)
+        .map((r) => r.id)
+        .sort(),
+      ...orderA.slice(6).map((r) => r.id),
+    ]);
+    // 24 picks, 4 per team: 6 teams, dealt round-robin in ascending score.
+    expect(new Set(picks.map((p) => p.team)).size).toBe(6);
+    expect(picks.map((p) => p.team).slice(0, 7)).toEqual([1, 2, 3, 4, 5, 6, 1]);
+    expect(picks.map((p) => p.score)).toEqual([...picks.map((p) => p.score)].sort());
+  });
+
+  it('refuses a pool with a stratum the plan has no rule for', () => {
+    expect(() => selectTargets(seed, makePool(10, ['A', 'B']), { A: { count: 1 } }, { teams: 1 })).toThrow(
+      '计划没有该分层的比例',
+    );
+  });
+
+  it('gives every target the same chance (chi-square over 4,000 seeds)', () => {
+    const pool = makePool(20);
+    const hits = new Map(pool.map((e) => [e.id, 0]));
+    const draws = 4000;
+    for (let i = 0; i < draws; i++) {
+      const [pick] = selectTargets(sha256(`seed ${i}`), pool, { all: { count: 1 } }, { teams: 1 }).picks;
+      hits.set(pick!.id, hits.get(pick!.id)! + 1);
+    }
+    const expected = draws / pool.length;
+    const chi = [...hits.values()].reduce((sum, h) => sum + (h - expected) ** 2 / expected, 0);
+    // 19 degrees of freedom: 43.82 is the 0.001 critical value. The seeds are fixed, so this cannot flake.
+    expect(chi).toBeLessThan(43.82);
+    expect(Math.min(...hits.values())).toBeGreaterThan(0);
+  });
+});
+
+describe('receipts', () => {
+  function receipt(embedPool = true): { r: DrawReceipt; pool: PoolEntry[] } {
+    const pool = makePool(400, ['A', 'B', 'C', 'D']);
+    const r = drawTargets({
+      taskRef: 'task:7',
+      taskName: '2027 年食品经营单位联合抽查',
+      drawnAt: '2027-03-05T02:00:00.000Z',
+      pool,
+      rules: {
+        A: { ratio: 3, rounding: 'up' },
+        B: { ratio: 5, rounding: 'up' },
+        C: { ratio: 8, rounding: 'up' },
+        D: { count: 20 },
+      },
+      split: { teams: 3 },
+      botEntropy: 'f'.repeat(64),
+      inputs,
+      auditHead: { seq: 42, hash: 'e'.repeat(64) },
+      embedPool,
+    });
+    return { r: JSON.parse(JSON.stringify(r)), pool };
+  }
+
+  it('re-checks as consistent, with the pool inside or in a file beside it', () => {
+    const { r, pool } = receipt();
+    expect(verifyReceipt(r)).toEqual([]);
+    const slim = receipt(false).r;
+    expect(slim.pool.entries).toBeUndefined();
+    expect(verifyReceipt(slim, parsePool(canonicalPool(shuffled(pool, 'file'))))).toEqual([]);
+    expect(verifyReceipt(slim)).toEqual(['收据中没有对象池，请用 --pool 给出对象池文件。']);
+  });
+
+  it('names a changed pick', () => {
+    const { r } = receipt();
+    const other = r.pool.entries!.find(([id]) => !r.picks.some((p) => p.id === id))!;
+    r.picks[2] = { ...r.picks[2]!, id: other[0] };
+    const problems = verifyReceipt(r);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^第 3 个抽中对象不一致：收据为 ${other[0]}（`));
+  });
+
+  it('names a changed contribution, and the bot entropy against its commitment', () => {
+    const { r } = receipt();
+    r.seed.inputs.find((i) => i.label === 'swj')!.value = '区商务局：20271104';
+    expect(verifyReceipt(r)[0]).toBe('“swj”的贡献的内容与收据记载的哈希不一致。');
+
+    const bot = receipt().r;
+    const entropy = bot.seed.inputs.find((i) => i.kind === 'bot')!;
+    entropy.value = '0'.repeat(64);
+    entropy.hash = sha256(entropy.value);
+    expect(verifyReceipt(bot)).toContain('机器人熵值与抽取公告中承诺的哈希不一致。');
+  });
+
+  it('names a changed pool id', () => {
+    const { r } = receipt();
+    r.pool.entries![5] = ['91370105MA99999999', r.pool.entries![5]![1]];
+    expect(verifyReceipt(r)[0]).toMatch(
+      /^对象池不一致：收据记载的对象池哈希为 [0-9a-f]{12}…，按收据中的对象池计算为/,
+    );
+  });
+
+  it('names a changed team and a changed quota', () => {
+    const { r } = receipt();
+    r.picks[0] = { ...r.picks[0]!, team: r.picks[0]!.team === 1 ? 2 : 1 };
+    r.strata[3] = { ...r.strata[3]!, n: 19 };
+    const problems = verifyReceipt(r);
+    expect(problems).toContain('D 类的抽取数不一致：收据记载 19 个，按规则应为 20 个。');
+    expect(problems.some((p) => p.startsWith('第 1 个抽中对象不一致'))).toBe(true);
+  });
+});

@@ -1,0 +1,210 @@
+// The verifiable target draw (product.md §4; seed 000 art. 18; seed 002 art. 12): a frozen pool, a seed nobody
+// can steer, a selection anyone can recompute from the receipt with no database. Everything here is defined to
+// the byte, so that this file is the specification a verifier needs (docs/decisions.md, "Draws").
+//
+// - Pool: one line per target, `<id>\t<stratum>\n` in UTF-8, lines sorted by id in byte order; the pool hash is
+//   SHA-256 of those bytes (lowercase hex). The stratum is part of the line, so a changed credit class changes
+//   the hash too.
+// - Seed: SHA-256 of `jointcheck-draw/1\n`, `task:<task ref>\n`, `pool:<pool hash>\n`, then one line per input,
+//   `<kind>\t<label>\t<SHA-256 of the input's UTF-8 value>\n`, lines sorted in byte order. Inputs enter by their
+//   hash, so any text (newlines included) is a valid contribution and the encoding stays unambiguous.
+// - Score: SHA-256 of the UTF-8 bytes of `<seed hex><purpose><id>` (purpose `target`), lowercase hex; the
+//   seed is always 64 characters, so the concatenation is unambiguous. PostgreSQL's
+//   `sha256(convert_to(seed || 'target' || id, 'UTF8'))` orders ids exactly the same way.
+// - Selection: within each stratum, ascending score (ties, never seen with SHA-256, by id); the first n are
+//   drawn, the rest in the same order are the reserve (递补). Drawn targets are dealt to teams round-robin in
+//   ascending score over all strata.
+import { hash } from 'node:crypto';
+import { drawSize, type Rounding, type Stratum } from './plan-record.ts';
+
+export const DRAW_ALGORITHM = 'jointcheck-draw/1';
+
+export const sha256 = (text: string | Buffer) => hash('sha256', text, 'hex');
+
+export interface PoolEntry {
+  id: string;
+  stratum: Stratum;
+}
+
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+const SAFE = /^[^\t\n\r]+$/;
+
+/** The pool's canonical bytes: refused if an id repeats or holds a tab or line break. */
+export function canonicalPool(entries: readonly PoolEntry[]): Buffer {
+  const sorted = [...entries].sort((a, b) => byteOrder(a.id, b.id));
+  for (const [i, e] of sorted.entries()) {
+    if (!SAFE.test(e.id)) throw new Error(`对象编号“${e.id}”含有制表符或换行，不能进入对象池`);
+    if (i > 0 && sorted[i - 1]!.id === e.id) throw new Error(`对象编号“${e.id}”在对象池中重复`);
+  }
+  return Buffer.from(sorted.map((e) => `${e.id}\t${e.stratum}\n`).join(''), 'utf8');
+}
+
+/** Reads canonical pool bytes back (a pool file); refused where they are not canonical. */
+export function parsePool(bytes: Buffer | string): PoolEntry[] {
+  const text = typeof bytes === 'string' ? bytes : bytes.toString('utf8');
+  if (text === '') return [];
+  if (!text.endsWith('\n')) throw new Error('对象池文件应以换行结束');
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((line, i) => {
+      const [id, stratum, ...rest] = line.split('\t');
+      if (!id || !stratum || rest.length > 0 || !STRATA.includes(stratum as Stratum))
+        throw new Error(`对象池文件第 ${i + 1} 行格式不对：“${line}”`);
+      return { id, stratum: stratum as Stratum };
+    });
+}
+
+const STRATA: readonly string[] = ['all', 'A', 'B', 'C', 'D'];
+
+export const poolHash = (entries: readonly PoolEntry[]) => sha256(canonicalPool(entries));
+
+/** One input to the seed: the bot's entropy, a department's contribution, or a public beacon's value. */
+export interface SeedInput {
+  kind: 'bot' | 'contribution' | 'beacon';
+  /** Who or what: `entropy`, a department's code, `drand:quicknet:12345678`. */
+  label: string;
+  value: string;
+}
+
+export function seedMaterial(taskRef: string, pool: string, inputs: readonly SeedInput[]): string {
+  for (const i of inputs) {
+    if (!SAFE.test(i.label)) throw new Error(`种子输入的名称“${i.label}”含有制表符或换行`);
+  }
+  const lines = inputs.map((i) => `${i.kind}\t${i.label}\t${sha256(i.value)}\n`).sort(byteOrder);
+  return `${DRAW_ALGORITHM}\ntask:${taskRef}\npool:${pool}\n${lines.join('')}`;
+}
+
+export const drawSeed = (taskRef: string, pool: string, inputs: readonly SeedInput[]) =>
+  sha256(seedMaterial(taskRef, pool, inputs));
+
+export const score = (seed: string, purpose: string, id: string) => sha256(`${seed}${purpose}${id}`);
+
+export interface Ranked {
+  id: string;
+  score: string;
+}
+
+/**
+ * The `k` lowest-scoring ids, in ascending order. Scores are compared first by their leading 52 bits (exact in
+ * a double), found by a selection over a Float64Array rather than a sort of every id; only the candidates at or
+ * below the k-th value are compared in full.
+ */
+export function lowest(seed: string, purpose: string, ids: readonly string[], k: number): Ranked[] {
+  const n = ids.length;
+  if (k <= 0 || n === 0) return [];
+  const prefix = new Float64Array(n);
+  const full: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = score(seed, purpose, ids[i]!);
+    full[i] = s;
+    prefix[i] = Number.parseInt(s.slice(0, 13), 16);
+  }
+  let chosen: number[];
+  if (k >= n) chosen = Array.from({ length: n }, (_, i) => i);
+  else {
+    const threshold = kthSmallest(Float64Array.from(prefix), k - 1);
+    chosen = [];
+    for (let i = 0; i < n; i++) if (prefix[i]! <= threshold) chosen.push(i);
+  }
+  chosen.sort((a, b) => (full[a]! < full[b]! ? -1 : full[a]! > full[b]! ? 1 : byteOrder(ids[a]!, ids[b]!)));
+  return chosen.slice(0, k).map((i) => ({ id: ids[i]!, score: full[i]! }));
+}
+
+/** The value that would sit at index `k` if `values` were sorted (Hoare's selection; reorders `values`). */
+function kthSmallest(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i] = values[j]!;
+        values[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return values[k]!;
+  }
+  return values[k]!;
+}
+
+/** What a plan draws from a stratum: a ratio under its rounding rule, or a count. */
+export type StratumRule = { ratio: number; rounding: Rounding } | { count: number };
+
+export interface StratumDraw {
+  stratum: Stratum;
+  rule: StratumRule;
+  pool: number;
+  /** How many the rule draws from this pool. */
+  n: number;
+}
+
+export const quotaOf = (rule: StratumRule, pool: number) =>
+  'ratio' in rule ? drawSize(pool, rule.ratio, rule.rounding) : Math.min(pool, rule.count);
+
+export interface TargetPick extends Ranked {
+  stratum: Stratum;
+  /** 1-based. */
+  team: number;
+}
+
+export interface TargetSelection {
+  strata: StratumDraw[];
+  picks: TargetPick[];
+  /** Per stratum, the next targets in order after the picks (at most `reserveSize` each). */
+  reserve: Partial<Record<Stratum, Ranked[]>>;
+}
+
+/** How many reserve targets a receipt lists per stratum: as many as were drawn, at least 10. */
+export const reserveSize = (n: number) => Math.max(10, n);
+
+/**
+ * Draws from each stratum by its rule and deals the picks to teams: `teams` teams, or as many teams of
+ * `perTeam` targets as the picks need.
+ */
+export function selectTargets(
+  seed: string,
+  pool: readonly PoolEntry[],
+  rules: Partial<Record<Stratum, StratumRule>>,
+  split: { teams: number } | { perTeam: number },
+): TargetSelection {
+  const byStratum = new Map<Stratum, string[]>();
+  for (const e of pool) {
+    const list = byStratum.get(e.stratum) ?? [];
+    list.push(e.id);
+    byStratum.set(e.stratum, list);
+  }
+  const strata: StratumDraw[] = [];
+  const drawn: (Ranked & { stratum: Stratum })[] = [];
+  const reserve: TargetSelection['reserve'] = {};
+  for (const stratum of STRATA as Stratum[]) {
+    const rule = rules[stratum];
+    const ids = byStratum.get(stratum) ?? [];
+    if (!rule) {
+      if (ids.length > 0) throw new Error(`对象池中有“${stratum}”分层的对象，但计划没有该分层的比例`);
+      continue;
+    }
+    const n = quotaOf(rule, ids.length);
+    strata.push({ stratum, rule, pool: ids.length, n });
+    const ranked = lowest(seed, 'target', ids, n + reserveSize(n));
+    drawn.push(...ranked.slice(0, n).map((r) => ({ ...r, stratum })));
+    reserve[stratum] = ranked.slice(n);
+  }
+  drawn.sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : byteOrder(a.id, b.id)));
+  const teams = 'teams' in split ? split.teams : Math.max(1, Math.ceil(drawn.length / split.perTeam));
+  return {
+    strata,
+    picks: drawn.map((d, i) => ({ ...d, team: (i % teams) + 1 })),
+    reserve,
+  };
+}
