@@ -162,7 +162,7 @@ describe('/task: launch and review', () => {
 });
 
 describe('/task: deadlines and escalation', () => {
-  it('counts the acceptance deadline in working days across 国庆, and warns where the calendar stops', async () => {
+  it('counts the acceptance deadline in working days across 国庆 and 春节, and warns where the calendar stops', async () => {
     // The bot's clock only (the outbox sender keeps real time).
     const real = h.services.clock;
     const at = (iso: string) => ({ now: () => new Date(iso) });
@@ -170,6 +170,10 @@ describe('/task: deadlines and escalation', () => {
       h.services.clock = at('2026-09-30T02:00:00Z');
       const { root } = await launch({ acceptanceDays: '5' });
       expect(cardText(root.card)).toContain('会审截止\n2026-10-13（周二）');
+      // 春节 2026: off 2/15–2/23, Saturday 2/14 and 2/28 worked. 5 working days after Thu 2/12: 13, 14, 24, 25, 26.
+      h.services.clock = at('2026-02-12T02:00:00Z');
+      const { root: spring } = await launch({ acceptanceDays: '5' });
+      expect(cardText(spring.card)).toContain('会审截止\n2026-02-26（周四）');
       h.services.clock = at('2026-12-29T02:00:00Z');
       const { root: late } = await launch();
       expect(cardText(late.card)).toContain('⚠ 2027 年的节假日安排尚未录入');
