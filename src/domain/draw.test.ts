@@ -118,7 +118,7 @@ describe('selection', () => {
     ]);
     const per = (s: Stratum) => picks.filter((p) => p.stratum === s).length;
     expect([per('A'), per('B'), per('C'), per('D')]).toEqual([6, 5, 3, 10]);
-    // Reserve: the same order continued, as many as drawn and at least 10.
+    // Reserve: the same order continued, a tenth of those drawn and at least 10.
     expect(reserve.A).toHaveLength(10);
     expect(reserve.C).toHaveLength(0);
     const orderA = lowest(

@@ -27,12 +27,21 @@ export interface PoolEntry {
 }
 
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+/** UTF-16 order equals UTF-8 byte order for strings without surrogates or characters from U+E000 up. */
+const HIGH = /[\uD800-\uFFFF]/;
+const codeUnitOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** The byte-order comparator for these strings: the cheap one where it gives the same answer. */
+const orderFor = (strings: Iterable<string>) => {
+  for (const s of strings) if (HIGH.test(s)) return byteOrder;
+  return codeUnitOrder;
+};
 
 const SAFE = /^[^\t\n\r]+$/;
 
 /** The pool's canonical bytes: refused if an id repeats or holds a tab or line break. */
 export function canonicalPool(entries: readonly PoolEntry[]): Buffer {
-  const sorted = [...entries].sort((a, b) => byteOrder(a.id, b.id));
+  const order = orderFor(entries.map((e) => e.id));
+  const sorted = [...entries].sort((a, b) => order(a.id, b.id));
   for (const [i, e] of sorted.entries()) {
     if (!SAFE.test(e.id)) throw new Error(`对象编号“${e.id}”含有制表符或换行，不能进入对象池`);
     if (i > 0 && sorted[i - 1]!.id === e.id) throw new Error(`对象编号“${e.id}”在对象池中重复`);
@@ -95,11 +104,9 @@ export function lowest(seed: string, purpose: string, ids: readonly string[], k:
   const n = ids.length;
   if (k <= 0 || n === 0) return [];
   const prefix = new Float64Array(n);
-  const full: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const s = score(seed, purpose, ids[i]!);
-    full[i] = s;
-    prefix[i] = Number.parseInt(s.slice(0, 13), 16);
+    // The first 52 bits (13 hex digits). Hex output and parseInt measured faster than a Buffer digest.
+    prefix[i] = Number.parseInt(score(seed, purpose, ids[i]!).slice(0, 13), 16);
   }
   let chosen: number[];
   if (k >= n) chosen = Array.from({ length: n }, (_, i) => i);
@@ -108,8 +115,13 @@ export function lowest(seed: string, purpose: string, ids: readonly string[], k:
     chosen = [];
     for (let i = 0; i < n; i++) if (prefix[i]! <= threshold) chosen.push(i);
   }
-  chosen.sort((a, b) => (full[a]! < full[b]! ? -1 : full[a]! > full[b]! ? 1 : byteOrder(ids[a]!, ids[b]!)));
-  return chosen.slice(0, k).map((i) => ({ id: ids[i]!, score: full[i]! }));
+  const full = new Map(chosen.map((i) => [i, score(seed, purpose, ids[i]!)]));
+  chosen.sort((a, b) => {
+    const x = full.get(a)!;
+    const y = full.get(b)!;
+    return x < y ? -1 : x > y ? 1 : byteOrder(ids[a]!, ids[b]!);
+  });
+  return chosen.slice(0, k).map((i) => ({ id: ids[i]!, score: full.get(i)! }));
 }
 
 /** The value that would sit at index `k` if `values` were sorted (Hoare's selection; reorders `values`). */
@@ -165,8 +177,11 @@ export interface TargetSelection {
   reserve: Partial<Record<Stratum, Ranked[]>>;
 }
 
-/** How many reserve targets a receipt lists per stratum: as many as were drawn, at least 10. */
-export const reserveSize = (n: number) => Math.max(10, n);
+/**
+ * How many reserve targets a receipt lists per stratum: a tenth of those drawn, at least 10 (replacements are
+ * rare: product.md §4.8). The order goes on beyond them, and anyone can extend it from the seed and the pool.
+ */
+export const reserveSize = (n: number) => Math.max(10, Math.ceil(n / 10));
 
 /**
  * Draws from each stratum by its rule and deals the picks to teams: `teams` teams, or as many teams of
@@ -197,7 +212,8 @@ export function selectTargets(
     const n = quotaOf(rule, ids.length);
     strata.push({ stratum, rule, pool: ids.length, n });
     const ranked = lowest(seed, 'target', ids, n + reserveSize(n));
-    drawn.push(...ranked.slice(0, n).map((r) => ({ ...r, stratum })));
+    // A loop, not push(...): a large draw would overflow the call stack with spread arguments.
+    for (const r of ranked.slice(0, n)) drawn.push({ ...r, stratum });
     reserve[stratum] = ranked.slice(n);
   }
   drawn.sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : byteOrder(a.id, b.id)));
