@@ -1,12 +1,13 @@
 // `npm run bench`: every benchmark, on PGlite and on PostgreSQL. Writes bench/results/<name>.json and one
 // Markdown summary, bench/results/summary.md. `npm run bench -- webhook` runs only the named ones
-// (dispatch, webhook, outbound, import).
+// (dispatch, webhook, outbound, import, draw).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withBenchDatabase, withPglite } from './databases.ts';
 import { runDispatchBench } from './dispatch.ts';
+import { drawBench } from './draw.ts';
 import { importBench, xlsxBench } from './import.ts';
 import { outboundBench, webhookBench } from './lark.ts';
 
@@ -110,6 +111,34 @@ if (wanted('import')) {
         : `10 万行 .xlsx（PostgreSQL）：${xlsx.seconds.toFixed(1)} s，内存峰值 ${xlsx.peakMb} MB（目标 < 15 s）。`,
       '',
     ].join('\n'),
+  );
+}
+
+if (wanted('draw')) {
+  const pg = await withBenchDatabase((_db, url) => drawBench(url));
+  writeFileSync(
+    join(dir, 'draw.json'),
+    `${JSON.stringify({ at, benchmark: 'draw', postgres: pg }, null, 2)}\n`,
+  );
+  const s = (v: number) => `${(v / 1000).toFixed(2)} s`;
+  sections.push(
+    typeof pg === 'string'
+      ? `## 抽取检查对象\n\n${pg}\n`
+      : [
+          '## 抽取检查对象（PostgreSQL）',
+          '',
+          `对象池 ${pg.pool} 个，抽取 ${pg.drawn} 个（5%），同一次运行、同一张表，3 次取中位数。目标：< 5 s、< 1 GB，不超过基线的 3 倍。`,
+          '',
+          '| 方法 | 用时 | 相对基线 |',
+          '| --- | ---: | ---: |',
+          `| 基线：ORDER BY random() LIMIT n（不可复核） | ${s(pg.baselineMs)} | 1.0 |`,
+          `| 本算法，在 Node 中（读出对象池 ${s(pg.nodeParts.readMs)}、规范化并哈希 ${s(pg.nodeParts.hashMs)}、评分抽取 ${s(pg.nodeParts.selectMs)}） | ${s(pg.nodeMs)} | ${(pg.nodeMs / pg.baselineMs).toFixed(1)} |`,
+          `| 本算法，在数据库中评分排序 | ${s(pg.databaseMs)} | ${(pg.databaseMs / pg.baselineMs).toFixed(1)} |`,
+          `| 对象池哈希，在数据库中 | ${s(pg.databaseHashMs)} | |`,
+          '',
+          `数据库与 Node 的抽取顺序${pg.sameOrder ? '一致' : '不一致'}，对象池哈希${pg.samePoolHash ? '一致' : '不一致'}；进程内存峰值 ${pg.peakRssMb} MB。`,
+          '',
+        ].join('\n'),
   );
 }
 
