@@ -11,19 +11,20 @@ import {
 import { actOnPlan, createPlan, planCardOf, planSubject, revisePlan } from '../src/app/plans.ts';
 import type { Plan } from '../src/app/ports.ts';
 import { requireDepartment } from '../src/app/registers.ts';
-import type { Services } from '../src/app/services.ts';
+import { today } from '../src/app/services.ts';
 import {
   action,
   auditActor,
   type Context,
   card,
   defineCommand,
+  requirePerson,
   subcommand,
 } from '../src/bot/define-command.ts';
+import { dateField, recordNumber } from '../src/bot/fields.ts';
 import { type Card, type Input, md, note } from '../src/cards/card.ts';
 import { splitCellList } from '../src/domain/columns.ts';
 import { DomainError } from '../src/domain/errors.ts';
-import { localDate } from '../src/domain/local-date.ts';
 import {
   type Counts,
   kindLabels,
@@ -32,23 +33,16 @@ import {
   type Ratios,
   RISK_CLASSES,
   roundingLabels,
+  STRATA,
 } from '../src/domain/plan-record.ts';
 import { planMachine } from '../src/domain/workflow.ts';
 
 /** A card stays well under Lark's 30 KB with this many matters to choose from. */
 const MATTER_OPTIONS = 60;
 
-function requirePerson(ctx: Context) {
-  const person = ctx.actor.person;
-  if (!person) throw new DomainError('NOT_BOUND', '您还没有绑定部门，不能操作计划。');
-  return person;
-}
-
-const today = (services: Services) => localDate(services.clock.now(), services.timeZone);
-
 /** The form for a new plan; matters narrowed by a keyword when the lists are long. */
 async function planForm(ctx: Context, keyword: string): Promise<Card> {
-  const person = requirePerson(ctx);
+  const person = requirePerson(ctx, '计划');
   const { store } = ctx.services;
   const departments = await store.departments.list();
   const now = today(ctx.services);
@@ -175,10 +169,7 @@ const quota = z
     }
     return { stratum: 'all', ratio: n };
   });
-const day = z
-  .string({ error: '请填写检查期间' })
-  .transform((v) => v.slice(0, 10))
-  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'));
+const day = dateField('请填写检查期间');
 
 const PlanForm = z.object({
   kind: z.enum(['joint', 'department'], { error: '请选择计划类型' }),
@@ -204,7 +195,7 @@ const PlanForm = z.object({
 function draftOf(form: z.infer<typeof PlanForm>, leadDepartmentId: number): PlanDraft {
   const ratios: Ratios = {};
   const counts: Counts = {};
-  for (const stratum of ['all', ...RISK_CLASSES] as const) {
+  for (const stratum of STRATA) {
     const q = stratum === 'all' ? form.ratioAll : form[`ratio${stratum}` as const];
     if (q && 'ratio' in q) ratios[stratum] = q.ratio;
     if (q && 'count' in q) counts[stratum] = q.count;
@@ -231,11 +222,7 @@ function draftOf(form: z.infer<typeof PlanForm>, leadDepartmentId: number): Plan
   };
 }
 
-/** A plan's number as typed: `3` or `#3`. */
-const planId = z
-  .string()
-  .transform((v) => Number(v.replace(/^#/, '')))
-  .pipe(z.number({ error: '编号应为数字' }).int());
+const planId = recordNumber();
 
 const Clicked = z.object({
   id: z.coerce.number().int(),
@@ -261,7 +248,7 @@ function stateAction(event: 'submit' | 'withdraw' | 'file' | 'return', done: str
         version: ctx.value.version,
         event,
         by: auditActor(ctx.actor),
-        person: requirePerson(ctx),
+        person: requirePerson(ctx, '计划'),
         ...(ctx.value.reason !== undefined ? { reason: ctx.value.reason } : {}),
       });
       return { toast: { type: 'success', text: done }, card: shown, track: planSubject(plan.id) };
@@ -290,7 +277,7 @@ function annualAction(event: 'submit' | 'approve' | 'reject' | 'publish', done: 
         version: ctx.value.version,
         event,
         by: auditActor(ctx.actor),
-        person: requirePerson(ctx),
+        person: requirePerson(ctx, '计划'),
         ...(docNo !== undefined ? { docNo } : {}),
         ...(date !== undefined ? { date } : {}),
         ...(where !== undefined ? { where } : {}),
@@ -418,7 +405,7 @@ export const plan = defineCommand({
         } = await compileAndRecord(services, {
           year: args.year,
           by: auditActor(ctx.actor),
-          person: requirePerson(ctx),
+          person: requirePerson(ctx, '计划'),
           chatId: ctx.source.chatId,
         });
         const summary = card(shown, { track: jointPlanSubject(record.id) });
@@ -469,7 +456,7 @@ export const plan = defineCommand({
           planId: ctx.args.id,
           reason: ctx.args.reason,
           by: auditActor(ctx.actor),
-          person: requirePerson(ctx),
+          person: requirePerson(ctx, '计划'),
           today: today(ctx.services),
         });
         return card(await planCardOf(ctx.services.store, revised), { track: planSubject(revised.id) });
@@ -481,7 +468,7 @@ export const plan = defineCommand({
       access: ['liaison', 'operator', 'office'],
       value: PlanForm,
       async handle(ctx) {
-        const person = requirePerson(ctx);
+        const person = requirePerson(ctx, '计划');
         const created = await createPlan(ctx.services, {
           by: auditActor(ctx.actor),
           person,

@@ -1,19 +1,19 @@
 // /task 任务 — launch a joint task from a filed joint plan of the approved joint annual plan, review it (会审) as a
 // participating department, rule on declines (office), list and show tasks (seed 002 art. 12–13).
 import { z } from 'zod';
-import { approvedJointPlanOf } from '../src/app/joint-plan.ts';
 import type { Task } from '../src/app/ports.ts';
-import type { Services } from '../src/app/services.ts';
+import { type Services, today } from '../src/app/services.ts';
 import {
   answerTask,
+  launchableFrom,
   launchTask,
   partCardOf,
   partSubject,
   ruleOnTask,
+  rulingCardOf,
   rulingSubject,
   taskCardOf,
   taskSubject,
-  taskView,
 } from '../src/app/tasks.ts';
 import { settingValue } from '../src/app/workspace-settings.ts';
 import {
@@ -23,29 +23,14 @@ import {
   card,
   defineCommand,
   type Reply,
+  requirePerson,
   subcommand,
 } from '../src/bot/define-command.ts';
+import { dateField, recordNumber } from '../src/bot/fields.ts';
 import { type Card, type Input, note } from '../src/cards/card.ts';
-import { rulingCard } from '../src/cards/task-card.ts';
 import { DomainError } from '../src/domain/errors.ts';
-import { localDate } from '../src/domain/local-date.ts';
 import { MIN_CERTIFICATE_HOLDERS, type TaskDraft } from '../src/domain/task-record.ts';
-import { assignmentMachine, planMachine, settled, taskMachine } from '../src/domain/workflow.ts';
-
-function requirePerson(ctx: Context) {
-  const person = ctx.actor.person;
-  if (!person) throw new DomainError('NOT_BOUND', '您还没有绑定部门，不能操作任务。');
-  return person;
-}
-
-const today = (services: Services) => localDate(services.clock.now(), services.timeZone);
-
-/** A number as typed: `3` or `#3`. */
-const number = (what: string) =>
-  z
-    .string({ error: `请写${what}编号` })
-    .transform((v) => Number(v.replace(/^#/, '')))
-    .pipe(z.number({ error: '编号应为数字' }).int());
+import { assignmentMachine, settled, taskMachine } from '../src/domain/workflow.ts';
 
 async function requireTask(services: Services, id: number): Promise<Task> {
   const task = await services.store.tasks.get(id);
@@ -55,29 +40,9 @@ async function requireTask(services: Services, id: number): Promise<Task> {
 
 /** The launch form, pre-filled from the plan; refused up front when this person cannot launch from it. */
 async function taskForm(ctx: Context, planId: number): Promise<Card> {
-  const person = requirePerson(ctx);
+  const person = requirePerson(ctx, '任务');
   const { store } = ctx.services;
-  const plan = await store.plans.get(planId);
-  if (!plan) throw new DomainError('PLAN_NOT_FOUND', `找不到计划 #${planId}。`, '发送 /plan list 查看计划。');
-  if (plan.leadDepartmentId !== person.departmentId || !person.roles.includes('liaison'))
-    throw new DomainError('TASK_FORBIDDEN', '只有计划牵头部门的联络员可以发起联合抽查任务。');
-  if (plan.kind !== 'joint')
-    throw new DomainError(
-      'TASK_FORBIDDEN',
-      '部门年度计划没有参与部门；联合抽查任务须从部门联合抽查计划发起。',
-    );
-  if (plan.state !== 'filed')
-    throw new DomainError(
-      'PLAN_NOT_FILED',
-      `计划 #${plan.id} 尚未备案（当前为“${planMachine.states[plan.state]}”），不能发起任务。`,
-    );
-  if (!(await approvedJointPlanOf(store, plan))) {
-    throw new DomainError(
-      'PLAN_NOT_APPROVED',
-      `计划 #${plan.id} 还没有列入经批准的 ${plan.year} 年度部门联合抽查计划，不能发起任务。`,
-      `发送 /plan annual ${plan.year} 查看年度计划的批准情况。`,
-    );
-  }
+  const { plan } = await launchableFrom(store, planId, person);
   const departments = new Map((await store.departments.list()).map((d) => [d.id, d.shortName ?? d.name]));
   const now = today(ctx.services);
   const text = (name: string, label: string, initial?: string, placeholder?: string): Input => ({
@@ -144,10 +109,7 @@ const count = z
     }
     return n;
   });
-const day = z
-  .string({ error: '请填写检查时间' })
-  .transform((v) => v.slice(0, 10))
-  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'));
+const day = dateField('请填写检查时间');
 
 const TaskForm = z.looseObject({
   plan: z.coerce.number().int(),
@@ -193,9 +155,8 @@ type PartClick = z.infer<typeof PartClicked>;
 
 async function currentPart(ctx: Context & { value: PartClick }, ruling: boolean): Promise<Card> {
   const task = await requireTask(ctx.services, ctx.value.id);
-  if (!ruling) return partCardOf(ctx.services.store, task, ctx.value.department, ctx.services.timeZone);
-  const view = await taskView(ctx.services.store, task, ctx.services.timeZone);
-  return rulingCard(view, view.parts.find((p) => p.departmentId === ctx.value.department)!);
+  const cardOf = ruling ? rulingCardOf : partCardOf;
+  return cardOf(ctx.services.store, task, ctx.value.department, ctx.services.timeZone);
 }
 
 function answerAction(event: 'accept' | 'decline', done: string) {
@@ -210,7 +171,7 @@ function answerAction(event: 'accept' | 'decline', done: string) {
         event,
         ...(ctx.value.reason !== undefined ? { reason: ctx.value.reason } : {}),
         by: auditActor(ctx.actor),
-        person: requirePerson(ctx),
+        person: requirePerson(ctx, '任务'),
       });
       return {
         toast: { type: 'success', text: done },
@@ -235,7 +196,7 @@ export const task = defineCommand({
       examples: ['/task new 3'],
       access: ['liaison'],
       params: [{ name: 'plan', label: '计划编号' }],
-      args: z.object({ plan: number('计划') }),
+      args: z.object({ plan: recordNumber('请写计划编号') }),
       async handle(ctx) {
         return card(await taskForm(ctx, ctx.args.plan));
       },
@@ -249,7 +210,7 @@ export const task = defineCommand({
       access: 'bound',
       args: z.object({}),
       async handle(ctx) {
-        const person = requirePerson(ctx);
+        const person = requirePerson(ctx, '任务');
         const { store } = ctx.services;
         const office = person.roles.includes('office');
         const tasks = await store.tasks.list({
@@ -300,9 +261,9 @@ export const task = defineCommand({
       examples: ['/task show 1'],
       access: 'bound',
       params: [{ name: 'id', label: '任务编号' }],
-      args: z.object({ id: number('任务') }),
+      args: z.object({ id: recordNumber('请写任务编号') }),
       async handle(ctx) {
-        const person = requirePerson(ctx);
+        const person = requirePerson(ctx, '任务');
         const { store, timeZone } = ctx.services;
         const found = await requireTask(ctx.services, ctx.args.id);
         const replies: Reply[] = [
@@ -331,7 +292,7 @@ export const task = defineCommand({
         const { task: launched, card: root } = await launchTask(ctx.services, {
           draft: draftOf(ctx.value),
           by: auditActor(ctx.actor),
-          person: requirePerson(ctx),
+          person: requirePerson(ctx, '任务'),
           chatId: ctx.source.chatId,
           launchedFrom: `${ctx.source.platform}:${ctx.source.messageId}`,
           today: today(ctx.services),
@@ -366,7 +327,7 @@ export const task = defineCommand({
           decision: ctx.value.decision,
           ...(ctx.value.ruling !== undefined ? { ruling: ctx.value.ruling } : {}),
           by: auditActor(ctx.actor),
-          person: requirePerson(ctx),
+          person: requirePerson(ctx, '任务'),
         });
         return {
           toast: { type: 'success', text: '已裁定' },

@@ -9,11 +9,10 @@ import { commands } from '../commands/index.ts';
 import { seedDemo } from './app/demo.ts';
 import { createOutboxSender, type OutboxSender } from './app/outbox-sender.ts';
 import type { FileFetcher, Logger, Platform } from './app/ports.ts';
-import type { Services } from './app/services.ts';
+import { type Services, today } from './app/services.ts';
 import { escalateOverdue } from './app/tasks.ts';
 import { createDispatcher } from './bot/dispatch.ts';
 import { type Config, loadConfig } from './config.ts';
-import { localDate } from './domain/local-date.ts';
 import { bufferTableReader } from './files/read-table.ts';
 import { xlsxTableWriter } from './files/write-table.ts';
 import { createHttpApp } from './http/server.ts';
@@ -101,7 +100,7 @@ export async function buildApp(
     /** Deadline checks: overdue reviews go to the office (once, also with several instances). */
     const sweep = async () => {
       try {
-        if ((await escalateOverdue(services, localDate(clock.now(), config.TZ))) > 0) void flush();
+        if ((await escalateOverdue(services, today(services))) > 0) void flush();
       } catch (error) {
         logger.error('deadline sweep failed', { error: String(error) });
       }

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { parsePool } from '../domain/draw.ts';
 import { type DrawReceipt, RECEIPT_FORMAT, verifyReceipt } from '../domain/draw-receipt.ts';
 import { DomainError } from '../domain/errors.ts';
+import { STRATA } from '../domain/plan-record.ts';
 
-const stratum = z.enum(['all', 'A', 'B', 'C', 'D']);
+const stratum = z.enum(STRATA);
 const hex = z.string().regex(/^[0-9a-f]{64}$/, '应为 64 位十六进制哈希');
 const ranked = z.object({ id: z.string(), score: hex });
 const rule = z.union([

@@ -1,5 +1,6 @@
 // What every handler receives: the store and the clock and logger, plus the platform's name (chat accounts
 // are per platform). Use cases are plain functions in src/app that take these.
+import { localDate } from '../domain/local-date.ts';
 import type { Clock, FileFetcher, Logger, Store, TableReader, TableWriter } from './ports.ts';
 
 export interface Services {
@@ -17,3 +18,7 @@ export interface Services {
   /** Writes spreadsheets (exports sent in the chat). */
   sheets?: TableWriter;
 }
+
+/** Today in the workspace's time zone (`YYYY-MM-DD`): the day deadlines count from. */
+export const today = (services: Pick<Services, 'clock' | 'timeZone'>) =>
+  localDate(services.clock.now(), services.timeZone);

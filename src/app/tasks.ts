@@ -15,7 +15,7 @@ import { describeDeadline } from '../domain/working-days.ts';
 import { workingCalendar } from './calendar.ts';
 import { liaisonsOf, refreshCopies, sendTracked, tell, toOffice } from './card-copies.ts';
 import { approvedJointPlanOf } from './joint-plan.ts';
-import type { Person, Repos, Task, TaskDepartment } from './ports.ts';
+import type { JointPlan, Person, Plan, Repos, Task, TaskDepartment } from './ports.ts';
 import type { Services } from './services.ts';
 import { settingValue } from './workspace-settings.ts';
 
@@ -117,6 +117,11 @@ export async function partCardOf(repos: Repos, task: Task, departmentId: number,
   return partCard(view, partOf(view, departmentId));
 }
 
+export async function rulingCardOf(repos: Repos, task: Task, departmentId: number, timeZone: string) {
+  const view = await taskView(repos, task, timeZone);
+  return rulingCard(view, partOf(view, departmentId));
+}
+
 /** Every copy of the task's root card, and of the named departments' acceptance and ruling cards, shows them now. */
 async function refreshTask(
   tx: Repos,
@@ -135,6 +140,38 @@ async function refreshTask(
     await refreshCopies(tx, rulingSubject(task.id, id), `v${p.version}`, rulingCard(view, p));
   }
   return view;
+}
+
+/**
+ * The plan a person may launch a task from, with the approved joint annual plan that holds it: refused, saying
+ * which condition fails, unless the person is the lead department's liaison and the plan is a filed joint plan of
+ * an approved joint annual plan (seed 002 art. 11–12).
+ */
+export async function launchableFrom(
+  repos: Repos,
+  planId: number,
+  person: Person,
+): Promise<{ plan: Plan; annual: JointPlan }> {
+  const plan = await repos.plans.get(planId);
+  if (!plan) throw new DomainError('PLAN_NOT_FOUND', `找不到计划 #${planId}。`, '发送 /plan list 查看计划。');
+  if (plan.leadDepartmentId !== person.departmentId || !person.roles.includes('liaison'))
+    refuse('只有计划牵头部门的联络员可以发起联合抽查任务。');
+  if (plan.kind !== 'joint') refuse('部门年度计划没有参与部门；联合抽查任务须从部门联合抽查计划发起。');
+  if (plan.state !== 'filed') {
+    throw new DomainError(
+      'PLAN_NOT_FILED',
+      `计划 #${plan.id} 当前为“${planMachine.states[plan.state]}”，备案并列入经批准的年度计划后才能发起任务。`,
+    );
+  }
+  const annual = await approvedJointPlanOf(repos, plan);
+  if (!annual) {
+    throw new DomainError(
+      'PLAN_NOT_APPROVED',
+      `计划 #${plan.id} 还没有列入经批准的 ${plan.year} 年度部门联合抽查计划，不能发起任务。`,
+      `发送 /plan annual ${plan.year} 查看年度计划的批准情况。`,
+    );
+  }
+  return { plan, annual };
 }
 
 /**
@@ -170,26 +207,7 @@ export async function launchTask(
     if (launched) {
       throw new DomainError(STALE_CARD, `这张表单已发起任务 #${launched.id}，不会重复发起。`);
     }
-    const plan = await tx.plans.get(draft.planId);
-    if (!plan)
-      throw new DomainError('PLAN_NOT_FOUND', `找不到计划 #${draft.planId}。`, '发送 /plan list 查看计划。');
-    if (plan.leadDepartmentId !== person.departmentId || !person.roles.includes('liaison'))
-      refuse('只有计划牵头部门的联络员可以发起联合抽查任务。');
-    if (plan.kind !== 'joint') refuse('部门年度计划没有参与部门；联合抽查任务须从部门联合抽查计划发起。');
-    if (plan.state !== 'filed') {
-      throw new DomainError(
-        'PLAN_NOT_FILED',
-        `计划 #${plan.id} 当前为“${planMachine.states[plan.state]}”，备案并列入经批准的年度计划后才能发起任务。`,
-      );
-    }
-    const annual = await approvedJointPlanOf(tx, plan);
-    if (!annual) {
-      throw new DomainError(
-        'PLAN_NOT_APPROVED',
-        `计划 #${plan.id} 还没有列入经批准的 ${plan.year} 年度部门联合抽查计划，不能发起任务。`,
-        '请联席会议办公室汇编年度计划，报批并登记批准后再发起。',
-      );
-    }
+    const { plan, annual } = await launchableFrom(tx, draft.planId, person);
     const problems = checkTask(draft, plan, {
       today: input.today,
       departmentName: (id) => departments.get(id)?.shortName ?? departments.get(id)?.name ?? `#${id}`,

@@ -5,6 +5,7 @@ import type { ChatRef, Department, OutboundFile, Person } from '../app/ports.ts'
 import type { Services } from '../app/services.ts';
 import type { Card } from '../cards/card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { Role } from '../domain/roles.ts';
 
 /** Who may run something: anyone (even unbound), any bound person, or holders of one of the roles. */
@@ -116,6 +117,13 @@ export const card = (c: Card, extra: Partial<Extract<Reply, { kind: 'card' }>> =
   card: c,
   ...extra,
 });
+
+/** The bound person behind the actor; refused for an unbound user, naming what they tried to `operate`. */
+export function requirePerson(ctx: Pick<Context, 'actor'>, operate: string): Person {
+  const person = ctx.actor.person;
+  if (!person) throw new DomainError('NOT_BOUND', `您还没有绑定部门，不能操作${operate}。`);
+  return person;
+}
 
 /** How the audit chain names a chat user. */
 export const auditActor = (actor: Actor): AuditActor => ({

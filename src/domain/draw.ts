@@ -15,7 +15,7 @@
 //   drawn, the rest in the same order are the reserve (递补). Drawn targets are dealt to teams round-robin in
 //   ascending score over all strata.
 import { hash } from 'node:crypto';
-import { drawSize, type Rounding, type Stratum } from './plan-record.ts';
+import { drawSize, type Rounding, STRATA, type Stratum } from './plan-record.ts';
 
 export const DRAW_ALGORITHM = 'jointcheck-draw/1';
 
@@ -59,13 +59,11 @@ export function parsePool(bytes: Buffer | string): PoolEntry[] {
     .split('\n')
     .map((line, i) => {
       const [id, stratum, ...rest] = line.split('\t');
-      if (!id || !stratum || rest.length > 0 || !STRATA.includes(stratum as Stratum))
+      if (!id || !stratum || rest.length > 0 || !(STRATA as readonly string[]).includes(stratum))
         throw new Error(`对象池文件第 ${i + 1} 行格式不对：“${line}”`);
       return { id, stratum: stratum as Stratum };
     });
 }
-
-const STRATA: readonly string[] = ['all', 'A', 'B', 'C', 'D'];
 
 export const poolHash = (entries: readonly PoolEntry[]) => sha256(canonicalPool(entries));
 
@@ -202,7 +200,7 @@ export function selectTargets(
   const strata: StratumDraw[] = [];
   const drawn: (Ranked & { stratum: Stratum })[] = [];
   const reserve: TargetSelection['reserve'] = {};
-  for (const stratum of STRATA as Stratum[]) {
+  for (const stratum of STRATA) {
     const rule = rules[stratum];
     const ids = byStratum.get(stratum) ?? [];
     if (!rule) {

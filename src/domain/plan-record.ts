@@ -62,7 +62,8 @@ export interface PlanProblem {
   problem: string;
 }
 
-const STRATA: readonly Stratum[] = ['all', ...RISK_CLASSES];
+/** Every stratum a plan can state, the all-targets one first. */
+export const STRATA: readonly Stratum[] = ['all', ...RISK_CLASSES];
 
 /** The quotas a plan states, the all-targets one first; a stratum's ratio wins over a count (checkPlan refuses both). */
 export function statedQuotas(ratios: Ratios, counts: Counts): Quota[] {
