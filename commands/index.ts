@@ -1,5 +1,6 @@
 // The registry: every chat command the bot understands. The product's table of contents.
 import { conflict } from './conflict.ts';
+import { draw } from './draw.ts';
 import { help } from './help.ts';
 import { importCommand } from './import.ts';
 import { inspectors } from './inspectors.ts';
@@ -24,5 +25,6 @@ export const commands = [
   registers,
   plan,
   task,
+  draw,
   office,
 ] as const;

@@ -139,7 +139,9 @@ describe('/task: launch and review', () => {
     const released = await h.click(unreachable!, '提交裁定', users.office, { decision: 'release' });
     expect(released.toast?.type).toBe('success');
     expect(cardText(root.card)).toContain('待抽取检查对象');
-    expect(cardText(root.card)).toContain('会审完成**，牵头部门可以抽取检查对象');
+    expect(cardText(root.card)).toContain(
+      `会审完成**，牵头部门联络员发送 /draw targets ${taskId} 发布抽取公告`,
+    );
     expect(dmsTo(lin, released.sent).some((m) => m.text?.includes('可以抽取检查对象'))).toBe(true);
 
     const steps = (await h.store.audit.list({ limit: 200 }))

@@ -1,14 +1,14 @@
 // /task 任务 — launch a joint task from a filed joint plan of the approved joint annual plan, review it (会审) as a
 // participating department, rule on declines (office), list and show tasks (seed 002 art. 12–13).
 import { z } from 'zod';
-import type { Task } from '../src/app/ports.ts';
-import { type Services, today } from '../src/app/services.ts';
+import { today } from '../src/app/services.ts';
 import {
   answerTask,
   launchableFrom,
   launchTask,
   partCardOf,
   partSubject,
+  requireTask,
   ruleOnTask,
   rulingCardOf,
   rulingSubject,
@@ -31,12 +31,6 @@ import { type Card, type Input, note } from '../src/cards/card.ts';
 import { DomainError } from '../src/domain/errors.ts';
 import { MIN_CERTIFICATE_HOLDERS, type TaskDraft } from '../src/domain/task-record.ts';
 import { assignmentMachine, settled, taskMachine } from '../src/domain/workflow.ts';
-
-async function requireTask(services: Services, id: number): Promise<Task> {
-  const task = await services.store.tasks.get(id);
-  if (!task) throw new DomainError('TASK_NOT_FOUND', `找不到任务 #${id}。`, '发送 /task list 查看任务。');
-  return task;
-}
 
 /** The launch form, pre-filled from the plan; refused up front when this person cannot launch from it. */
 async function taskForm(ctx: Context, planId: number): Promise<Card> {
@@ -154,7 +148,7 @@ const PartClicked = z.object({
 type PartClick = z.infer<typeof PartClicked>;
 
 async function currentPart(ctx: Context & { value: PartClick }, ruling: boolean): Promise<Card> {
-  const task = await requireTask(ctx.services, ctx.value.id);
+  const task = await requireTask(ctx.services.store, ctx.value.id);
   const cardOf = ruling ? rulingCardOf : partCardOf;
   return cardOf(ctx.services.store, task, ctx.value.department, ctx.services.timeZone);
 }
@@ -265,7 +259,7 @@ export const task = defineCommand({
       async handle(ctx) {
         const person = requirePerson(ctx, '任务');
         const { store, timeZone } = ctx.services;
-        const found = await requireTask(ctx.services, ctx.args.id);
+        const found = await requireTask(ctx.services.store, ctx.args.id);
         const replies: Reply[] = [
           card(await taskCardOf(store, found, timeZone), { track: taskSubject(found.id) }),
         ];

@@ -468,3 +468,127 @@ export const taskDepartments = pgTable(
   },
   (t) => [primaryKey({ columns: [t.taskId, t.departmentId] })],
 );
+
+/**
+ * A random draw (product.md §4): the targets of a task, drawn by its lead department, or later a department's
+ * inspectors. Committed first (the pool frozen and hashed, the bot's entropy committed by its hash, the notice
+ * posted), then drawn once the reveal time has come; never deleted, and redone only as a new draw that
+ * supersedes it. At most one current draw per task, kind and department (partial unique index).
+ */
+export const draws = pgTable(
+  'draws',
+  {
+    id: serial('id').primaryKey(),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    kind: text('kind').notNull(),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    state: text('state').notNull(),
+    version: integer('version').notNull().default(1),
+    algorithm: text('algorithm').notNull(),
+    /** What the pool was frozen from, as the notice states it (scope, status, exclusions and flags). */
+    filters: jsonb('filters').notNull(),
+    /** Per stratum: its rule, its pool and how many it draws. */
+    strata: jsonb('strata').notNull(),
+    split: jsonb('split').notNull(),
+    poolSize: integer('pool_size').notNull(),
+    poolHash: text('pool_hash').notNull(),
+    /** Secret until the draw: only its hash (`bot_commitment`) is published in the notice. */
+    botEntropy: text('bot_entropy').notNull(),
+    botCommitment: text('bot_commitment').notNull(),
+    revealAt: timestamp('reveal_at', { withTimezone: true }).notNull(),
+    /** The office's reason for drawing with no input beyond the bot's own entropy. */
+    noInputReason: text('no_input_reason'),
+    seed: text('seed'),
+    /** The receipt's JSON exactly as handed out (text, not jsonb, so that its bytes and hash never change). */
+    receipt: text('receipt'),
+    /** SHA-256 of the receipt's bytes, also written to the audit chain. */
+    receiptHash: text('receipt_hash'),
+    committedBy: integer('committed_by').references(() => people.id),
+    drawnBy: integer('drawn_by').references(() => people.id),
+    drawnAt: timestamp('drawn_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('draws_current_uq')
+      .on(t.taskId, t.kind, t.departmentId)
+      .where(sql`state in ('committed', 'drawn')`),
+  ],
+);
+
+/**
+ * A draw's frozen pool, one row per stratum: its ids sorted in byte order (`COLLATE "C"`). One array per stratum
+ * rather than a row per target: a 3,000,000-target pool freezes as a few values instead of millions of rows.
+ */
+export const drawPools = pgTable(
+  'draw_pools',
+  {
+    drawId: integer('draw_id')
+      .notNull()
+      .references(() => draws.id),
+    stratum: text('stratum').notNull(),
+    codes: text('codes').array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.drawId, t.stratum] })],
+);
+
+/** A department's contribution to a draw's seed (any text), one per department, until the reveal time. */
+export const drawContributions = pgTable(
+  'draw_contributions',
+  {
+    drawId: integer('draw_id')
+      .notNull()
+      .references(() => draws.id),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+    value: text('value').notNull(),
+    hash: text('hash').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.drawId, t.departmentId] })],
+);
+
+/** The targets a draw picked, in draw order, with their stratum and team (also in the receipt). */
+export const drawPicks = pgTable(
+  'draw_picks',
+  {
+    drawId: integer('draw_id')
+      .notNull()
+      .references(() => draws.id),
+    position: integer('position').notNull(),
+    code: text('code').notNull(),
+    stratum: text('stratum').notNull(),
+    team: integer('team').notNull(),
+    score: text('score').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.drawId, t.position] }), index('draw_picks_code_idx').on(t.code)],
+);
+
+/**
+ * The drawn list handed to each department of the task (seed 000 art. 18), with the deadline for drawing its
+ * inspectors (seed 000 art. 19: 5 working days; also the deadline to dispatch it to a sub-unit).
+ */
+export const drawHandovers = pgTable(
+  'draw_handovers',
+  {
+    drawId: integer('draw_id')
+      .notNull()
+      .references(() => draws.id),
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    handedOn: text('handed_on').notNull(),
+    inspectorsDue: text('inspectors_due'),
+    inspectorsDueText: text('inspectors_due_text').notNull(),
+    /** False when no liaison could be reached on the task's platform (the office was told instead). */
+    reached: boolean('reached').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.drawId, t.departmentId] })],
+);

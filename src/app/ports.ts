@@ -2,12 +2,13 @@
 // Adapters (src/store, src/platform/*) implement them; src/main.ts wires them together.
 import type { Card } from '../cards/card.ts';
 import type { AuditEntry, AuditRecord } from '../domain/audit-chain.ts';
+import type { PoolEntry, Ranked, StratumDraw, TargetPick } from '../domain/draw.ts';
 import type { InspectorRecord } from '../domain/inspector-record.ts';
 import type { MatterRecord } from '../domain/matter-record.ts';
-import type { PlanDraft, RiskClass, TargetScope } from '../domain/plan-record.ts';
+import type { PlanDraft, RiskClass, Stratum, TargetScope } from '../domain/plan-record.ts';
 import type { Role } from '../domain/roles.ts';
 import type { TargetRecord } from '../domain/target-record.ts';
-import type { AssignmentState, JointPlanState, PlanState, TaskState } from '../domain/workflow.ts';
+import type { AssignmentState, DrawState, JointPlanState, PlanState, TaskState } from '../domain/workflow.ts';
 import type { YearSchedule } from '../domain/working-days.ts';
 import type { TableSource } from './import-runner.ts';
 
@@ -190,6 +191,78 @@ export interface TaskDepartment {
   ruledBy: number | null;
   ruling: string | null;
   escalatedAt: Date | null;
+}
+
+/** How a target draw's pool was frozen, as its notice and receipt state it (product.md §4.1). */
+export interface DrawFilters {
+  scope: TargetScope;
+  /** Classes drawn by their own quota; the other targets fall under `all` when the plan has that quota. */
+  classes: RiskClass[];
+  withAll: boolean;
+  /** Not checked since this date (the setting draws.recentMonths), or null when no such filter applies. */
+  checkedSince: string | null;
+  excludeOpen: boolean;
+  /** Targets in the scope (active, 存续) before the exclusions below. */
+  inScope: number;
+  excludedRecent: number;
+  /** Drawn in another open task: flagged, or excluded when `excludeOpen`. */
+  openElsewhere: number;
+  /** In a class the plan gives no quota (and no all-targets quota): not drawn. */
+  noQuota: number;
+}
+
+export interface Draw {
+  id: number;
+  taskId: number;
+  kind: 'targets' | 'inspectors';
+  departmentId: number;
+  state: DrawState;
+  version: number;
+  algorithm: string;
+  filters: DrawFilters;
+  strata: StratumDraw[];
+  split: { teams: number } | { perTeam: number };
+  poolSize: number;
+  poolHash: string;
+  botEntropy: string;
+  botCommitment: string;
+  revealAt: Date;
+  noInputReason: string | null;
+  seed: string | null;
+  /** The receipt's JSON text, exactly as handed out. */
+  receipt: string | null;
+  receiptHash: string | null;
+  committedBy: number | null;
+  drawnBy: number | null;
+  drawnAt: Date | null;
+  createdAt: Date;
+}
+
+export interface DrawContribution {
+  drawId: number;
+  departmentId: number;
+  personId: number;
+  value: string;
+  hash: string;
+  createdAt: Date;
+}
+
+/** A drawn target as the lists handed to departments show it. */
+export interface DrawnTarget extends TargetPick {
+  position: number;
+  name: string;
+  address: string | null;
+  area: string | null;
+  riskClass: string | null;
+}
+
+export interface DrawHandover {
+  drawId: number;
+  departmentId: number;
+  handedOn: string;
+  inspectorsDue: string | null;
+  inspectorsDueText: string;
+  reached: boolean;
 }
 
 export interface ChatUser {
@@ -439,6 +512,52 @@ export interface Repos {
     ): Promise<TaskDepartment | undefined>;
     /** Departments still pending on this platform's tasks under review whose acceptance deadline is before `today`. */
     overdue(today: string, platform: string): Promise<TaskDepartment[]>;
+  };
+  draws: {
+    /** A new committed draw; undefined when the task already has a current draw of this kind and department. */
+    create(
+      d: Omit<
+        Draw,
+        'id' | 'state' | 'version' | 'seed' | 'receipt' | 'receiptHash' | 'drawnBy' | 'drawnAt' | 'createdAt'
+      >,
+    ): Promise<Draw | undefined>;
+    get(id: number): Promise<Draw | undefined>;
+    /** Every draw of a task, oldest first (superseded ones included). */
+    forTask(taskId: number): Promise<Draw[]>;
+    /** The draw, locked until the transaction ends. */
+    lock(id: number): Promise<Draw | undefined>;
+    update(
+      id: number,
+      version: number,
+      patch: Partial<Omit<Draw, 'id' | 'version' | 'taskId' | 'kind' | 'departmentId'>>,
+    ): Promise<Draw | undefined>;
+    /**
+     * Freezes the pool of a target draw from the library as it is now: active 存续 targets in the scope, each in
+     * its class's stratum or `all`, minus the exclusions; stores the ids per stratum in byte order. Returns the
+     * pool's size per stratum and the counts the notice reports.
+     */
+    freezeTargets(
+      drawId: number,
+      taskId: number,
+      filters: Pick<DrawFilters, 'scope' | 'classes' | 'withAll' | 'checkedSince' | 'excludeOpen'>,
+    ): Promise<{
+      sizes: Partial<Record<Stratum, number>>;
+      counts: Pick<DrawFilters, 'inScope' | 'excludedRecent' | 'openElsewhere' | 'noQuota'>;
+    }>;
+    /** SHA-256 of the frozen pool's canonical bytes, computed where the pool is. */
+    poolHash(drawId: number): Promise<string>;
+    /** The frozen pool, sorted by id in byte order. */
+    pool(drawId: number): Promise<PoolEntry[]>;
+    /** The first `k` ids of a stratum by score (SHA-256 of seed, `target`, id), computed where the pool is. */
+    rank(drawId: number, stratum: Stratum, seed: string, k: number): Promise<Ranked[]>;
+    /** False when the department has contributed already. */
+    contribute(c: Omit<DrawContribution, 'createdAt'>): Promise<boolean>;
+    contributions(drawId: number): Promise<DrawContribution[]>;
+    savePicks(drawId: number, picks: readonly TargetPick[]): Promise<void>;
+    /** The picks in draw order, with the target's name and address from the library. */
+    picks(drawId: number): Promise<DrawnTarget[]>;
+    addHandover(h: DrawHandover): Promise<void>;
+    handovers(drawId: number): Promise<DrawHandover[]>;
   };
   cardCopies: {
     add(subject: string, platform: string, copy: CardCopy): Promise<void>;

@@ -8,7 +8,7 @@ import type { Card } from '../cards/card.ts';
 import { partCard, rulingCard, type TaskView, taskCard } from '../cards/task-card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
 import { DomainError, STALE_CARD } from '../domain/errors.ts';
-import { localDate } from '../domain/local-date.ts';
+import { localDate, localStamp } from '../domain/local-date.ts';
 import { checkTask, DEFAULT_ACCEPTANCE_DAYS, type TaskDraft } from '../domain/task-record.ts';
 import { assignmentMachine, next, planMachine, settled, taskMachine } from '../domain/workflow.ts';
 import { describeDeadline } from '../domain/working-days.ts';
@@ -31,21 +31,11 @@ function refuse(message: string, hint?: string): never {
   throw new DomainError('TASK_FORBIDDEN', message, hint);
 }
 
-/** `MM-DD HH:mm` in the workspace's time zone. */
-function stamp(at: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+/** The task, or a refusal that says how to find one; `lock` holds it until the transaction ends. */
+export async function requireTask(repos: Repos, id: number, lock = false): Promise<Task> {
+  const task = lock ? await repos.tasks.lock(id) : await repos.tasks.get(id);
+  if (!task) throw new DomainError('TASK_NOT_FOUND', `找不到任务 #${id}。`, '发送 /task list 查看任务。');
+  return task;
 }
 
 /** Everything the task's cards show. */
@@ -73,7 +63,7 @@ export async function taskView(repos: Repos, task: Task, timeZone: string): Prom
       state: part.state,
       version: part.version,
       ...(answeredBy ? { answeredBy } : {}),
-      ...(part.answeredAt ? { answeredAt: stamp(part.answeredAt, timeZone) } : {}),
+      ...(part.answeredAt ? { answeredAt: localStamp(part.answeredAt, timeZone) } : {}),
       reason: part.reason,
       ...(ruledBy ? { ruledBy } : {}),
       ruling: part.ruling,

@@ -31,6 +31,38 @@ export const WORKSPACE_SETTINGS = {
     integer: true,
     fallback: DEFAULT_ACCEPTANCE_DAYS,
   },
+  /** product.md §4.3: how long departments may contribute to a draw's seed after its notice (minutes). */
+  'draws.contributionMinutes': {
+    label: '抽取公告后各部门贡献随机数的时间（分钟），到时可以抽取',
+    min: 1,
+    max: 7 * 24 * 60,
+    integer: true,
+    fallback: 60,
+  },
+  /** seed 000 art. 19: working days each department has to draw its inspectors after receiving the list. */
+  'draws.inspectorDays': {
+    label: '收到抽取名单后选派检查人员的期限（工作日）',
+    min: 1,
+    max: 30,
+    integer: true,
+    fallback: 5,
+  },
+  /** seed 000 art. 18; seed 003 五(五): leave out targets checked in the last N months (not set: none left out). */
+  'draws.recentMonths': {
+    label: '抽取时排除最近 N 个月内检查过的对象（不设置则不排除）',
+    min: 1,
+    max: 36,
+    integer: true,
+    fallback: undefined,
+  },
+  /** product.md §4.1: targets drawn in another open task are flagged (0) or left out of the pool (1). */
+  'draws.excludeOpenTasks': {
+    label: '已被其他未结束任务抽中的对象：0 在公告中标出，1 排除出对象池',
+    min: 0,
+    max: 1,
+    integer: true,
+    fallback: 0,
+  },
 } satisfies Record<string, SettingRule>;
 
 export type SettingName = keyof typeof WORKSPACE_SETTINGS;

@@ -38,7 +38,13 @@ export interface TaskView {
   parts: TaskPartView[];
 }
 
-const TASK_COLORS: Record<TaskState, CardColor> = { reviewing: 'blue', ready: 'green', cancelled: 'grey' };
+const TASK_COLORS: Record<TaskState, CardColor> = {
+  reviewing: 'blue',
+  ready: 'green',
+  drawing: 'blue',
+  drawn: 'green',
+  cancelled: 'grey',
+};
 
 function facts(view: TaskView): Element {
   return fields([
@@ -92,7 +98,10 @@ export function taskCard(view: TaskView): Card {
   }
   if (view.state === 'reviewing')
     elements.push(note('各参与部门接受或经办公室裁定后，牵头部门才能抽取检查对象。'));
-  if (view.state === 'ready') elements.push(md('**会审完成**，牵头部门可以抽取检查对象。'));
+  if (view.state === 'ready')
+    elements.push(md(`**会审完成**，牵头部门联络员发送 /draw targets ${view.id} 发布抽取公告。`));
+  if (view.state === 'drawing') elements.push(md('**抽取公告已发布**，各部门可在揭示时间前贡献随机数。'));
+  if (view.state === 'drawn') elements.push(md('**检查对象已抽取**，名单已分送各部门。'));
   return {
     header: {
       title: view.name,

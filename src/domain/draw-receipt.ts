@@ -13,6 +13,7 @@ import {
   selectTargets,
   sha256,
   type TargetPick,
+  type TargetSelection,
 } from './draw.ts';
 import { type Stratum, stratumLabel } from './plan-record.ts';
 
@@ -48,52 +49,83 @@ export interface DrawReceipt {
   auditHead: { seq: number; hash: string } | null;
 }
 
-/** Runs the draw and writes its receipt. */
-export function drawTargets(input: {
+/** Everything a receipt states besides what the selection computes. */
+export interface ReceiptFacts {
   taskRef: string;
   taskName: string;
   drawnAt: string;
-  pool: readonly PoolEntry[];
-  rules: Partial<Record<Stratum, StratumDraw['rule']>>;
   split: DrawReceipt['split'];
   botEntropy: string;
+  /** The inputs beyond the bot's entropy (contributions, beacons). */
   inputs: readonly SeedInput[];
   auditHead: DrawReceipt['auditHead'];
-  /** Put the pool itself in the receipt (else it travels as a file beside it). */
-  embedPool: boolean;
-}): DrawReceipt {
-  const hash = poolHash(input.pool);
-  const inputs: SeedInput[] = [{ kind: 'bot', label: 'entropy', value: input.botEntropy }, ...input.inputs];
-  const seed = drawSeed(input.taskRef, hash, inputs);
-  const selection = selectTargets(seed, input.pool, input.rules, input.split);
+}
+
+/** The seed inputs as they enter the seed: the bot's entropy first, then the others. */
+export const seedInputs = (botEntropy: string, inputs: readonly SeedInput[]): SeedInput[] => [
+  { kind: 'bot', label: 'entropy', value: botEntropy },
+  ...inputs,
+];
+
+/**
+ * The receipt of a draw whose selection was computed already (here, or ranked in a database): the pool travels
+ * in it when `poolEntries` is given, else as a file beside it with only its size and hash here.
+ */
+export function receiptOf(
+  facts: ReceiptFacts,
+  pool: { size: number; hash: string; entries?: readonly PoolEntry[] },
+  seed: string,
+  selection: TargetSelection,
+): DrawReceipt {
+  const inputs = seedInputs(facts.botEntropy, facts.inputs);
   return {
     format: RECEIPT_FORMAT,
     algorithm: DRAW_ALGORITHM,
     encoding: { ...ENCODING },
-    task: { ref: input.taskRef, name: input.taskName },
-    drawnAt: input.drawnAt,
+    task: { ref: facts.taskRef, name: facts.taskName },
+    drawnAt: facts.drawnAt,
     pool: {
-      size: input.pool.length,
-      hash,
-      ...(input.embedPool
+      size: pool.size,
+      hash: pool.hash,
+      ...(pool.entries
         ? {
-            entries: [...input.pool]
+            entries: [...pool.entries]
               .sort((a, b) => Buffer.compare(Buffer.from(a.id), Buffer.from(b.id)))
               .map((e): [string, Stratum] => [e.id, e.stratum]),
           }
         : {}),
     },
     strata: selection.strata,
-    split: input.split,
+    split: facts.split,
     seed: {
-      botCommitment: sha256(input.botEntropy),
+      botCommitment: sha256(facts.botEntropy),
       inputs: inputs.map((i) => ({ ...i, hash: sha256(i.value) })),
       value: seed,
     },
     picks: selection.picks,
     reserve: selection.reserve,
-    auditHead: input.auditHead,
+    auditHead: facts.auditHead,
   };
+}
+
+/** Runs the draw on a pool held in memory and writes its receipt. */
+export function drawTargets(
+  input: ReceiptFacts & {
+    pool: readonly PoolEntry[];
+    rules: Partial<Record<Stratum, StratumDraw['rule']>>;
+    /** Put the pool itself in the receipt (else it travels as a file beside it). */
+    embedPool: boolean;
+  },
+): DrawReceipt {
+  const hash = poolHash(input.pool);
+  const seed = drawSeed(input.taskRef, hash, seedInputs(input.botEntropy, input.inputs));
+  const selection = selectTargets(seed, input.pool, input.rules, input.split);
+  return receiptOf(
+    input,
+    { size: input.pool.length, hash, ...(input.embedPool ? { entries: input.pool } : {}) },
+    seed,
+    selection,
+  );
 }
 
 const short = (hex: string) => `${hex.slice(0, 12)}…`;

@@ -181,6 +181,47 @@ export interface TargetSelection {
  */
 export const reserveSize = (n: number) => Math.max(10, Math.ceil(n / 10));
 
+/** A stratum's ranked ids, the drawn first and then the reserve, however they were ranked (here or in a database). */
+export interface RankedStratum {
+  stratum: Stratum;
+  rule: StratumRule;
+  pool: number;
+  /** The first `rankDepth(n)` ids of the stratum in ascending score (fewer when the stratum is smaller). */
+  ranked: Ranked[];
+}
+
+/** How deep a stratum of `pool` targets is ranked under `rule`: the quota and the reserve listed after it. */
+export function rankDepth(rule: StratumRule, pool: number): number {
+  const n = quotaOf(rule, pool);
+  return n + reserveSize(n);
+}
+
+/** Draws the first n of each ranked stratum, keeps the rest as its reserve, and deals the picks to teams. */
+export function assembleSelection(
+  ranked: readonly RankedStratum[],
+  split: { teams: number } | { perTeam: number },
+): TargetSelection {
+  const strata: StratumDraw[] = [];
+  const drawn: (Ranked & { stratum: Stratum })[] = [];
+  const reserve: TargetSelection['reserve'] = {};
+  for (const stratum of STRATA) {
+    const r = ranked.find((x) => x.stratum === stratum);
+    if (!r) continue;
+    const n = quotaOf(r.rule, r.pool);
+    strata.push({ stratum, rule: r.rule, pool: r.pool, n });
+    // A loop, not push(...): a large draw would overflow the call stack with spread arguments.
+    for (const x of r.ranked.slice(0, n)) drawn.push({ ...x, stratum });
+    reserve[stratum] = r.ranked.slice(n, n + reserveSize(n));
+  }
+  drawn.sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : byteOrder(a.id, b.id)));
+  const teams = 'teams' in split ? split.teams : Math.max(1, Math.ceil(drawn.length / split.perTeam));
+  return {
+    strata,
+    picks: drawn.map((d, i) => ({ ...d, team: (i % teams) + 1 })),
+    reserve,
+  };
+}
+
 /**
  * Draws from each stratum by its rule and deals the picks to teams: `teams` teams, or as many teams of
  * `perTeam` targets as the picks need.
@@ -197,9 +238,7 @@ export function selectTargets(
     list.push(e.id);
     byStratum.set(e.stratum, list);
   }
-  const strata: StratumDraw[] = [];
-  const drawn: (Ranked & { stratum: Stratum })[] = [];
-  const reserve: TargetSelection['reserve'] = {};
+  const ranked: RankedStratum[] = [];
   for (const stratum of STRATA) {
     const rule = rules[stratum];
     const ids = byStratum.get(stratum) ?? [];
@@ -207,18 +246,12 @@ export function selectTargets(
       if (ids.length > 0) throw new Error(`对象池中有“${stratum}”分层的对象，但计划没有该分层的比例`);
       continue;
     }
-    const n = quotaOf(rule, ids.length);
-    strata.push({ stratum, rule, pool: ids.length, n });
-    const ranked = lowest(seed, 'target', ids, n + reserveSize(n));
-    // A loop, not push(...): a large draw would overflow the call stack with spread arguments.
-    for (const r of ranked.slice(0, n)) drawn.push({ ...r, stratum });
-    reserve[stratum] = ranked.slice(n);
+    ranked.push({
+      stratum,
+      rule,
+      pool: ids.length,
+      ranked: lowest(seed, 'target', ids, rankDepth(rule, ids.length)),
+    });
   }
-  drawn.sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : byteOrder(a.id, b.id)));
-  const teams = 'teams' in split ? split.teams : Math.max(1, Math.ceil(drawn.length / split.perTeam));
-  return {
-    strata,
-    picks: drawn.map((d, i) => ({ ...d, team: (i % teams) + 1 })),
-    reserve,
-  };
+  return assembleSelection(ranked, split);
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from './errors.ts';
 import {
   assignmentMachine,
+  drawMachine,
   jointPlanMachine,
   type Machine,
   next,
@@ -73,7 +74,18 @@ describe('state machines: every legal transition, and every other one refused', 
     checkEveryPair(taskMachine, [
       ['reviewing', 'settle', 'ready'],
       ['reviewing', 'cancel', 'cancelled'],
+      ['ready', 'commit', 'drawing'],
       ['ready', 'cancel', 'cancelled'],
+      ['drawing', 'draw', 'drawn'],
+      ['drawing', 'cancel', 'cancelled'],
+    ]);
+  });
+
+  it('a draw (product.md §4.7: redone only as a new draw, the old one kept)', () => {
+    checkEveryPair(drawMachine, [
+      ['committed', 'draw', 'drawn'],
+      ['committed', 'supersede', 'superseded'],
+      ['drawn', 'supersede', 'superseded'],
     ]);
   });
 

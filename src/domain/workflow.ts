@@ -112,20 +112,43 @@ export type AssignmentEvent = keyof typeof assignmentMachine.events;
 export const settled = (state: AssignmentState) => state !== 'pending' && state !== 'declined';
 
 /**
- * A task's own state: under review until every department is settled; then ready for the target draw (the
- * draws and checks that follow extend this machine).
+ * A task's own state: under review until every department is settled; then ready for the target draw; the draw
+ * notice posted (pool frozen, contributions open until the reveal time); the targets drawn and handed over to
+ * every department (the inspector draws and checks that follow extend this machine).
  */
 export const taskMachine = machine({
   noun: '抽查任务',
   states: {
     reviewing: '会审中',
     ready: '待抽取检查对象',
+    drawing: '抽取公告已发布',
+    drawn: '已抽取检查对象',
     cancelled: '已取消',
   },
   events: {
     settle: { label: '完成会审', from: ['reviewing'], to: 'ready' },
-    cancel: { label: '取消', from: ['reviewing', 'ready'], to: 'cancelled' },
+    commit: { label: '发布抽取公告', from: ['ready'], to: 'drawing' },
+    draw: { label: '抽取检查对象', from: ['drawing'], to: 'drawn' },
+    cancel: { label: '取消', from: ['reviewing', 'ready', 'drawing'], to: 'cancelled' },
   },
 });
 export type TaskState = keyof typeof taskMachine.states;
 export type TaskEvent = keyof typeof taskMachine.events;
+
+/**
+ * A draw (product.md §4): committed by its notice (pool and the bot's entropy fixed), then drawn once; a redraw is
+ * a new draw that supersedes the old one, which is kept.
+ */
+export const drawMachine = machine({
+  noun: '抽取',
+  states: {
+    committed: '已公告，待抽取',
+    drawn: '已抽取',
+    superseded: '已被重新抽取取代',
+  },
+  events: {
+    draw: { label: '抽取', from: ['committed'], to: 'drawn' },
+    supersede: { label: '由重新抽取取代', from: ['committed', 'drawn'], to: 'superseded' },
+  },
+});
+export type DrawState = keyof typeof drawMachine.states;

@@ -17,6 +17,7 @@ import type { ChatRef, OutboxPayload, Person, Plan, Repos, Store } from '../app/
 import type { Role } from '../domain/roles.ts';
 import { auditRepo } from './audit-repo.ts';
 import type { Db } from './db.ts';
+import { drawRepo } from './draw-repo.ts';
 import { inspectorRepo, matterRepo, targetRepo } from './register-repos.ts';
 import { jointPlanRepo, taskRepo } from './task-repos.ts';
 
@@ -244,6 +245,7 @@ function repos(db: Db, now: () => Date, inTransaction: boolean): Repos {
     inspectors: inspectorRepo(db),
     jointPlans: jointPlanRepo(db, now),
     tasks: taskRepo(db, now),
+    draws: drawRepo(db),
     chatFiles: {
       async add(f) {
         await db

@@ -1,0 +1,284 @@
+// The target draw of a joint task as people do it in the chat (product.md §4; seed 000 art. 18–19): the lead
+// liaison posts the notice (pool frozen and hashed, the bot's entropy committed), departments contribute until the
+// reveal time, the draw is made and handed to every department with its deadline, and the receipt downloaded
+// from the chat re-checks with no database — and names what was changed in it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyReceiptFile } from '../src/app/draw-files.ts';
+import { type PoolEntry, poolHash, sha256 } from '../src/domain/draw.ts';
+import type { DrawReceipt } from '../src/domain/draw-receipt.ts';
+import { targetRowHash } from '../src/domain/target-record.ts';
+import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
+import { rowsOf, sql } from '../src/store/db.ts';
+import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
+import { approvedJointPlan, departmentIds } from '../test/support/workflow.ts';
+
+let h: Harness;
+let planId: number;
+let ids: { scjgj: number; swj: number; wjj: number };
+const lin = users.marketLiaison;
+const wang = users.liaison;
+const li = users.otherLiaison;
+const GROUP = { chatId: 'oc_food', chatType: 'group' as const };
+/** Tuesday 2026-12-01, 10:00 in Shanghai; moved on by each test as it needs. */
+let now = new Date('2026-12-01T02:00:00Z');
+const later = (minutes: number) => {
+  now = new Date(now.getTime() + minutes * 60_000);
+};
+
+/** 10,000 fictional targets of every credit class (and none), beside the demo's ten. */
+async function fillLibrary(n: number) {
+  const classes = ['A', 'B', 'C', 'D', null] as const;
+  const rows = Array.from({ length: n }, (_, i) => {
+    const record = {
+      code: `91370105TS${String(i).padStart(7, '0')}X`,
+      codeKind: 'uscc' as const,
+      name: `济南测试商贸有限公司${i}`,
+      objectType: '企业',
+      industry: '零售业',
+      area: ['北园片区', '泺口片区', '药山片区'][i % 3]!,
+      address: `济南市天桥区测试路${i}号`,
+      registrationAuthority: null,
+      jurisdiction: null,
+      riskClass: classes[i % 5]!,
+      status: i % 97 === 0 ? '注销' : '存续',
+      tags: [],
+      lastInspected: null,
+    };
+    return { ...record, departmentId: null, rowHash: targetRowHash(record, null) };
+  });
+  for (let i = 0; i < rows.length; i += 2000) {
+    await h.store.transaction((tx) => tx.targets.upsertMany(rows.slice(i, i + 2000)));
+  }
+}
+
+beforeAll(async () => {
+  h = await createHarness();
+  h.services.clock.now = () => now;
+  planId = await approvedJointPlan(h, ['swj', 'wjj']);
+  const [scjgj, swj, wjj] = await departmentIds(h, 'scjgj', 'swj', 'wjj');
+  ids = { scjgj: scjgj!, swj: swj!, wjj: wjj! };
+  await fillLibrary(10_000);
+}, 120_000);
+afterAll(() => h.close());
+
+const dmsTo = (who: As, messages: SentMessage[]) =>
+  messages.filter((m) => 'userId' in m.to && m.to.userId === who.userId);
+/** What a message says, as text or as a card. */
+const said = (m: SentMessage | undefined) => m?.text ?? cardText(m?.card);
+const inGroup = (messages: SentMessage[]) =>
+  messages.filter((m) => 'chatId' in m.to && m.to.chatId === GROUP.chatId);
+
+/** A task launched in the group from the approved plan, accepted by both other departments: ready to draw. */
+async function readyTask(): Promise<{ taskId: number; root: SentMessage }> {
+  const [form] = await h.send(`@机器人 /task new ${planId}`, lin, GROUP);
+  const launched = await h.click(form!, '发起任务', lin, {
+    name: '2027 年食品经营单位联合抽查',
+    windowStart: '2027-04-01',
+    windowEnd: '2027-06-30',
+    teams: '4',
+    [`per_${ids.scjgj}`]: '2',
+    [`per_${ids.swj}`]: '1',
+    [`per_${ids.wjj}`]: '1',
+    certificateHolders: '2',
+    acceptanceDays: '3',
+  });
+  expect(launched.toast?.type).toBe('success');
+  const taskId = Number(cardText(form!.card).match(/任务 #(\d+)/)![1]);
+  await h.click(dmsTo(wang, launched.sent)[0]!, '接受', wang);
+  await h.click(dmsTo(li, launched.sent)[0]!, '接受', li);
+  expect((await h.store.tasks.get(taskId))!.state).toBe('ready');
+  return { taskId, root: form! };
+}
+
+/** Posts the notice; returns the copy in the task's group and everything sent. */
+async function commit(taskId: number, extra = '') {
+  const sent = await h.send(`@机器人 /draw targets ${taskId}${extra}`, lin, GROUP);
+  const notice = inGroup(sent).find((m) => cardText(m.card).includes('抽取公告'));
+  if (!notice) throw new Error(`no notice:\n${sent.map((m) => m.text ?? cardText(m.card)).join('\n')}`);
+  return { notice, sent };
+}
+
+const receiptIn = (messages: SentMessage[]) => {
+  const file = inGroup(messages).find((m) => m.file?.name.endsWith('.json'))?.file;
+  if (!file) throw new Error('no receipt in the group');
+  return Buffer.from(file.base64, 'base64').toString('utf8');
+};
+
+describe('/draw targets: notice, contributions, draw, hand-over, receipt', () => {
+  let taskId: number;
+  let receiptText: string;
+
+  it('draws 5% of a 10,000-target library in the task’s chat and hands the list to every department', async () => {
+    ({ taskId } = await readyTask());
+    // Only the lead department's liaison may draw.
+    const [refused] = await h.send(`/draw targets ${taskId}`, li);
+    expect(said(refused)).toContain('只有任务牵头部门的联络员可以抽取检查对象');
+
+    const { notice, sent } = await commit(taskId);
+    const text = cardText(notice.card);
+    // The pool: active 存续 targets of the library (the plan's scope is the whole library), hashed canonically.
+    const library = rowsOf<{ code: string }>(
+      await h.db.execute(sql`select code from targets where active and status = '存续'`),
+    );
+    const expected: PoolEntry[] = library.map((r) => ({ id: r.code, stratum: 'all' }));
+    expect(expected.length).toBe(10_000 + 10 - 104);
+    expect(text).toContain(`${expected.length} 个，哈希 ${poolHash(expected)}`);
+    // 5%, rounded up as the plan says.
+    const n = Math.ceil(expected.length * 0.05);
+    expect(text).toContain(String(n));
+    expect(text).toContain('5%（向上取整）');
+    expect(text).toContain('jointcheck-draw/1');
+    const commitment = text.match(/机器人熵值的哈希\n([0-9a-f]{64})/)![1]!;
+    expect(text).toContain('12-01 11:00');
+    // Every department's liaisons got the notice too.
+    for (const who of [lin, wang, li]) {
+      expect(dmsTo(who, sent).some((m) => cardText(m.card).includes('抽取公告'))).toBe(true);
+    }
+
+    // A department contributes and sees the hash of what it gave at once; once only.
+    const given = await h.click(notice, '提交随机数', wang, { value: '8317 2209 5561' });
+    expect(given.toast).toMatchObject({
+      type: 'success',
+      text: `已收到本部门的随机数，哈希 ${sha256('8317 2209 5561').slice(0, 16)}…`,
+    });
+    expect(dmsTo(wang, given.sent).map((m) => m.text)).toContainEqual(
+      expect.stringContaining(sha256('8317 2209 5561')),
+    );
+    expect(cardText(notice.card)).toContain(`区商务局：${sha256('8317 2209 5561').slice(0, 16)}…`);
+    const again = await h.click(notice, '提交随机数', wang, { value: 'another' });
+    expect(again.toast?.text).toContain('本部门已贡献过随机数');
+    const operator = await h.click(notice, '提交随机数', users.operator, { value: '1' });
+    expect(operator.toast?.type).toBe('error');
+
+    // Too early, by the lead: refused with the reveal time; by a participant: refused.
+    const early = await h.click(notice, '抽取', lin);
+    expect(early.toast?.text).toContain('揭示时间 12-01 11:00 之前不能抽取');
+    later(61);
+    const late = await h.click(notice, '提交随机数', li, { value: '42' });
+    expect(late.toast?.text).toContain('已过揭示时间');
+    const notLead = await h.click(notice, '抽取', wang);
+    expect(notLead.toast?.text).toContain('只有牵头部门的联络员或联席会议办公室可以抽取');
+
+    const drawn = await h.click(notice, '抽取', lin);
+    expect(drawn.toast?.type).toBe('success');
+    expect(cardText(notice.card)).toContain('抽取结果');
+    expect(cardText(notice.card)).toContain(`共抽中 ${n} 个检查对象`);
+
+    // The receipt in the chat re-checks with no database, and holds what the notice committed to.
+    receiptText = receiptIn(drawn.sent);
+    const { receipt, problems } = verifyReceiptFile(receiptText);
+    expect(problems).toEqual([]);
+    expect(receipt.picks).toHaveLength(n);
+    expect(new Set(receipt.picks.map((p) => p.id)).size).toBe(n);
+    expect(receipt.pool.hash).toBe(poolHash(expected));
+    expect(receipt.seed.botCommitment).toBe(commitment);
+    expect(receipt.seed.inputs.map((i) => [i.kind, i.label, i.value])).toContainEqual([
+      'contribution',
+      'swj',
+      '8317 2209 5561',
+    ]);
+    expect(receipt.auditHead?.hash).toMatch(/^[0-9a-f]{64}$/);
+    // Teams: 4, dealt round-robin.
+    expect(receipt.picks.slice(0, 5).map((p) => p.team)).toEqual([1, 2, 3, 4, 1]);
+
+    // Hand-over: every department of the task, the lead included, gets the list and its deadline at once
+    // (5 working days after 12-01: 12-08), with the spreadsheet.
+    for (const [who, department] of [
+      [lin, '区市场监管局'],
+      [wang, '区商务局'],
+      [li, '区卫健局'],
+    ] as const) {
+      const mine = dmsTo(who, drawn.sent);
+      const card = mine.find((m) => cardText(m.card).includes('检查对象名单'));
+      expect(cardText(card?.card)).toContain(`请**${department}**在 **2026-12-08（周二）** 前选派`);
+      expect(mine.some((m) => m.file?.name.endsWith('.xlsx'))).toBe(true);
+    }
+    const task = (await h.store.tasks.get(taskId))!;
+    expect(task.state).toBe('drawn');
+  });
+
+  it('names what was changed in a downloaded receipt: a pick, a contribution, a pool id', () => {
+    const tampered = (change: (r: DrawReceipt) => void) => {
+      const r = JSON.parse(receiptText) as DrawReceipt;
+      change(r);
+      return verifyReceiptFile(JSON.stringify(r)).problems;
+    };
+    const original = JSON.parse(receiptText) as DrawReceipt;
+    const outsider = original.pool.entries!.find(([id]) => !original.picks.some((p) => p.id === id))![0];
+    expect(
+      tampered((r) => {
+        r.picks[3]!.id = outsider;
+      }),
+    ).toContainEqual(expect.stringContaining(`第 4 个抽中对象不一致：收据为 ${outsider}`));
+    expect(
+      tampered((r) => {
+        r.seed.inputs.find((i) => i.label === 'swj')!.value = '8317 2209 5562';
+      }),
+    ).toContainEqual('“swj”的贡献的内容与收据记载的哈希不一致。');
+    expect(
+      tampered((r) => {
+        r.pool.entries![10]![0] = '91370105MA9999999X';
+      }),
+    ).toContainEqual(expect.stringContaining('对象池不一致'));
+  });
+
+  it('re-checks from the stored copy, shows the draw again, and never draws a task twice', async () => {
+    const [verified] = await h.send(`/draw verify ${taskId}`, wang);
+    expect(said(verified)).toMatch(/^抽取 #\d+：一致。/);
+    const shown = await h.send(`/draw show ${taskId}`, li);
+    expect(cardText(shown[0]!.card)).toContain('抽取结果');
+    expect(shown.some((m) => m.file?.name.endsWith('.json'))).toBe(true);
+    // The participant's liaison gets the department's list again.
+    expect(shown.some((m) => cardText(m.card).includes('请**区卫健局**'))).toBe(true);
+    const [twice] = await h.send(`/draw targets ${taskId}`, lin);
+    expect(said(twice)).toContain('已抽取检查对象');
+  });
+});
+
+describe('/draw targets: the seed’s other inputs', () => {
+  it('draws before the reveal time once every department has contributed', async () => {
+    const { taskId } = await readyTask();
+    const { notice } = await commit(taskId, ' --minutes 120');
+    // The first task's picks stay in the pool, flagged (seed 000 art. 18; the setting may exclude them).
+    expect(cardText(notice.card)).toContain('已被其他未结束任务抽中的对象：496 个（留在池中，仅作提示）');
+    for (const [who, value] of [
+      [lin, 'lead'],
+      [wang, 'commerce'],
+      [li, 'health'],
+    ] as const) {
+      expect((await h.click(notice, '提交随机数', who, { value })).toast?.type).toBe('success');
+    }
+    const drawn = await h.click(notice, '抽取', lin);
+    expect(drawn.toast?.type).toBe('success');
+    const { receipt, problems } = verifyReceiptFile(receiptIn(drawn.sent));
+    expect(problems).toEqual([]);
+    expect(receipt.seed.inputs.map((i) => i.label).sort()).toEqual(['entropy', 'scjgj', 'swj', 'wjj']);
+  });
+
+  it('with no contribution, draws only when the office writes why', async () => {
+    const { taskId } = await readyTask();
+    await h.store.settings.set('draws.excludeOpenTasks', 1);
+    const { notice } = await commit(taskId, ' --minutes 5');
+    await h.store.settings.set('draws.excludeOpenTasks', 0);
+    // Left out: the targets the two open tasks drew.
+    const open = rowsOf<{ n: number }>(
+      await h.db.execute(sql`select count(distinct code)::int as n from draw_picks`),
+    )[0]!.n;
+    expect(cardText(notice.card)).toContain(`排除已被其他未结束任务抽中的对象：${open} 个`);
+    expect(cardText(notice.card)).toContain(`${9906 - Number(open)} 个，哈希`);
+    later(6);
+    const lead = await h.click(notice, '抽取', lin, { noInputReason: '无' });
+    expect(lead.toast?.text).toContain('还没有任何部门贡献随机数');
+    const silent = await h.click(notice, '抽取', users.office);
+    expect(silent.toast?.text).toContain('还没有任何部门贡献随机数');
+    expect((await h.store.tasks.get(taskId))!.state).toBe('drawing');
+    const drawn = await h.click(notice, '抽取', users.office, {
+      noInputReason: '各部门联络员均在外地执法，无法及时提交。',
+    });
+    expect(drawn.toast?.type).toBe('success');
+    expect(cardText(notice.card)).toContain('各部门联络员均在外地执法');
+    const { receipt, problems } = verifyReceiptFile(receiptIn(drawn.sent));
+    expect(problems).toEqual([]);
+    expect(receipt.seed.inputs.map((i) => i.kind)).toEqual(['bot']);
+  });
+});

@@ -1,0 +1,224 @@
+// /draw 抽取 — the verifiable target draw of a joint task (product.md §4; seed 000 art. 18–19): the lead
+// liaison posts the notice, departments contribute to the seed, the draw is made after the reveal time and
+// handed to every department; anyone bound can see a task's draws and have them re-checked.
+import { z } from 'zod';
+import {
+  commitTargetDraw,
+  contributeToDraw,
+  drawCardOf,
+  drawFiles,
+  drawSubject,
+  drawView,
+  picksSheet,
+  requireDraw,
+  runTargetDraw,
+  takingPart,
+  verifyStoredDraw,
+} from '../src/app/draws.ts';
+import { requireTask } from '../src/app/tasks.ts';
+import { settingValue, WORKSPACE_SETTINGS } from '../src/app/workspace-settings.ts';
+import {
+  action,
+  auditActor,
+  type Context,
+  card,
+  defineCommand,
+  type Reply,
+  requirePerson,
+  subcommand,
+} from '../src/bot/define-command.ts';
+import { recordNumber } from '../src/bot/fields.ts';
+import { handoverCard } from '../src/cards/draw-card.ts';
+import { DomainError } from '../src/domain/errors.ts';
+
+const window = WORKSPACE_SETTINGS['draws.contributionMinutes'];
+const minutesOption = z
+  .string()
+  .optional()
+  .transform((v, c) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < window.min || n > window.max) {
+      c.addIssue({ code: 'custom', message: `--minutes 应为 ${window.min}–${window.max} 之间的整数分钟` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const DrawClicked = z.object({
+  id: z.coerce.number().int(),
+  version: z.number().int(),
+  value: z.string().optional(),
+  noInputReason: z.string().optional(),
+});
+type DrawClick = z.infer<typeof DrawClicked>;
+
+const currentCard = async (ctx: Context & { value: DrawClick }) =>
+  drawCardOf(ctx.services.store, await requireDraw(ctx.services.store, ctx.value.id), ctx.services.timeZone);
+
+export const draw = defineCommand({
+  name: 'draw',
+  aliases: ['抽取'],
+  summary: '抽取检查对象（可复核的随机抽取）、查看和复核抽取结果',
+  subcommands: [
+    subcommand({
+      name: 'targets',
+      aliases: ['对象', '检查对象'],
+      summary: '发布抽取公告，到揭示时间后抽取检查对象（牵头部门联络员）',
+      usage: '/draw targets <任务编号> [--minutes 贡献随机数的分钟数]',
+      examples: ['/draw targets 3', '/draw targets 3 --minutes 30'],
+      access: ['liaison'],
+      params: [{ name: 'task', label: '任务编号' }],
+      args: z.object({
+        task: recordNumber('请写任务编号'),
+        options: z.object({ minutes: minutesOption }),
+      }),
+      async handle(ctx) {
+        const { args, services, source } = ctx;
+        const { draw: committed, task } = await commitTargetDraw(services, {
+          taskId: args.task,
+          person: requirePerson(ctx, '抽取'),
+          by: auditActor(ctx.actor),
+          ...(args.options.minutes !== undefined ? { minutes: args.options.minutes } : {}),
+        });
+        // The notice goes to the task's chat (and to every department's liaisons); elsewhere, say where.
+        if (source.chatId === task.chatId) return [];
+        return {
+          kind: 'text',
+          text: `已在任务“${task.name}”的群里发布抽取公告（抽取 #${committed.id}），各部门的联络员也已收到公告卡片。`,
+        };
+      },
+    }),
+    subcommand({
+      name: 'show',
+      aliases: ['查看'],
+      summary: '查看一项任务的抽取公告、结果和收据（参加部门的联络员同时收到本部门的名单）',
+      usage: '/draw show <任务编号>',
+      examples: ['/draw show 3'],
+      access: 'bound',
+      params: [{ name: 'task', label: '任务编号' }],
+      args: z.object({ task: recordNumber('请写任务编号') }),
+      async handle(ctx) {
+        const person = requirePerson(ctx, '抽取');
+        const { store, timeZone } = ctx.services;
+        const task = await requireTask(ctx.services.store, ctx.args.task);
+        const draws = await store.draws.forTask(task.id);
+        if (draws.length === 0) {
+          return {
+            kind: 'text',
+            text: `任务 #${task.id} 还没有抽取。会审完成后，牵头部门联络员发送 /draw targets ${task.id} 发布抽取公告。`,
+          };
+        }
+        const replies: Reply[] = [];
+        for (const d of draws) {
+          replies.push(card(await drawCardOf(store, d, timeZone), { track: drawSubject(d.id) }));
+          for (const file of await drawFiles(store, d)) replies.push({ kind: 'file', file });
+        }
+        // A liaison of a department in the task gets its list (one bound after the hand-over included).
+        const current = draws.findLast((d) => d.state === 'drawn');
+        if (
+          current &&
+          person.roles.includes('liaison') &&
+          (await takingPart(store, task)).includes(person.departmentId)
+        ) {
+          const handover = (await store.draws.handovers(current.id)).find(
+            (h) => h.departmentId === person.departmentId,
+          );
+          const department = ctx.actor.department;
+          if (handover && department) {
+            replies.push(
+              card(
+                handoverCard(
+                  await drawView(store, current, timeZone),
+                  department.shortName ?? department.name,
+                  {
+                    text: handover.inspectorsDueText,
+                    days: (await settingValue(store, 'draws.inspectorDays'))!,
+                  },
+                ),
+              ),
+            );
+            if (ctx.services.sheets) {
+              replies.push({ kind: 'file', file: await picksSheet(ctx.services, store, current, task.name) });
+            }
+          }
+        }
+        return replies;
+      },
+    }),
+    subcommand({
+      name: 'verify',
+      aliases: ['复核'],
+      summary: '按保存的收据和对象池重新计算一项任务的抽取，核对是否一致',
+      usage: '/draw verify <任务编号>',
+      examples: ['/draw verify 3'],
+      access: 'bound',
+      params: [{ name: 'task', label: '任务编号' }],
+      args: z.object({ task: recordNumber('请写任务编号') }),
+      async handle(ctx) {
+        const { store } = ctx.services;
+        const task = await requireTask(ctx.services.store, ctx.args.task);
+        const drawn = (await store.draws.forTask(task.id)).filter((d) => d.state !== 'committed');
+        if (drawn.length === 0) {
+          throw new DomainError('DRAW_NOT_DRAWN', `任务 #${task.id} 还没有抽取结果可以复核。`);
+        }
+        const lines: string[] = [];
+        for (const d of drawn) {
+          const problems = await verifyStoredDraw(store, d);
+          lines.push(
+            problems.length === 0
+              ? `抽取 #${d.id}：一致。按收据中的种子输入和对象池重新计算，抽中对象、分组和递补顺序与收据相同。`
+              : `抽取 #${d.id}：不一致。\n${problems.map((p) => `- ${p}`).join('\n')}`,
+          );
+        }
+        return { kind: 'text', text: lines.join('\n') };
+      },
+    }),
+  ],
+  actions: {
+    contribute: action({
+      access: ['liaison'],
+      value: DrawClicked,
+      async handle(ctx) {
+        const { hash, card: shown } = await contributeToDraw(ctx.services, {
+          drawId: ctx.value.id,
+          value: ctx.value.value ?? '',
+          person: requirePerson(ctx, '抽取'),
+          by: auditActor(ctx.actor),
+        });
+        return {
+          toast: { type: 'success', text: `已收到本部门的随机数，哈希 ${hash.slice(0, 16)}…` },
+          card: shown,
+          track: drawSubject(ctx.value.id),
+          replies: [
+            {
+              kind: 'text',
+              to: { userId: ctx.actor.userId },
+              text: `您为抽取 #${ctx.value.id} 贡献的随机数已记录，其 SHA-256 哈希为 ${hash}。抽取后可在收据中核对。`,
+            },
+          ],
+        };
+      },
+      refresh: currentCard,
+    }),
+    run: action({
+      access: ['liaison', 'office'],
+      value: DrawClicked,
+      async handle(ctx) {
+        const { draw: drawn, card: shown } = await runTargetDraw(ctx.services, {
+          drawId: ctx.value.id,
+          version: ctx.value.version,
+          person: requirePerson(ctx, '抽取'),
+          by: auditActor(ctx.actor),
+          ...(ctx.value.noInputReason !== undefined ? { noInputReason: ctx.value.noInputReason } : {}),
+        });
+        return {
+          toast: { type: 'success', text: `已抽取，名单已分送各部门（抽取 #${drawn.id}）` },
+          card: shown,
+          track: drawSubject(drawn.id),
+        };
+      },
+      refresh: currentCard,
+    }),
+  },
+});

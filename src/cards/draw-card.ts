@@ -1,0 +1,200 @@
+// The cards of a target draw (product.md §4): the notice that commits it (pool, quotas, the bot's commitment,
+// the seed sources and the reveal time) with the form for each department's contribution and the draw button,
+// which becomes the result (seed, picks, receipt) once drawn; and the list handed to each department.
+import type { StratumRule } from '../domain/draw.ts';
+import { roundingLabels, type Stratum, stratumLabel } from '../domain/plan-record.ts';
+import { type DrawState, drawMachine } from '../domain/workflow.ts';
+import { type Card, type Element, fields, md, note } from './card.ts';
+
+export interface DrawView {
+  id: number;
+  version: number;
+  state: DrawState;
+  taskId: number;
+  taskName: string;
+  lead: string;
+  algorithm: string;
+  /** The pool's filters in words, one line each. */
+  filters: string[];
+  strata: { stratum: Stratum; rule: StratumRule; pool: number; n: number }[];
+  split: { teams: number } | { perTeam: number };
+  poolSize: number;
+  poolHash: string;
+  botCommitment: string;
+  revealAt: string;
+  /** Departments that may contribute, with the hash of what each gave (if it has). */
+  contributors: { department: string; hash?: string }[];
+  committedBy: string;
+  noInputReason: string | null;
+  seed: string | null;
+  receiptHash: string | null;
+  drawnBy?: string;
+  drawnAt?: string;
+  /** The first picks in draw order, and how many there are. */
+  picks: { position: number; code: string; name: string; stratum: Stratum; team: number }[];
+  pickCount: number;
+  /** Whether the receipt carries the pool (else the pool is a file beside it). */
+  poolInReceipt: boolean;
+}
+
+export const ruleText = (rule: StratumRule, rounding?: boolean) =>
+  'ratio' in rule
+    ? `${rule.ratio}%${rounding === false ? '' : `（${roundingLabels[rule.rounding]}）`}`
+    : `${rule.count} 户`;
+
+const splitText = (split: DrawView['split']) =>
+  'teams' in split ? `${split.teams} 个检查组` : `每组 ${split.perTeam} 个检查对象`;
+
+function strataTable(view: DrawView): Element {
+  return {
+    type: 'table',
+    columns: [
+      { key: 'stratum', label: '分层' },
+      { key: 'rule', label: '抽取比例' },
+      { key: 'pool', label: '对象数' },
+      { key: 'n', label: '抽取数' },
+    ],
+    rows: view.strata.map((s) => ({
+      stratum: stratumLabel(s.stratum),
+      rule: ruleText(s.rule),
+      pool: String(s.pool),
+      n: String(s.n),
+    })),
+  };
+}
+
+/** The commitments a reader checks the receipt against later. */
+function commitment(view: DrawView): Element {
+  return fields([
+    { label: '任务', value: `#${view.taskId} ${view.taskName}` },
+    { label: '牵头部门', value: `${view.lead}（${view.committedBy}发布）` },
+    { label: '算法', value: view.algorithm },
+    { label: '对象池', value: `${view.poolSize} 个，哈希 ${view.poolHash}` },
+    { label: '机器人熵值的哈希', value: view.botCommitment },
+    { label: '分组', value: splitText(view.split) },
+  ]);
+}
+
+const drawValue = (view: DrawView, action: string) => ({
+  cmd: 'draw',
+  action,
+  id: view.id,
+  version: view.version,
+});
+
+/** The notice while contributions are open; the result once drawn. */
+export function drawCard(view: DrawView): Card {
+  const elements: Element[] = [commitment(view), md(`**对象池筛选条件**\n${view.filters.join('\n')}`)];
+  elements.push(strataTable(view));
+  const given = view.contributors.filter((c) => c.hash);
+  const missing = view.contributors.filter((c) => !c.hash);
+  const contributions =
+    given.length > 0 ? given.map((c) => `${c.department}：${c.hash!.slice(0, 16)}…`).join('\n') : '（尚无）';
+  if (view.state === 'committed') {
+    elements.push(
+      md(
+        `**种子来源**：机器人熵值（已公布其哈希，抽取时揭示）＋各参与部门在 ${view.revealAt} 前贡献的随机数；` +
+          `未贡献的部门不影响抽取。\n**已贡献**\n${contributions}`,
+      ),
+      {
+        type: 'form',
+        name: 'contribute',
+        inputs: [
+          {
+            type: 'text',
+            name: 'value',
+            label: '本部门贡献的随机数（任意文字，如一串数字）',
+            required: true,
+          },
+        ],
+        submit: { label: '提交随机数', style: 'default', value: drawValue(view, 'contribute') },
+      },
+      {
+        type: 'form',
+        name: 'run',
+        inputs: [
+          {
+            type: 'text',
+            name: 'noInputReason',
+            label: '没有部门贡献随机数时，由办公室写明原因（其余情况不填）',
+          },
+        ],
+        submit: {
+          label: missing.length === 0 ? '抽取' : `抽取（${view.revealAt} 后）`,
+          style: 'primary',
+          value: drawValue(view, 'run'),
+          confirm: { title: '确认抽取', text: '抽取结果立即公布并分送各部门，不能撤销。' },
+        },
+      },
+      note(
+        `抽取前对象池和机器人熵值已固定，任何人都不能改变结果；揭示时间 ${view.revealAt}，各部门均已贡献时可提前抽取。`,
+      ),
+    );
+  } else {
+    elements.push(
+      md(`**种子输入**\n机器人熵值（已揭示，见收据）\n${contributions}`),
+      ...(view.noInputReason ? [md(`**没有部门贡献随机数的原因**（办公室）：${view.noInputReason}`)] : []),
+      fields([
+        { label: '种子', value: view.seed ?? '' },
+        { label: '抽取', value: `${view.drawnBy ?? ''} ${view.drawnAt ?? ''}` },
+        { label: '收据哈希', value: view.receiptHash ?? '' },
+      ]),
+      picksTable(view.picks),
+      note(
+        `共抽中 ${view.pickCount} 个检查对象${view.pickCount > view.picks.length ? `，此处列出前 ${view.picks.length} 个` : ''}。` +
+          `收据${view.poolInReceipt ? '（含对象池）' : '和对象池文件'}已发到本群；任何人可用 jointcheck draw verify 收据.json` +
+          `${view.poolInReceipt ? '' : ' --pool 对象池文件'} 离线复核，或发送 /draw verify ${view.taskId}。`,
+      ),
+    );
+  }
+  return {
+    header: {
+      title: `${view.state === 'committed' ? '抽取公告' : '抽取结果'}：${view.taskName}`,
+      subtitle: `抽取 #${view.id} · ${drawMachine.states[view.state]}`,
+      color: view.state === 'committed' ? 'blue' : view.state === 'drawn' ? 'green' : 'grey',
+    },
+    elements,
+  };
+}
+
+function picksTable(picks: DrawView['picks']): Element {
+  return {
+    type: 'table',
+    columns: [
+      { key: 'position', label: '序号' },
+      { key: 'code', label: '代码' },
+      { key: 'name', label: '名称' },
+      { key: 'stratum', label: '分层' },
+      { key: 'team', label: '检查组' },
+    ],
+    rows: picks.map((p) => ({
+      position: String(p.position),
+      code: p.code,
+      name: p.name,
+      stratum: stratumLabel(p.stratum),
+      team: `第 ${p.team} 组`,
+    })),
+  };
+}
+
+/** The drawn list as a department receives it, with its deadline to draw its inspectors (seed 000 art. 18–19). */
+export function handoverCard(view: DrawView, department: string, due: { text: string; days: number }): Card {
+  return {
+    header: {
+      title: `检查对象名单：${view.taskName}`,
+      subtitle: `任务 #${view.taskId} · 抽取 #${view.id} · ${department}`,
+      color: 'green',
+    },
+    elements: [
+      md(
+        `${view.lead}已抽取检查对象 ${view.pickCount} 个（${splitText(view.split)}），完整名单见随附表格。` +
+          `\n请**${department}**在 **${due.text}** 前选派本部门检查人员（收到名单后 ${due.days} 个工作日内）；` +
+          `委托下属单位（所、队）实施的，也请在此期限内分派。`,
+      ),
+      picksTable(view.picks),
+      note(
+        `种子 ${view.seed ?? ''}；收据哈希 ${view.receiptHash ?? ''}。发送 /draw verify ${view.taskId} 复核。`,
+      ),
+    ],
+  };
+}
