@@ -504,6 +504,65 @@ describe('the Lark webhook', () => {
     expect(parts.map((p) => [p.state, p.reason, p.ruling])).toEqual([
       ['kept', '同期开展专项整治', '请统筹安排'],
     ]);
+
+    // The target draw in the same group: the notice, each department contributes from its copy of the notice
+    // (so the lead may draw before the reveal time), the lead draws; the receipt and the lists go out as files.
+    await push(
+      messageEvent({
+        text: '@_user_1 /draw targets 1',
+        from: 'lin.hai',
+        chatType: 'group',
+        chatId: 'oc_food',
+        mentions: [{ bot: true }],
+      }),
+    );
+    await settle();
+    const notice = fake.messages.find((m) => m.receiveId === 'oc_food' && m.content.includes('抽取公告'))!;
+    const wangNotice = fake.messages.find(
+      (m) => m.receiveId === 'wang.xiaoming' && m.content.includes('抽取公告'),
+    )!;
+    for (const [operator, card, chatId] of [
+      ['lin.hai', notice, 'oc_food'],
+      ['wang.xiaoming', wangNotice, 'oc_p2p_wang'],
+    ] as const) {
+      const given = await push(
+        cardActionEvent({
+          operator,
+          messageId: card.messageId,
+          chatId,
+          value: findButton(card.content, '提交随机数'),
+          form: { value: `${operator} 20270301` },
+        }),
+      );
+      expect(((await given.json()) as { toast: { content: string } }).toast.content).toContain('已收到');
+    }
+    const drawn = await push(
+      cardActionEvent({
+        operator: 'lin.hai',
+        messageId: notice.messageId,
+        chatId: 'oc_food',
+        value: findButton(notice.content, '抽取'),
+      }),
+    );
+    expect(JSON.stringify(await drawn.json())).toContain('抽取结果');
+    await settle();
+    const fileTo = (receiveId: string, suffix: string) => {
+      const sent = fake.messages.find(
+        (m) =>
+          m.receiveId === receiveId &&
+          m.msgType === 'file' &&
+          fake.uploads.get(JSON.parse(m.content).file_key)!.name.endsWith(suffix),
+      );
+      return sent && fake.uploads.get(JSON.parse(sent.content).file_key)!.bytes;
+    };
+    const { verifyReceiptFile } = await import('../../src/app/draw-files.ts');
+    const { receipt, problems } = verifyReceiptFile(fileTo('oc_food', '.json')!.toString('utf8'));
+    expect(problems).toEqual([]);
+    expect(receipt.seed.inputs.map((i) => i.label).sort()).toEqual(['entropy', 'scjgj', 'swj']);
+    expect(fileTo('wang.xiaoming', '.xlsx')).toBeDefined();
+    expect(
+      fake.messages.some((m) => m.receiveId === 'wang.xiaoming' && m.content.includes('检查对象名单')),
+    ).toBe(true);
   });
 
   it('handles a repeated push once after a restart', async () => {
