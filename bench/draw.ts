@@ -3,9 +3,15 @@
 // - baseline: `ORDER BY random() LIMIT n`, what existing systems do (no seed, nothing to re-check);
 // - ours in Node: read the frozen pool, hash it canonically, select by the domain's algorithm;
 // - ours in the database: the same order by `sha256(seed || 'target' || id)`, and the same pool hash.
-// Medians of 3 runs; peak RSS of this process.
+// - end to end, as the chat does it: /draw targets (freeze the pool from the library, hash it, post the notice)
+//   and the draw (seed, ranking in the database, receipt, picks stored, hand-over), on a library of 3,000,000.
+// Medians of 3 runs; peak RSS of this process (the end-to-end runs first, so its peak is its own).
 import postgres from 'postgres';
+import { commitTargetDraw, contributeToDraw, runTargetDraw } from '../src/app/draws.ts';
+import type { Services } from '../src/app/services.ts';
 import { poolHash, selectTargets, sha256 } from '../src/domain/draw.ts';
+import { type OpenedDb, sql } from '../src/store/db.ts';
+import { createStore } from '../src/store/store.ts';
 
 const POOL = 3_000_000;
 const RATIO = 5;
@@ -21,6 +27,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
 export interface DrawBench {
   pool: number;
   drawn: number;
+  /** End to end through the use cases: the notice (freeze, hash) and the draw (rank, receipt, picks, hand-over). */
+  endToEnd: { commitMs: number; drawMs: number; totalMs: number; peakRssMb: number; receiptMb: number };
   baselineMs: number;
   nodeMs: number;
   nodeParts: { readMs: number; hashMs: number; selectMs: number };
@@ -31,7 +39,117 @@ export interface DrawBench {
   peakRssMb: number;
 }
 
-export async function drawBench(url: string): Promise<DrawBench> {
+/** A library of `POOL` targets (classes A–D and none) and a lead liaison; then 3 tasks drawn as the chat does. */
+async function endToEnd(opened: OpenedDb): Promise<DrawBench['endToEnd']> {
+  const store = createStore(opened.db);
+  await opened.db.execute(sql`
+    insert into targets (code, code_kind, name, risk_class, status, row_hash)
+    select '91370105MA' || lpad(i::text, 8, '0'), 'uscc', '测试企业' || i,
+      (array['A', 'B', 'C', 'D', null])[1 + i % 5], '存续', 'bench'
+    from generate_series(1, ${POOL}) as i`);
+  await opened.db.execute(sql`analyze targets`);
+  let now = new Date('2027-03-01T02:00:00Z');
+  const services: Services = {
+    store,
+    clock: { now: () => now },
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
+    platform: 'bench',
+    timeZone: 'Asia/Shanghai',
+  };
+  const dept = await store.departments.create({ code: 'scjgj', name: '某区市场监督管理局', shortName: null });
+  const person = await store.people.create({
+    departmentId: dept.id,
+    name: '联络员',
+    roles: ['liaison'],
+    chatPlatform: 'bench',
+    chatUserId: 'liaison',
+  });
+  const by = { kind: 'system' as const, id: 'bench' };
+  const plan = await store.plans.create({
+    kind: 'joint',
+    year: 2027,
+    name: '基准测试计划',
+    leadDepartmentId: dept.id,
+    participantIds: [],
+    matterIds: [],
+    scope: { objectTypes: [], industries: [], areas: [], tags: [] },
+    ratios: { all: RATIO },
+    counts: {},
+    rounding: 'up',
+    periodStart: '2027-03-01',
+    periodEnd: '2027-11-30',
+    batches: 1,
+    createdBy: person.id,
+  });
+  const annual = await store.jointPlans.create({
+    year: 2027,
+    revision: 1,
+    planIds: [plan.id],
+    planVersions: '',
+    rows: [],
+    under: [],
+    compiledBy: person.id,
+  });
+  const commits: number[] = [];
+  const draws: number[] = [];
+  let receiptBytes = 0;
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
+  try {
+    for (let run = 0; run < 3; run++) {
+      const { task } = await store.tasks.create(
+        {
+          planId: plan.id,
+          jointPlanId: annual.id,
+          name: `基准测试任务 ${run + 1}`,
+          leadDepartmentId: dept.id,
+          chatPlatform: 'bench',
+          chatId: 'oc_bench',
+          windowStart: '2027-04-01',
+          windowEnd: '2027-06-30',
+          teams: 100,
+          targetsPerTeam: null,
+          perTeam: { [dept.id]: 2 },
+          certificateHolders: 2,
+          acceptanceDays: 3,
+          launchedOn: '2027-03-01',
+          launchedFrom: null,
+          acceptanceDue: '2027-03-04',
+          acceptanceDueText: '2027-03-04',
+          createdBy: person.id,
+        },
+        [],
+      );
+      await store.tasks.update(task.id, task.version, { state: 'ready' });
+      const [commitMs, { draw }] = await timed(() =>
+        commitTargetDraw(services, { taskId: task.id, person, by, minutes: 1 }),
+      );
+      commits.push(commitMs);
+      await contributeToDraw(services, { drawId: draw.id, value: `bench ${run}`, person, by });
+      now = new Date(now.getTime() + 120_000);
+      const [drawMs, drawn] = await timed(() =>
+        runTargetDraw(services, { drawId: draw.id, version: draw.version, person, by }),
+      );
+      draws.push(drawMs);
+      receiptBytes = Buffer.byteLength(drawn.draw.receipt ?? '');
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  const totals = commits.map((c, i) => c + draws[i]!);
+  return {
+    commitMs: median(commits),
+    drawMs: median(draws),
+    totalMs: median(totals),
+    peakRssMb: Math.round(peak / 1e6),
+    receiptMb: Math.round(receiptBytes / 1e5) / 10,
+  };
+}
+
+export async function drawBench(opened: OpenedDb, url: string): Promise<DrawBench> {
+  const e2e = await endToEnd(opened);
   const sql = postgres(url, { max: 1, onnotice: () => undefined });
   let peak = 0;
   const sample = () => {
@@ -88,6 +206,7 @@ export async function drawBench(url: string): Promise<DrawBench> {
     return {
       pool: POOL,
       drawn: n,
+      endToEnd: e2e,
       baselineMs: median(baseline),
       nodeMs: median(node),
       nodeParts: parts[node.indexOf(median(node))]!,

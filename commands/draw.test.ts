@@ -136,7 +136,7 @@ describe('/draw targets: notice, contributions, draw, hand-over, receipt', () =>
     }
 
     // A department contributes and sees the hash of what it gave at once; once only.
-    const given = await h.click(notice, '提交随机数', wang, { value: '8317 2209 5561' });
+    const given = await h.click(notice, '提交随机数', wang, { contribution: '8317 2209 5561' });
     expect(given.toast).toMatchObject({
       type: 'success',
       text: `已收到本部门的随机数，哈希 ${sha256('8317 2209 5561').slice(0, 16)}…`,
@@ -145,16 +145,16 @@ describe('/draw targets: notice, contributions, draw, hand-over, receipt', () =>
       expect.stringContaining(sha256('8317 2209 5561')),
     );
     expect(cardText(notice.card)).toContain(`区商务局：${sha256('8317 2209 5561').slice(0, 16)}…`);
-    const again = await h.click(notice, '提交随机数', wang, { value: 'another' });
+    const again = await h.click(notice, '提交随机数', wang, { contribution: 'another' });
     expect(again.toast?.text).toContain('本部门已贡献过随机数');
-    const operator = await h.click(notice, '提交随机数', users.operator, { value: '1' });
+    const operator = await h.click(notice, '提交随机数', users.operator, { contribution: '1' });
     expect(operator.toast?.type).toBe('error');
 
     // Too early, by the lead: refused with the reveal time; by a participant: refused.
     const early = await h.click(notice, '抽取', lin);
     expect(early.toast?.text).toContain('揭示时间 12-01 11:00 之前不能抽取');
     later(61);
-    const late = await h.click(notice, '提交随机数', li, { value: '42' });
+    const late = await h.click(notice, '提交随机数', li, { contribution: '42' });
     expect(late.toast?.text).toContain('已过揭示时间');
     const notLead = await h.click(notice, '抽取', wang);
     expect(notLead.toast?.text).toContain('只有牵头部门的联络员或联席会议办公室可以抽取');
@@ -246,7 +246,7 @@ describe('/draw targets: the seed’s other inputs', () => {
       [wang, 'commerce'],
       [li, 'health'],
     ] as const) {
-      expect((await h.click(notice, '提交随机数', who, { value })).toast?.type).toBe('success');
+      expect((await h.click(notice, '提交随机数', who, { contribution: value })).toast?.type).toBe('success');
     }
     const drawn = await h.click(notice, '抽取', lin);
     expect(drawn.toast?.type).toBe('success');

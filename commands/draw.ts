@@ -48,7 +48,7 @@ const minutesOption = z
 const DrawClicked = z.object({
   id: z.coerce.number().int(),
   version: z.number().int(),
-  value: z.string().optional(),
+  contribution: z.string().optional(),
   noInputReason: z.string().optional(),
 });
 type DrawClick = z.infer<typeof DrawClicked>;
@@ -182,7 +182,7 @@ export const draw = defineCommand({
       async handle(ctx) {
         const { hash, card: shown } = await contributeToDraw(ctx.services, {
           drawId: ctx.value.id,
-          value: ctx.value.value ?? '',
+          value: ctx.value.contribution ?? '',
           person: requirePerson(ctx, '抽取'),
           by: auditActor(ctx.actor),
         });

@@ -1,13 +1,14 @@
 // The command line beside the server: migrations, the audit chain, bindings, demo data.
 // Exit codes: 0 done, 1 failed (e.g. the audit chain is broken), 2 wrong usage or the database is busy.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { importCalendar, workingCalendar } from './app/calendar.ts';
 import { seedDemo } from './app/demo.ts';
 import { verifyReceiptFile } from './app/draw-files.ts';
+import { drawFiles } from './app/draws.ts';
 import { headerTest, importRegister } from './app/import-registers.ts';
 import { errorFileCsv } from './app/import-runner.ts';
 import { compileJointPlan, jointPlanTitle } from './app/joint-plan.ts';
@@ -65,6 +66,8 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
   setting set <名称> <值>            修改一项工作区设置
   draw verify <收据.json> [--pool 对象池文件]
                                      重新计算一次抽取并与收据核对（不需要数据库）：一致，或逐项列出不一致之处
+  draw export <任务编号> [--out 目录]
+                                     导出任务各次抽取的收据（对象池不在收据中时另附对象池文件），供离线复核或存档
   seed demo                          向空数据库载入演示数据（仅本地工作区）
   help                               显示本帮助
 
@@ -165,6 +168,7 @@ export async function runCli(
     'dept unit',
     'seed demo',
     'draw verify',
+    'draw export',
   ];
   if (!group || group === 'help' || values.help) {
     io.out(USAGE);
@@ -533,6 +537,26 @@ async function runCommand(
           `未导入：共 ${report.rows} 行，其中 ${report.rejected} 行有错误（默认全部或全不导入；加 --partial 只导入正确的行）`,
         );
       return ok ? 0 : 1;
+    }
+
+    case 'draw export': {
+      const taskId = Number(rest[0]?.replace(/^#/, ''));
+      if (!Number.isInteger(taskId)) throw new UsageError('draw export 需要任务编号，如 3');
+      const dir = typeof values.out === 'string' ? values.out : '.';
+      const drawn = (await store.draws.forTask(taskId)).filter((d) => d.receipt);
+      if (drawn.length === 0) throw new DomainError('DRAW_NOT_DRAWN', `任务 #${taskId} 还没有抽取结果。`);
+      mkdirSync(dir, { recursive: true });
+      for (const d of drawn) {
+        for (const file of await drawFiles(store, d, {
+          receiptBytes: Number.POSITIVE_INFINITY,
+          poolFileLimit: Number.POSITIVE_INFINITY,
+        })) {
+          const path = join(dir, file.name);
+          writeFileSync(path, Buffer.from(file.base64, 'base64'));
+          io.out(`已导出：${path}`);
+        }
+      }
+      return 0;
     }
 
     case 'plan export': {

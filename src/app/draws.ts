@@ -40,8 +40,10 @@ export const drawSubject = (id: number) => `draw:${id}`;
 
 /** Pools up to this size travel inside the receipt; larger ones as a pool file beside it. */
 export const EMBED_POOL_LIMIT = 20_000;
-/** Pool files up to this size are sent in the chat; larger ones are exported with `jointcheck draw export`. */
+/** Pool files up to this many ids are sent in the chat; larger ones are exported with `jointcheck draw export`. */
 const CHAT_POOL_FILE_LIMIT = 200_000;
+/** Receipts up to this many bytes are sent in the chat (a file's bytes travel in the outbox). */
+export const CHAT_RECEIPT_LIMIT = 8_000_000;
 /** Picks shown on a card (the whole list is in the spreadsheet and the receipt). */
 const PICKS_ON_CARD = 20;
 const MAX_CONTRIBUTION = 1_000;
@@ -93,7 +95,8 @@ export async function drawView(repos: Repos, draw: Draw, timeZone: string): Prom
   const departments = new Map((await repos.departments.list()).map((d) => [d.id, d.shortName ?? d.name]));
   const given = new Map((await repos.draws.contributions(draw.id)).map((c) => [c.departmentId, c.hash]));
   const name = async (id: number | null) => (id === null ? '' : ((await repos.people.get(id))?.name ?? ''));
-  const picks = draw.state === 'committed' ? [] : await repos.draws.picks(draw.id);
+  const drawn = draw.state !== 'committed';
+  const picks = drawn ? await repos.draws.picks(draw.id, PICKS_ON_CARD) : [];
   return {
     id: draw.id,
     version: draw.version,
@@ -119,15 +122,19 @@ export async function drawView(repos: Repos, draw: Draw, timeZone: string): Prom
     receiptHash: draw.receiptHash,
     ...(draw.drawnBy !== null ? { drawnBy: await name(draw.drawnBy) } : {}),
     ...(draw.drawnAt ? { drawnAt: localStamp(draw.drawnAt, timeZone) } : {}),
-    picks: picks.slice(0, PICKS_ON_CARD).map((p) => ({
+    picks: picks.map((p) => ({
       position: p.position,
       code: p.id,
       name: p.name,
       stratum: p.stratum,
       team: p.team,
     })),
-    pickCount: picks.length,
+    pickCount: drawn ? await repos.draws.pickCount(draw.id) : 0,
     poolInReceipt: draw.poolSize <= EMBED_POOL_LIMIT,
+    filesInChat:
+      draw.receipt !== null &&
+      Buffer.byteLength(draw.receipt) <= CHAT_RECEIPT_LIMIT &&
+      draw.poolSize <= CHAT_POOL_FILE_LIMIT,
   };
 }
 
@@ -221,7 +228,7 @@ export async function commitTargetDraw(
       committedBy: person.id,
     });
     if (!draw) throw new DomainError('DRAW_EXISTS', `任务 #${task.id} 刚刚已发布抽取公告。`);
-    const { sizes, counts } = await tx.draws.freezeTargets(draw.id, task.id, wanted);
+    const { sizes, counts, hash } = await tx.draws.freezeTargets(draw.id, task.id, wanted);
     const strata: StratumDraw[] = [];
     for (const stratum of ['all', ...RISK_CLASSES] as Stratum[]) {
       const rule = rules[stratum];
@@ -243,7 +250,7 @@ export async function commitTargetDraw(
       filters: { ...wanted, ...counts },
       strata,
       poolSize,
-      poolHash: await tx.draws.poolHash(draw.id),
+      poolHash: hash,
     }))!;
     const moved = (await tx.tasks.update(task.id, task.version, { state }))!;
     await tx.audit.append({
@@ -507,16 +514,23 @@ export async function runTargetDraw(
   });
 }
 
-/** The receipt, and the pool file when the receipt does not carry the pool (and it is small enough to send). */
-export async function drawFiles(repos: Repos, draw: Draw) {
-  if (!draw.receipt) return [];
+/**
+ * The receipt, and the pool file when the receipt does not carry the pool: as many as fit in the chat (the
+ * CLI's `draw export` lifts the limits).
+ */
+export async function drawFiles(
+  repos: Repos,
+  draw: Draw,
+  limits = { receiptBytes: CHAT_RECEIPT_LIMIT, poolFileLimit: CHAT_POOL_FILE_LIMIT },
+) {
+  if (!draw.receipt || Buffer.byteLength(draw.receipt) > limits.receiptBytes) return [];
   const files = [
     {
       name: `抽取收据-任务${draw.taskId}-抽取${draw.id}.json`,
       base64: Buffer.from(draw.receipt).toString('base64'),
     },
   ];
-  if (draw.poolSize > EMBED_POOL_LIMIT && draw.poolSize <= CHAT_POOL_FILE_LIMIT) {
+  if (draw.poolSize > EMBED_POOL_LIMIT && draw.poolSize <= limits.poolFileLimit) {
     files.push({
       name: `对象池-任务${draw.taskId}-抽取${draw.id}.txt`,
       base64: canonicalPool(await repos.draws.pool(draw.id)).toString('base64'),

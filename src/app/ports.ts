@@ -534,7 +534,7 @@ export interface Repos {
     /**
      * Freezes the pool of a target draw from the library as it is now: active 存续 targets in the scope, each in
      * its class's stratum or `all`, minus the exclusions; stores the ids per stratum in byte order. Returns the
-     * pool's size per stratum and the counts the notice reports.
+     * pool's size per stratum, the counts the notice reports and the pool's hash.
      */
     freezeTargets(
       drawId: number,
@@ -543,9 +543,9 @@ export interface Repos {
     ): Promise<{
       sizes: Partial<Record<Stratum, number>>;
       counts: Pick<DrawFilters, 'inScope' | 'excludedRecent' | 'openElsewhere' | 'noQuota'>;
+      /** SHA-256 of the frozen pool's canonical bytes, computed where the pool is. */
+      hash: string;
     }>;
-    /** SHA-256 of the frozen pool's canonical bytes, computed where the pool is. */
-    poolHash(drawId: number): Promise<string>;
     /** The frozen pool, sorted by id in byte order. */
     pool(drawId: number): Promise<PoolEntry[]>;
     /** The first `k` ids of a stratum by score (SHA-256 of seed, `target`, id), computed where the pool is. */
@@ -554,8 +554,9 @@ export interface Repos {
     contribute(c: Omit<DrawContribution, 'createdAt'>): Promise<boolean>;
     contributions(drawId: number): Promise<DrawContribution[]>;
     savePicks(drawId: number, picks: readonly TargetPick[]): Promise<void>;
-    /** The picks in draw order, with the target's name and address from the library. */
-    picks(drawId: number): Promise<DrawnTarget[]>;
+    /** The picks in draw order (the first `limit`), with the target's name and address from the library. */
+    picks(drawId: number, limit?: number): Promise<DrawnTarget[]>;
+    pickCount(drawId: number): Promise<number>;
     addHandover(h: DrawHandover): Promise<void>;
     handovers(drawId: number): Promise<DrawHandover[]>;
   };

@@ -35,6 +35,8 @@ export interface DrawView {
   pickCount: number;
   /** Whether the receipt carries the pool (else the pool is a file beside it). */
   poolInReceipt: boolean;
+  /** Whether the receipt (and pool file) were small enough to send in the chat. */
+  filesInChat: boolean;
 }
 
 export const ruleText = (rule: StratumRule, rounding?: boolean) =>
@@ -102,7 +104,7 @@ export function drawCard(view: DrawView): Card {
         inputs: [
           {
             type: 'text',
-            name: 'value',
+            name: 'contribution',
             label: '本部门贡献的随机数（任意文字，如一串数字）',
             required: true,
           },
@@ -142,7 +144,10 @@ export function drawCard(view: DrawView): Card {
       picksTable(view.picks),
       note(
         `共抽中 ${view.pickCount} 个检查对象${view.pickCount > view.picks.length ? `，此处列出前 ${view.picks.length} 个` : ''}。` +
-          `收据${view.poolInReceipt ? '（含对象池）' : '和对象池文件'}已发到本群；任何人可用 jointcheck draw verify 收据.json` +
+          (view.filesInChat
+            ? `收据${view.poolInReceipt ? '（含对象池）' : '和对象池文件'}已发到本群`
+            : `收据较大，未在聊天中发送，管理员可用 jointcheck draw export ${view.taskId} 导出`) +
+          `；任何人可用 jointcheck draw verify 收据.json` +
           `${view.poolInReceipt ? '' : ' --pool 对象池文件'} 离线复核，或发送 /draw verify ${view.taskId}。`,
       ),
     );

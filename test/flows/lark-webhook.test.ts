@@ -531,7 +531,7 @@ describe('the Lark webhook', () => {
           messageId: card.messageId,
           chatId,
           value: findButton(card.content, '提交随机数'),
-          form: { value: `${operator} 20270301` },
+          form: { contribution: `${operator} 20270301` },
         }),
       );
       expect(((await given.json()) as { toast: { content: string } }).toast.content).toContain('已收到');
