@@ -40,7 +40,7 @@ export interface DrawBench {
 }
 
 /** A library of `POOL` targets (classes A–D and none) and a lead liaison; then 3 tasks drawn as the chat does. */
-async function endToEnd(opened: OpenedDb): Promise<DrawBench['endToEnd']> {
+export async function endToEnd(opened: OpenedDb): Promise<DrawBench['endToEnd']> {
   const store = createStore(opened.db);
   await opened.db.execute(sql`
     insert into targets (code, code_kind, name, risk_class, status, row_hash)
@@ -52,7 +52,14 @@ async function endToEnd(opened: OpenedDb): Promise<DrawBench['endToEnd']> {
   const services: Services = {
     store,
     clock: { now: () => now },
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
+    logger: {
+      debug() {},
+      info(message, fields) {
+        if (process.env.BENCH_VERBOSE) console.error(message, JSON.stringify(fields));
+      },
+      warn() {},
+      error() {},
+    },
     platform: 'bench',
     timeZone: 'Asia/Shanghai',
   };

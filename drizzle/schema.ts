@@ -520,20 +520,16 @@ export const draws = pgTable(
 );
 
 /**
- * A draw's frozen pool, one row per stratum: its ids sorted in byte order (`COLLATE "C"`). One array per stratum
- * rather than a row per target: a 3,000,000-target pool freezes as a few values instead of millions of rows.
+ * A draw's frozen pool as its canonical bytes (`<id>\t<stratum>\n` sorted by id in byte order): exactly the pool
+ * file an auditor gets, and the text whose SHA-256 the notice publishes. One value per draw, so a 3,000,000-target
+ * pool is frozen by one sorted aggregate rather than millions of rows.
  */
-export const drawPools = pgTable(
-  'draw_pools',
-  {
-    drawId: integer('draw_id')
-      .notNull()
-      .references(() => draws.id),
-    stratum: text('stratum').notNull(),
-    codes: text('codes').array().notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.drawId, t.stratum] })],
-);
+export const drawPools = pgTable('draw_pools', {
+  drawId: integer('draw_id')
+    .primaryKey()
+    .references(() => draws.id),
+  content: text('content').notNull(),
+});
 
 /** A department's contribution to a draw's seed (any text), one per department, until the reveal time. */
 export const drawContributions = pgTable(
@@ -555,20 +551,21 @@ export const drawContributions = pgTable(
   (t) => [primaryKey({ columns: [t.drawId, t.departmentId] })],
 );
 
-/** The targets a draw picked, in draw order, with their stratum and team (also in the receipt). */
+/**
+ * The targets a draw picked, in draw order, with their stratum and team (also in the receipt). Written by COPY in
+ * the draw's own transaction; no foreign key, whose per-row check would cost a 150,000-pick draw about a second.
+ */
 export const drawPicks = pgTable(
   'draw_picks',
   {
-    drawId: integer('draw_id')
-      .notNull()
-      .references(() => draws.id),
+    drawId: integer('draw_id').notNull(),
     position: integer('position').notNull(),
     code: text('code').notNull(),
     stratum: text('stratum').notNull(),
     team: integer('team').notNull(),
     score: text('score').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.drawId, t.position] }), index('draw_picks_code_idx').on(t.code)],
+  (t) => [primaryKey({ columns: [t.drawId, t.position] })],
 );
 
 /**

@@ -29,10 +29,8 @@ CREATE TABLE "draw_picks" (
 );
 --> statement-breakpoint
 CREATE TABLE "draw_pools" (
-	"draw_id" integer NOT NULL,
-	"stratum" text NOT NULL,
-	"codes" text[] NOT NULL,
-	CONSTRAINT "draw_pools_draw_id_stratum_pk" PRIMARY KEY("draw_id","stratum")
+	"draw_id" integer PRIMARY KEY NOT NULL,
+	"content" text NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "draws" (
@@ -66,11 +64,9 @@ ALTER TABLE "draw_contributions" ADD CONSTRAINT "draw_contributions_department_i
 ALTER TABLE "draw_contributions" ADD CONSTRAINT "draw_contributions_person_id_people_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draw_handovers" ADD CONSTRAINT "draw_handovers_draw_id_draws_id_fk" FOREIGN KEY ("draw_id") REFERENCES "public"."draws"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draw_handovers" ADD CONSTRAINT "draw_handovers_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "draw_picks" ADD CONSTRAINT "draw_picks_draw_id_draws_id_fk" FOREIGN KEY ("draw_id") REFERENCES "public"."draws"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draw_pools" ADD CONSTRAINT "draw_pools_draw_id_draws_id_fk" FOREIGN KEY ("draw_id") REFERENCES "public"."draws"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draws" ADD CONSTRAINT "draws_task_id_tasks_id_fk" FOREIGN KEY ("task_id") REFERENCES "public"."tasks"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draws" ADD CONSTRAINT "draws_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draws" ADD CONSTRAINT "draws_committed_by_people_id_fk" FOREIGN KEY ("committed_by") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draws" ADD CONSTRAINT "draws_drawn_by_people_id_fk" FOREIGN KEY ("drawn_by") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "draw_picks_code_idx" ON "draw_picks" USING btree ("code");--> statement-breakpoint
 CREATE UNIQUE INDEX "draws_current_uq" ON "draws" USING btree ("task_id","kind","department_id") WHERE state in ('committed', 'drawn');

@@ -2,7 +2,7 @@
 // Adapters (src/store, src/platform/*) implement them; src/main.ts wires them together.
 import type { Card } from '../cards/card.ts';
 import type { AuditEntry, AuditRecord } from '../domain/audit-chain.ts';
-import type { PoolEntry, Ranked, StratumDraw, TargetPick } from '../domain/draw.ts';
+import type { StratumDraw, TargetPick } from '../domain/draw.ts';
 import type { InspectorRecord } from '../domain/inspector-record.ts';
 import type { MatterRecord } from '../domain/matter-record.ts';
 import type { PlanDraft, RiskClass, Stratum, TargetScope } from '../domain/plan-record.ts';
@@ -533,8 +533,8 @@ export interface Repos {
     ): Promise<Draw | undefined>;
     /**
      * Freezes the pool of a target draw from the library as it is now: active 存续 targets in the scope, each in
-     * its class's stratum or `all`, minus the exclusions; stores the ids per stratum in byte order. Returns the
-     * pool's size per stratum, the counts the notice reports and the pool's hash.
+     * its class's stratum or `all`, minus the exclusions; stores the pool's canonical bytes. Returns the pool's
+     * size per stratum, the counts the notice reports and the pool's hash.
      */
     freezeTargets(
       drawId: number,
@@ -543,13 +543,11 @@ export interface Repos {
     ): Promise<{
       sizes: Partial<Record<Stratum, number>>;
       counts: Pick<DrawFilters, 'inScope' | 'excludedRecent' | 'openElsewhere' | 'noQuota'>;
-      /** SHA-256 of the frozen pool's canonical bytes, computed where the pool is. */
+      /** SHA-256 of the frozen pool's canonical bytes. */
       hash: string;
     }>;
-    /** The frozen pool, sorted by id in byte order. */
-    pool(drawId: number): Promise<PoolEntry[]>;
-    /** The first `k` ids of a stratum by score (SHA-256 of seed, `target`, id), computed where the pool is. */
-    rank(drawId: number, stratum: Stratum, seed: string, k: number): Promise<Ranked[]>;
+    /** The frozen pool's canonical bytes (the pool file). */
+    poolText(drawId: number): Promise<string>;
     /** False when the department has contributed already. */
     contribute(c: Omit<DrawContribution, 'createdAt'>): Promise<boolean>;
     contributions(drawId: number): Promise<DrawContribution[]>;

@@ -49,6 +49,22 @@ describe('the pool and the seed', () => {
     expect(() => canonicalPool([pool[0]!, pool[0]!])).toThrow('在对象池中重复');
   });
 
+  it('reads a pool file back only when every line is `<id>\\t<stratum>`', () => {
+    expect(parsePool('a\tall\nb\tD\n')).toEqual([
+      { id: 'a', stratum: 'all' },
+      { id: 'b', stratum: 'D' },
+    ]);
+    expect(() => parsePool('a\tall')).toThrow('应以换行结束');
+    for (const [text, line] of [
+      ['a\tall\nb\tall\tx\n', 2],
+      ['\tall\n', 1],
+      ['a\tE\n', 1],
+      ['a\n', 1],
+    ] as const) {
+      expect(() => parsePool(text)).toThrow(`对象池文件第 ${line} 行格式不对`);
+    }
+  });
+
   it('gives one seed for the same inputs in any order; any change to any input changes it', () => {
     const seed = drawSeed('task:1', 'p'.repeat(64), inputs);
     expect(drawSeed('task:1', 'p'.repeat(64), [...inputs].reverse())).toBe(seed);

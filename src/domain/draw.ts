@@ -38,10 +38,15 @@ const orderFor = (strings: Iterable<string>) => {
 
 const SAFE = /^[^\t\n\r]+$/;
 
+/** Sorts entries by id in byte order, in place (already sorted runs, as a database returns them, merge fast). */
+function sortPool(entries: PoolEntry[]): PoolEntry[] {
+  const order = orderFor(entries.map((e) => e.id));
+  return entries.sort((a, b) => order(a.id, b.id));
+}
+
 /** The pool's canonical bytes: refused if an id repeats or holds a tab or line break. */
 export function canonicalPool(entries: readonly PoolEntry[]): Buffer {
-  const order = orderFor(entries.map((e) => e.id));
-  const sorted = [...entries].sort((a, b) => order(a.id, b.id));
+  const sorted = sortPool([...entries]);
   for (const [i, e] of sorted.entries()) {
     if (!SAFE.test(e.id)) throw new Error(`对象编号“${e.id}”含有制表符或换行，不能进入对象池`);
     if (i > 0 && sorted[i - 1]!.id === e.id) throw new Error(`对象编号“${e.id}”在对象池中重复`);
@@ -49,20 +54,26 @@ export function canonicalPool(entries: readonly PoolEntry[]): Buffer {
   return Buffer.from(sorted.map((e) => `${e.id}\t${e.stratum}\n`).join(''), 'utf8');
 }
 
+const STRATUM_NAMES = new Set<string>(STRATA);
+
 /** Reads canonical pool bytes back (a pool file); refused where they are not canonical. */
 export function parsePool(bytes: Buffer | string): PoolEntry[] {
   const text = typeof bytes === 'string' ? bytes : bytes.toString('utf8');
   if (text === '') return [];
   if (!text.endsWith('\n')) throw new Error('对象池文件应以换行结束');
-  return text
-    .slice(0, -1)
-    .split('\n')
-    .map((line, i) => {
-      const [id, stratum, ...rest] = line.split('\t');
-      if (!id || !stratum || rest.length > 0 || !(STRATA as readonly string[]).includes(stratum))
-        throw new Error(`对象池文件第 ${i + 1} 行格式不对：“${line}”`);
-      return { id, stratum: stratum as Stratum };
-    });
+  // One pass with indexOf: a 3,000,000-line pool file is read in a fraction of what split() twice takes.
+  const entries: PoolEntry[] = [];
+  for (let start = 0, line = 1; start < text.length; line++) {
+    const end = text.indexOf('\n', start);
+    const tab = text.indexOf('\t', start);
+    const stratum = tab > start && tab < end ? text.slice(tab + 1, end) : '';
+    if (!STRATUM_NAMES.has(stratum)) {
+      throw new Error(`对象池文件第 ${line} 行格式不对：“${text.slice(start, end)}”`);
+    }
+    entries.push({ id: text.slice(start, tab), stratum: stratum as Stratum });
+    start = end + 1;
+  }
+  return entries;
 }
 
 export const poolHash = (entries: readonly PoolEntry[]) => sha256(canonicalPool(entries));
