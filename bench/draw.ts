@@ -40,7 +40,7 @@ export interface DrawBench {
 }
 
 /** A library of `POOL` targets (classes A–D and none) and a lead liaison; then 3 tasks drawn as the chat does. */
-export async function endToEnd(opened: OpenedDb): Promise<DrawBench['endToEnd']> {
+async function endToEnd(opened: OpenedDb): Promise<DrawBench['endToEnd']> {
   const store = createStore(opened.db);
   await opened.db.execute(sql`
     insert into targets (code, code_kind, name, risk_class, status, row_hash)

@@ -132,7 +132,7 @@ if (wanted('draw')) {
           '| 方法 | 用时 | 相对基线 |',
           '| --- | ---: | ---: |',
           `| 基线：ORDER BY random() LIMIT n（不可复核） | ${s(pg.baselineMs)} | 1.0 |`,
-          `| **端到端**：发布公告（冻结对象池并哈希 ${s(pg.endToEnd.commitMs)}）＋抽取（种子、数据库中评分排序、收据、保存抽中对象、分送名单 ${s(pg.endToEnd.drawMs)}） | ${s(pg.endToEnd.totalMs)} | ${(pg.endToEnd.totalMs / pg.baselineMs).toFixed(1)} |`,
+          `| **端到端**：发布公告（冻结对象池并哈希 ${s(pg.endToEnd.commitMs)}）＋抽取（读出对象池、在 Node 中按算法抽取、收据、保存抽中对象、分送名单 ${s(pg.endToEnd.drawMs)}） | ${s(pg.endToEnd.totalMs)} | ${(pg.endToEnd.totalMs / pg.baselineMs).toFixed(1)} |`,
           `| 本算法，在 Node 中（读出对象池 ${s(pg.nodeParts.readMs)}、规范化并哈希 ${s(pg.nodeParts.hashMs)}、评分抽取 ${s(pg.nodeParts.selectMs)}） | ${s(pg.nodeMs)} | ${(pg.nodeMs / pg.baselineMs).toFixed(1)} |`,
           `| 本算法，在数据库中评分排序 | ${s(pg.databaseMs)} | ${(pg.databaseMs / pg.baselineMs).toFixed(1)} |`,
           `| 对象池哈希，在数据库中 | ${s(pg.databaseHashMs)} | |`,
