@@ -18,9 +18,9 @@ main{flex:1;display:flex;flex-direction:column;min-width:0}main>header{padding:1
 .card{background:#fff;border:1px solid #dee0e3;border-radius:8px;width:min(560px,90%);overflow:hidden}
 .card header{padding:10px 14px;color:#fff}.card header.blue{background:#3370ff}.card header.green{background:#2ea121}
 .card header.orange{background:#ed6d0c}.card header.red{background:#d83931}.card header.grey{background:#8f959e}
-.card .title{font-weight:600}.card .subtitle{font-size:12px;opacity:.9}.card .body{padding:10px 14px}
+.card .title{font-weight:600}.card .subtitle{font-size:12px;opacity:.9}.card .body{padding:10px 14px;overflow-wrap:anywhere}
 .card .md,.card .note{margin:6px 0}.card .note{color:#8f959e;font-size:12px}.card code{background:#f2f3f5;padding:0 4px;border-radius:4px}
-.card dl.fields{display:grid;grid-template-columns:1fr 1fr;gap:6px;margin:6px 0}.card dt{color:#8f959e;font-size:12px}.card dd{margin:0}
+.card dl.fields{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:6px;margin:6px 0}.card dt{color:#8f959e;font-size:12px}.card dd{margin:0}
 .card table{border-collapse:collapse;width:100%;margin:6px 0;font-size:13px}.card th,.card td{border:1px solid #eee;padding:4px 6px;text-align:left}
 .card .actions{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}.btn{border:1px solid #d0d3d6;background:#fff;border-radius:6px;padding:4px 12px;cursor:pointer;font:inherit}
 .btn.primary{background:#3370ff;border-color:#3370ff;color:#fff}.btn.danger{color:#d83931;border-color:#d83931}.btn:disabled{opacity:.5}
