@@ -3,7 +3,7 @@
 // reveal time, the draw is made and handed to every department with its deadline, and the receipt downloaded
 // from the chat re-checks with no database — and names what was changed in it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyReceiptFile } from '../src/app/draw-files.ts';
+import { targetReceipt, verifyReceiptFile } from '../src/app/draw-files.ts';
 import { type PoolEntry, poolHash, sha256 } from '../src/domain/draw.ts';
 import type { DrawReceipt } from '../src/domain/draw-receipt.ts';
 import { targetRowHash } from '../src/domain/target-record.ts';
@@ -166,7 +166,8 @@ describe('/draw targets: notice, contributions, draw, hand-over, receipt', () =>
 
     // The receipt in the chat re-checks with no database, and holds what the notice committed to.
     receiptText = receiptIn(drawn.sent);
-    const { receipt, problems } = verifyReceiptFile(receiptText);
+    const { receipt: read, problems } = verifyReceiptFile(receiptText);
+    const receipt = targetReceipt(read);
     expect(problems).toEqual([]);
     expect(receipt.picks).toHaveLength(n);
     expect(new Set(receipt.picks.map((p) => p.id)).size).toBe(n);
@@ -250,7 +251,8 @@ describe('/draw targets: the seed’s other inputs', () => {
     }
     const drawn = await h.click(notice, '抽取', lin);
     expect(drawn.toast?.type).toBe('success');
-    const { receipt, problems } = verifyReceiptFile(receiptIn(drawn.sent));
+    const { receipt: read, problems } = verifyReceiptFile(receiptIn(drawn.sent));
+    const receipt = targetReceipt(read);
     expect(problems).toEqual([]);
     expect(receipt.seed.inputs.map((i) => i.label).sort()).toEqual(['entropy', 'scjgj', 'swj', 'wjj']);
   });
@@ -277,7 +279,8 @@ describe('/draw targets: the seed’s other inputs', () => {
     });
     expect(drawn.toast?.type).toBe('success');
     expect(cardText(notice.card)).toContain('各部门联络员均在外地执法');
-    const { receipt, problems } = verifyReceiptFile(receiptIn(drawn.sent));
+    const { receipt: read, problems } = verifyReceiptFile(receiptIn(drawn.sent));
+    const receipt = targetReceipt(read);
     expect(problems).toEqual([]);
     expect(receipt.seed.inputs.map((i) => i.kind)).toEqual(['bot']);
   });

@@ -245,14 +245,12 @@ function verifyDraw(file: string | undefined, poolFile: string | undefined, io: 
       );
     }
   };
-  const { receipt, problems } = verifyReceiptFile(
+  const { problems, summary } = verifyReceiptFile(
     read(file).toString('utf8'),
     poolFile ? read(poolFile) : undefined,
   );
   if (problems.length === 0) {
-    io.out(
-      `一致：${receipt.task.name}（${receipt.task.ref}），对象池 ${receipt.pool.size} 个，抽中 ${receipt.picks.length} 个，种子 ${receipt.seed.value.slice(0, 16)}…`,
-    );
+    io.out(`一致：${summary}`);
     return 0;
   }
   io.out(`不一致（${problems.length} 处）：`);

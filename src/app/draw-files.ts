@@ -4,6 +4,12 @@ import { z } from 'zod';
 import { parsePool } from '../domain/draw.ts';
 import { type DrawReceipt, RECEIPT_FORMAT, verifyReceipt } from '../domain/draw-receipt.ts';
 import { DomainError } from '../domain/errors.ts';
+import { EXCLUSION_REASONS } from '../domain/inspector-draw.ts';
+import {
+  INSPECTOR_RECEIPT_FORMAT,
+  type InspectorReceipt,
+  verifyInspectorReceipt,
+} from '../domain/inspector-receipt.ts';
 import { STRATA } from '../domain/plan-record.ts';
 
 const stratum = z.enum(STRATA);
@@ -47,14 +53,92 @@ const Receipt = z.object({
   auditHead: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
 });
 
-export function readReceipt(text: string): DrawReceipt {
+const seedPart = Receipt.shape.seed;
+const member = z.object({
+  id: z.string(),
+  name: z.string(),
+  certified: z.boolean(),
+  expert: z.boolean(),
+  score: hex,
+});
+const InspectorReceiptSchema = z.object({
+  format: z.literal(INSPECTOR_RECEIPT_FORMAT),
+  algorithm: z.string(),
+  encoding: z.record(z.string(), z.string()),
+  task: z.object({ ref: z.string(), name: z.string() }),
+  department: z.object({ code: z.string(), name: z.string() }),
+  drawnAt: z.string(),
+  pool: z.object({
+    hash: hex,
+    candidates: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        active: z.boolean(),
+        certificateNo: z.string().nullable(),
+        certificateValidUntil: z.string().nullable(),
+        qualificationTags: z.array(z.string()),
+        isExpert: z.boolean(),
+        area: z.string().nullable(),
+        leaves: z.array(z.object({ from: z.string(), to: z.string() })),
+        conflicts: z.array(z.string()),
+      }),
+    ),
+    teams: z.array(
+      z.object({
+        team: z.number().int(),
+        targets: z.array(z.object({ code: z.string(), area: z.string().nullable() })),
+      }),
+    ),
+  }),
+  quota: z.object({
+    perTeam: z.number().int(),
+    certificateHolders: z.number().int(),
+    expert: z.boolean(),
+    tags: z.array(z.string()),
+    window: z.object({ from: z.string(), to: z.string() }),
+    sameAreaRecusal: z.boolean(),
+    leads: z.boolean(),
+  }),
+  seed: seedPart,
+  teams: z.array(
+    z.object({
+      team: z.number().int(),
+      members: z.array(member),
+      leader: z.string().nullable(),
+      reserve: z.array(z.string()),
+    }),
+  ),
+  exclusions: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      team: z.number().int().nullable(),
+      reason: z.enum(Object.keys(EXCLUSION_REASONS) as [keyof typeof EXCLUSION_REASONS]),
+      detail: z.string(),
+    }),
+  ),
+  lateEdits: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      what: z.enum(['leave', 'conflict']),
+      detail: z.string(),
+      at: z.string(),
+    }),
+  ),
+  auditHead: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
+});
+
+export function readReceipt(text: string): DrawReceipt | InspectorReceipt {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     throw new DomainError('RECEIPT_INVALID', '收据文件不是 JSON。');
   }
-  const parsed = Receipt.safeParse(raw);
+  const inspectors = (raw as { format?: unknown } | null)?.format === INSPECTOR_RECEIPT_FORMAT;
+  const parsed = inspectors ? InspectorReceiptSchema.safeParse(raw) : Receipt.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new DomainError(
@@ -62,15 +146,23 @@ export function readReceipt(text: string): DrawReceipt {
       `收据文件格式不正确：${issue.path.join('.') || '（整个文件）'} ${issue.message}`,
     );
   }
-  return parsed.data as DrawReceipt;
+  return parsed.data as DrawReceipt | InspectorReceipt;
 }
 
 /** Re-checks a receipt (and the pool file beside it, if given): the differences, empty when consistent. */
 export function verifyReceiptFile(
   receiptText: string,
   poolBytes?: Buffer,
-): { receipt: DrawReceipt; problems: string[] } {
+): { receipt: DrawReceipt | InspectorReceipt; problems: string[]; summary: string } {
   const receipt = readReceipt(receiptText);
+  if (receipt.format === INSPECTOR_RECEIPT_FORMAT) {
+    const members = receipt.teams.reduce((n, t) => n + t.members.length, 0);
+    return {
+      receipt,
+      problems: verifyInspectorReceipt(receipt),
+      summary: `${receipt.task.name}（${receipt.task.ref}）${receipt.department.name}检查人员：候选 ${receipt.pool.candidates.length} 人，${receipt.teams.length} 个检查组共选派 ${members} 人次，种子 ${receipt.seed.value.slice(0, 16)}…`,
+    };
+  }
   let pool: ReturnType<typeof parsePool> | undefined;
   if (poolBytes) {
     try {
@@ -79,5 +171,15 @@ export function verifyReceiptFile(
       throw new DomainError('POOL_INVALID', `对象池文件格式不正确：${(error as Error).message}`);
     }
   }
-  return { receipt, problems: verifyReceipt(receipt, pool) };
+  return {
+    receipt,
+    problems: verifyReceipt(receipt, pool),
+    summary: `${receipt.task.name}（${receipt.task.ref}），对象池 ${receipt.pool.size} 个，抽中 ${receipt.picks.length} 个，种子 ${receipt.seed.value.slice(0, 16)}…`,
+  };
+}
+
+/** A target-draw receipt, refused when the file holds another kind. */
+export function targetReceipt(receipt: DrawReceipt | InspectorReceipt): DrawReceipt {
+  if (receipt.format !== RECEIPT_FORMAT) throw new DomainError('RECEIPT_INVALID', '这是检查人员抽取的收据。');
+  return receipt;
 }

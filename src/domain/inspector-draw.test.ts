@@ -2,7 +2,7 @@
 // the certificate and expert rules hold for every team, the leader, the spread of work, and that too few people
 // draw nothing. Fixtures where the exclusions leave exactly the number needed, so no test passes by luck.
 import { describe, expect, it } from 'vitest';
-import { sha256 } from './draw.ts';
+import { drawSeed, sha256 } from './draw.ts';
 import {
   type Candidate,
   certificateShares,
@@ -10,6 +10,12 @@ import {
   type InspectorQuota,
   type TeamTargets,
 } from './inspector-draw.ts';
+import {
+  inspectorPoolText,
+  inspectorReceiptOf,
+  inspectorTaskRef,
+  verifyInspectorReceipt,
+} from './inspector-receipt.ts';
 
 const WINDOW = { from: '2027-04-01', to: '2027-06-30' };
 
@@ -192,5 +198,58 @@ describe('the inspector draw', () => {
       [20, 0],
       [30, 0],
     ]);
+  });
+});
+
+describe('the inspector receipt', () => {
+  const people = Array.from({ length: 6 }, (_, i) =>
+    person(String(i + 1), i === 0 ? { conflicts: ['T1'] } : {}),
+  );
+  const pool = { candidates: people, teams };
+  const q = quota({ leads: true });
+  function receipt() {
+    const botEntropy = 'bot entropy';
+    const inputs = [{ kind: 'contribution' as const, label: 'scjgj', value: '4711' }];
+    const seedValue = drawSeed(inspectorTaskRef('#3', 'scjgj'), sha256(inspectorPoolText(pool)), [
+      { kind: 'bot', label: 'entropy', value: botEntropy },
+      ...inputs,
+    ]);
+    const drawn = drawInspectors(seedValue, people, teams, q);
+    if (!drawn.ok) throw new Error('fixture cannot be drawn');
+    return inspectorReceiptOf({
+      taskRef: '#3',
+      taskName: '联合抽查',
+      department: { code: 'scjgj', name: '区市场监管局' },
+      drawnAt: '2027-03-10T02:00:00.000Z',
+      pool,
+      quota: q,
+      botEntropy,
+      inputs,
+      teams: drawn.teams,
+      exclusions: drawn.exclusions,
+      lateEdits: [],
+      auditHead: null,
+    });
+  }
+
+  it('re-checks as consistent, and names a changed member, a changed candidate and a changed contribution', () => {
+    const r = receipt();
+    expect(verifyInspectorReceipt(r)).toEqual([]);
+    expect(r.teams[0]!.leader).not.toBeNull();
+
+    const swapped = structuredClone(r);
+    const outsider = people.find(
+      (p) => !swapped.teams[0]!.members.some((m) => m.id === p.id) && p.id !== '1',
+    )!;
+    swapped.teams[0]!.members[0] = { ...swapped.teams[0]!.members[0]!, id: outsider.id, name: outsider.name };
+    expect(verifyInspectorReceipt(swapped)).toEqual([expect.stringContaining('第 1 组不一致')]);
+
+    const unconflicted = structuredClone(r);
+    unconflicted.pool.candidates[0]!.conflicts = [];
+    expect(verifyInspectorReceipt(unconflicted)[0]).toContain('候选人员或检查组不一致');
+
+    const contribution = structuredClone(r);
+    contribution.seed.inputs.find((i) => i.label === 'scjgj')!.value = '4712';
+    expect(verifyInspectorReceipt(contribution)).toContain('“scjgj”的贡献的内容与收据记载的哈希不一致。');
   });
 });

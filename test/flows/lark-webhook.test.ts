@@ -555,8 +555,9 @@ describe('the Lark webhook', () => {
       );
       return sent && fake.uploads.get(JSON.parse(sent.content).file_key)!.bytes;
     };
-    const { verifyReceiptFile } = await import('../../src/app/draw-files.ts');
-    const { receipt, problems } = verifyReceiptFile(fileTo('oc_food', '.json')!.toString('utf8'));
+    const { targetReceipt, verifyReceiptFile } = await import('../../src/app/draw-files.ts');
+    const { receipt: read, problems } = verifyReceiptFile(fileTo('oc_food', '.json')!.toString('utf8'));
+    const receipt = targetReceipt(read);
     expect(problems).toEqual([]);
     expect(receipt.seed.inputs.map((i) => i.label).sort()).toEqual(['entropy', 'scjgj', 'swj']);
     expect(fileTo('wang.xiaoming', '.xlsx')).toBeDefined();
