@@ -7,7 +7,8 @@
 //   and the draw (seed, ranking in the database, receipt, picks stored, hand-over), on a library of 3,000,000.
 // Medians of 3 runs; peak RSS of this process (the end-to-end runs first, so its peak is its own).
 import postgres from 'postgres';
-import { commitTargetDraw, contributeToDraw, runTargetDraw } from '../src/app/draws.ts';
+import { contributeToDraw } from '../src/app/draw-protocol.ts';
+import { commitTargetDraw, runTargetDraw } from '../src/app/draws.ts';
 import type { Services } from '../src/app/services.ts';
 import { poolHash, selectTargets, sha256 } from '../src/domain/draw.ts';
 import { type OpenedDb, sql } from '../src/store/db.ts';

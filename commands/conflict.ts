@@ -29,6 +29,7 @@ export const conflict = defineCommand({
           target: args.target,
           ...(args.reason ? { reason: args.reason } : {}),
           source: source.messageId,
+          at: services.clock.now(),
         });
         return card({
           header: { title: added ? '已申报回避' : '已申报过', color: added ? 'green' : 'grey' },

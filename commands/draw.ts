@@ -2,19 +2,10 @@
 // liaison posts the notice, departments contribute to the seed, the draw is made after the reveal time and
 // handed to every department; anyone bound can see a task's draws and have them re-checked.
 import { z } from 'zod';
-import {
-  commitTargetDraw,
-  contributeToDraw,
-  drawCardOf,
-  drawFiles,
-  drawSubject,
-  drawView,
-  picksSheet,
-  requireDraw,
-  runTargetDraw,
-  takingPart,
-  verifyStoredDraw,
-} from '../src/app/draws.ts';
+import { contributeToDraw, drawFiles, requireDraw, verifyStoredDraw } from '../src/app/draw-protocol.ts';
+import { drawCardOf, drawSubject, takingPart, targetDrawView } from '../src/app/draw-views.ts';
+import { commitTargetDraw, picksSheet, runTargetDraw } from '../src/app/draws.ts';
+import { commitInspectorDraw, runInspectorDraw } from '../src/app/inspector-draws.ts';
 import { requireTask } from '../src/app/tasks.ts';
 import { settingValue, WORKSPACE_SETTINGS } from '../src/app/workspace-settings.ts';
 import {
@@ -59,7 +50,7 @@ const currentCard = async (ctx: Context & { value: DrawClick }) =>
 export const draw = defineCommand({
   name: 'draw',
   aliases: ['抽取'],
-  summary: '抽取检查对象（可复核的随机抽取）、查看和复核抽取结果',
+  summary: '抽取检查对象、选派检查人员（可复核的随机抽取），查看和复核抽取结果',
   subcommands: [
     subcommand({
       name: 'targets',
@@ -90,6 +81,33 @@ export const draw = defineCommand({
       },
     }),
     subcommand({
+      name: 'inspectors',
+      aliases: ['人员', '检查人员'],
+      summary: '发布本部门选派检查人员的公告，到揭示时间后抽取（参加任务的部门联络员，牵头部门也要抽取）',
+      usage: '/draw inspectors <任务编号> [--minutes 贡献随机数的分钟数]',
+      examples: ['/draw inspectors 3'],
+      access: ['liaison'],
+      params: [{ name: 'task', label: '任务编号' }],
+      args: z.object({
+        task: recordNumber('请写任务编号'),
+        options: z.object({ minutes: minutesOption }),
+      }),
+      async handle(ctx) {
+        const { args, services, source } = ctx;
+        const { draw: committed, task } = await commitInspectorDraw(services, {
+          taskId: args.task,
+          person: requirePerson(ctx, '抽取'),
+          by: auditActor(ctx.actor),
+          ...(args.options.minutes !== undefined ? { minutes: args.options.minutes } : {}),
+        });
+        if (source.chatId === task.chatId) return [];
+        return {
+          kind: 'text',
+          text: `已在任务“${task.name}”的群里发布本部门选派检查人员的公告（抽取 #${committed.id}）。`,
+        };
+      },
+    }),
+    subcommand({
       name: 'show',
       aliases: ['查看'],
       summary: '查看一项任务的抽取公告、结果和收据（参加部门的联络员同时收到本部门的名单）',
@@ -115,7 +133,7 @@ export const draw = defineCommand({
           for (const file of await drawFiles(store, d)) replies.push({ kind: 'file', file });
         }
         // A liaison of a department in the task gets its list (one bound after the hand-over included).
-        const current = draws.findLast((d) => d.state === 'drawn');
+        const current = draws.findLast((d) => d.kind === 'targets' && d.state === 'drawn');
         if (
           current &&
           person.roles.includes('liaison') &&
@@ -129,7 +147,7 @@ export const draw = defineCommand({
             replies.push(
               card(
                 handoverCard(
-                  await drawView(store, current, timeZone),
+                  await targetDrawView(store, current, timeZone),
                   department.shortName ?? department.name,
                   {
                     text: handover.inspectorsDueText,
@@ -205,7 +223,9 @@ export const draw = defineCommand({
       access: ['liaison', 'office'],
       value: DrawClicked,
       async handle(ctx) {
-        const { draw: drawn, card: shown } = await runTargetDraw(ctx.services, {
+        const found = await requireDraw(ctx.services.store, ctx.value.id);
+        const run = found.kind === 'targets' ? runTargetDraw : runInspectorDraw;
+        const { draw: drawn, card: shown } = await run(ctx.services, {
           drawId: ctx.value.id,
           version: ctx.value.version,
           person: requirePerson(ctx, '抽取'),
@@ -213,7 +233,13 @@ export const draw = defineCommand({
           ...(ctx.value.noInputReason !== undefined ? { noInputReason: ctx.value.noInputReason } : {}),
         });
         return {
-          toast: { type: 'success', text: `已抽取，名单已分送各部门（抽取 #${drawn.id}）` },
+          toast: {
+            type: 'success',
+            text:
+              drawn.kind === 'targets'
+                ? `已抽取，名单已分送各部门（抽取 #${drawn.id}）`
+                : `已选派检查人员（抽取 #${drawn.id}）`,
+          },
           card: shown,
           track: drawSubject(drawn.id),
         };

@@ -102,6 +102,7 @@ export const inspectors = defineCommand({
           to: args.to,
           ...(args.reason ? { reason: args.reason } : {}),
           source: source.messageId,
+          at: services.clock.now(),
         });
         return card({
           header: { title: '已登记休假', color: 'green' },

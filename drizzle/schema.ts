@@ -589,3 +589,22 @@ export const drawHandovers = pgTable(
   },
   (t) => [primaryKey({ columns: [t.drawId, t.departmentId] })],
 );
+
+/** The people a department's inspector draw put on each team (also in its receipt); the lead's draw marks leaders. */
+export const drawTeamMembers = pgTable(
+  'draw_team_members',
+  {
+    drawId: integer('draw_id')
+      .notNull()
+      .references(() => draws.id),
+    team: integer('team').notNull(),
+    position: integer('position').notNull(),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id),
+    certified: boolean('certified').notNull(),
+    expert: boolean('expert').notNull(),
+    leader: boolean('leader').notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.drawId, t.team, t.position] })],
+);

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { importCalendar, workingCalendar } from './app/calendar.ts';
 import { seedDemo } from './app/demo.ts';
 import { verifyReceiptFile } from './app/draw-files.ts';
-import { drawFiles } from './app/draws.ts';
+import { drawFiles } from './app/draw-protocol.ts';
 import { headerTest, importRegister } from './app/import-registers.ts';
 import { errorFileCsv } from './app/import-runner.ts';
 import { compileJointPlan, jointPlanTitle } from './app/joint-plan.ts';

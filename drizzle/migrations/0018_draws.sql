@@ -33,6 +33,17 @@ CREATE TABLE "draw_pools" (
 	"content" text NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "draw_team_members" (
+	"draw_id" integer NOT NULL,
+	"team" integer NOT NULL,
+	"position" integer NOT NULL,
+	"person_id" integer NOT NULL,
+	"certified" boolean NOT NULL,
+	"expert" boolean NOT NULL,
+	"leader" boolean DEFAULT false NOT NULL,
+	CONSTRAINT "draw_team_members_draw_id_team_position_pk" PRIMARY KEY("draw_id","team","position")
+);
+--> statement-breakpoint
 CREATE TABLE "draws" (
 	"id" serial PRIMARY KEY NOT NULL,
 	"task_id" integer NOT NULL,
@@ -65,6 +76,8 @@ ALTER TABLE "draw_contributions" ADD CONSTRAINT "draw_contributions_person_id_pe
 ALTER TABLE "draw_handovers" ADD CONSTRAINT "draw_handovers_draw_id_draws_id_fk" FOREIGN KEY ("draw_id") REFERENCES "public"."draws"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draw_handovers" ADD CONSTRAINT "draw_handovers_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draw_pools" ADD CONSTRAINT "draw_pools_draw_id_draws_id_fk" FOREIGN KEY ("draw_id") REFERENCES "public"."draws"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "draw_team_members" ADD CONSTRAINT "draw_team_members_draw_id_draws_id_fk" FOREIGN KEY ("draw_id") REFERENCES "public"."draws"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "draw_team_members" ADD CONSTRAINT "draw_team_members_person_id_people_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draws" ADD CONSTRAINT "draws_task_id_tasks_id_fk" FOREIGN KEY ("task_id") REFERENCES "public"."tasks"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draws" ADD CONSTRAINT "draws_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draws" ADD CONSTRAINT "draws_committed_by_people_id_fk" FOREIGN KEY ("committed_by") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -55,7 +55,7 @@ function assertMayActFor(actor: Acting, person: { id: number; departmentId: numb
 export async function addLeave(
   store: Store,
   actor: Acting,
-  input: { name: string; from: string; to: string; reason?: string; source: string },
+  input: { name: string; from: string; to: string; reason?: string; source: string; at: Date },
 ) {
   const from = parseDate(input.from);
   const to = parseDate(input.to);
@@ -64,7 +64,7 @@ export async function addLeave(
   const person = await findInspector(store, actor, input.name);
   assertMayActFor(actor, person, false);
   await store.transaction(async (tx) => {
-    await tx.inspectors.addLeave(person.id, { from, to, reason: input.reason ?? null });
+    await tx.inspectors.addLeave(person.id, { from, to, reason: input.reason ?? null, at: input.at });
     await tx.audit.append({
       actor: actor.audit,
       action: 'inspector.leave',
@@ -80,7 +80,7 @@ export async function addLeave(
 export async function declareConflict(
   store: Store,
   actor: Acting,
-  input: { name: string; target: string; reason?: string; source: string },
+  input: { name: string; target: string; reason?: string; source: string; at: Date },
 ) {
   const person = await findInspector(store, actor, input.name);
   assertMayActFor(actor, person, true);
@@ -90,6 +90,7 @@ export async function declareConflict(
     const isNew = await tx.inspectors.addConflict(person.id, {
       targetCode: target.code,
       reason: input.reason ?? null,
+      at: input.at,
     });
     if (isNew) {
       await tx.audit.append({

@@ -3,6 +3,8 @@
 import type { Card } from '../cards/card.ts';
 import type { AuditEntry, AuditRecord } from '../domain/audit-chain.ts';
 import type { StratumDraw, TargetPick } from '../domain/draw.ts';
+import type { ExclusionReason, InspectorQuota } from '../domain/inspector-draw.ts';
+import type { LateEdit } from '../domain/inspector-receipt.ts';
 import type { InspectorRecord } from '../domain/inspector-record.ts';
 import type { MatterRecord } from '../domain/matter-record.ts';
 import type { PlanDraft, RiskClass, Stratum, TargetScope } from '../domain/plan-record.ts';
@@ -211,6 +213,16 @@ export interface DrawFilters {
   noQuota: number;
 }
 
+/** What an inspector draw fixed at its commit besides the pool: the quota and the edits flagged. */
+export interface InspectorDrawFacts {
+  quota: InspectorQuota;
+  lateEdits: LateEdit[];
+  /** People left out, per reason (a person left out of some teams only counts once per reason). */
+  excluded: Partial<Record<ExclusionReason, number>>;
+  /** The target draw whose teams this draw staffs. */
+  targetDrawId: number;
+}
+
 export interface Draw {
   id: number;
   taskId: number;
@@ -219,7 +231,8 @@ export interface Draw {
   state: DrawState;
   version: number;
   algorithm: string;
-  filters: DrawFilters;
+  /** A target draw's filters, or an inspector draw's facts (by `kind`). */
+  filters: DrawFilters | InspectorDrawFacts;
   strata: StratumDraw[];
   split: { teams: number } | { perTeam: number };
   poolSize: number;
@@ -254,6 +267,32 @@ export interface DrawnTarget extends TargetPick {
   address: string | null;
   area: string | null;
   riskClass: string | null;
+}
+
+/** A person with what an inspector draw's eligibility depends on, and when their leave and conflicts were entered. */
+export interface InspectorCandidate {
+  id: number;
+  name: string;
+  active: boolean;
+  chatPlatform: string | null;
+  chatUserId: string | null;
+  certificateNo: string | null;
+  certificateValidUntil: string | null;
+  qualificationTags: string[];
+  isExpert: boolean;
+  area: string | null;
+  leaves: { from: string; to: string; at: Date }[];
+  conflicts: { targetCode: string; at: Date }[];
+}
+
+export interface TeamMember {
+  drawId: number;
+  team: number;
+  position: number;
+  personId: number;
+  certified: boolean;
+  expert: boolean;
+  leader: boolean;
 }
 
 export interface DrawHandover {
@@ -435,10 +474,19 @@ export interface Repos {
     registered(): Promise<{ registerKey: string; name: string }[]>;
     /** A department's active inspectors with their leave periods. */
     list(departmentId: number): Promise<InspectorView[]>;
-    addLeave(personId: number, leave: { from: string; to: string; reason: string | null }): Promise<void>;
+    /** `at`: when it was entered (an edit after a drawn list was handed over is flagged in the inspector draw). */
+    addLeave(
+      personId: number,
+      leave: { from: string; to: string; reason: string | null; at: Date },
+    ): Promise<void>;
     /** False when the conflict was already declared. */
-    addConflict(personId: number, conflict: { targetCode: string; reason: string | null }): Promise<boolean>;
+    addConflict(
+      personId: number,
+      conflict: { targetCode: string; reason: string | null; at: Date },
+    ): Promise<boolean>;
     conflicts(personId: number): Promise<{ targetCode: string; reason: string | null }[]>;
+    /** A department's active inspectors with their leave and conflicts, for an inspector draw. */
+    candidates(departmentId: number): Promise<InspectorCandidate[]>;
   };
   chatFiles: {
     /** Records a file message once (repeated pushes change nothing). */
@@ -548,6 +596,10 @@ export interface Repos {
     }>;
     /** The frozen pool's canonical bytes (the pool file). */
     poolText(drawId: number): Promise<string>;
+    /** Stores a pool frozen outside the database (an inspector draw's candidates and teams). */
+    storePool(drawId: number, content: string): Promise<void>;
+    saveMembers(members: readonly TeamMember[]): Promise<void>;
+    members(drawId: number): Promise<TeamMember[]>;
     /** False when the department has contributed already. */
     contribute(c: Omit<DrawContribution, 'createdAt'>): Promise<boolean>;
     contributions(drawId: number): Promise<DrawContribution[]>;

@@ -63,6 +63,14 @@ export const WORKSPACE_SETTINGS = {
     integer: true,
     fallback: 0,
   },
+  /** product.md §4.5: 回避 by 片区 — nobody checks a target in the area they supervise (0 off, 1 on). */
+  'draws.sameAreaRecusal': {
+    label: '检查人员回避本人负责片区的检查对象：0 不回避，1 回避',
+    min: 0,
+    max: 1,
+    integer: true,
+    fallback: 0,
+  },
 } satisfies Record<string, SettingRule>;
 
 export type SettingName = keyof typeof WORKSPACE_SETTINGS;

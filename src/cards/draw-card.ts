@@ -6,20 +6,13 @@ import { roundingLabels, type Stratum, stratumLabel } from '../domain/plan-recor
 import { type DrawState, drawMachine } from '../domain/workflow.ts';
 import { type Card, type Element, fields, md, note } from './card.ts';
 
-export interface DrawView {
+/** What every draw's card shows of the protocol: the commitment, the seed inputs, the reveal, the result's seal. */
+export interface SeedView {
   id: number;
   version: number;
   state: DrawState;
   taskId: number;
   taskName: string;
-  lead: string;
-  algorithm: string;
-  /** The pool's filters in words, one line each. */
-  filters: string[];
-  strata: { stratum: Stratum; rule: StratumRule; pool: number; n: number }[];
-  split: { teams: number } | { perTeam: number };
-  poolSize: number;
-  poolHash: string;
   botCommitment: string;
   revealAt: string;
   /** Departments that may contribute, with the hash of what each gave (if it has). */
@@ -30,6 +23,17 @@ export interface DrawView {
   receiptHash: string | null;
   drawnBy?: string;
   drawnAt?: string;
+}
+
+export interface DrawView extends SeedView {
+  lead: string;
+  algorithm: string;
+  /** The pool's filters in words, one line each. */
+  filters: string[];
+  strata: { stratum: Stratum; rule: StratumRule; pool: number; n: number }[];
+  split: { teams: number } | { perTeam: number };
+  poolSize: number;
+  poolHash: string;
   /** The first picks in draw order, and how many there are. */
   picks: { position: number; code: string; name: string; stratum: Stratum; team: number }[];
   pickCount: number;
@@ -77,70 +81,89 @@ function commitment(view: DrawView): Element {
   ]);
 }
 
-const drawValue = (view: DrawView, action: string) => ({
+const drawValue = (view: SeedView, action: string) => ({
   cmd: 'draw',
   action,
   id: view.id,
   version: view.version,
 });
 
+const contributionLines = (view: SeedView) => {
+  const given = view.contributors.filter((c) => c.hash);
+  return given.length > 0
+    ? given.map((c) => `${c.department}：${c.hash!.slice(0, 16)}…`).join('\n')
+    : '（尚无）';
+};
+
+/** While open: the seed's sources, the contribution form and the draw button. */
+function openSeed(view: SeedView, consequence: string): Element[] {
+  const missing = view.contributors.filter((c) => !c.hash);
+  return [
+    md(
+      `**种子来源**：机器人熵值（已公布其哈希，抽取时揭示）＋各部门在 ${view.revealAt} 前贡献的随机数；` +
+        `未贡献的部门不影响抽取。\n**已贡献**\n${contributionLines(view)}`,
+    ),
+    {
+      type: 'form',
+      name: 'contribute',
+      inputs: [
+        {
+          type: 'text',
+          name: 'contribution',
+          label: '本部门贡献的随机数（任意文字，如一串数字）',
+          required: true,
+        },
+      ],
+      submit: { label: '提交随机数', style: 'default', value: drawValue(view, 'contribute') },
+    },
+    {
+      type: 'form',
+      name: 'run',
+      inputs: [
+        {
+          type: 'text',
+          name: 'noInputReason',
+          label: '没有部门贡献随机数时，由办公室写明原因（其余情况不填）',
+        },
+      ],
+      submit: {
+        label: missing.length === 0 ? '抽取' : `抽取（${view.revealAt} 后）`,
+        style: 'primary',
+        value: drawValue(view, 'run'),
+        confirm: { title: '确认抽取', text: consequence },
+      },
+    },
+    note(
+      `抽取前候选范围和机器人熵值已固定，任何人都不能改变结果；揭示时间 ${view.revealAt}，各部门均已贡献时可提前抽取。`,
+    ),
+  ];
+}
+
+/** Once drawn: the inputs revealed, the seed, who drew and the receipt's hash. */
+function sealedSeed(view: SeedView): Element[] {
+  return [
+    md(`**种子输入**\n机器人熵值（已揭示，见收据）\n${contributionLines(view)}`),
+    ...(view.noInputReason ? [md(`**没有部门贡献随机数的原因**（办公室）：${view.noInputReason}`)] : []),
+    fields([
+      { label: '种子', value: view.seed ?? '' },
+      { label: '抽取', value: `${view.drawnBy ?? ''} ${view.drawnAt ?? ''}` },
+      { label: '收据哈希', value: view.receiptHash ?? '' },
+    ]),
+  ];
+}
+
+const drawColor = (state: DrawState) =>
+  state === 'committed' ? 'blue' : state === 'drawn' ? 'green' : 'grey';
+
 /** The notice while contributions are open; the result once drawn. */
 export function drawCard(view: DrawView): Card {
   const elements: Element[] = [commitment(view), md(`**对象池筛选条件**\n${view.filters.join('\n')}`)];
   elements.push(strataTable(view));
-  const given = view.contributors.filter((c) => c.hash);
-  const missing = view.contributors.filter((c) => !c.hash);
-  const contributions =
-    given.length > 0 ? given.map((c) => `${c.department}：${c.hash!.slice(0, 16)}…`).join('\n') : '（尚无）';
   if (view.state === 'committed') {
-    elements.push(
-      md(
-        `**种子来源**：机器人熵值（已公布其哈希，抽取时揭示）＋各参与部门在 ${view.revealAt} 前贡献的随机数；` +
-          `未贡献的部门不影响抽取。\n**已贡献**\n${contributions}`,
-      ),
-      {
-        type: 'form',
-        name: 'contribute',
-        inputs: [
-          {
-            type: 'text',
-            name: 'contribution',
-            label: '本部门贡献的随机数（任意文字，如一串数字）',
-            required: true,
-          },
-        ],
-        submit: { label: '提交随机数', style: 'default', value: drawValue(view, 'contribute') },
-      },
-      {
-        type: 'form',
-        name: 'run',
-        inputs: [
-          {
-            type: 'text',
-            name: 'noInputReason',
-            label: '没有部门贡献随机数时，由办公室写明原因（其余情况不填）',
-          },
-        ],
-        submit: {
-          label: missing.length === 0 ? '抽取' : `抽取（${view.revealAt} 后）`,
-          style: 'primary',
-          value: drawValue(view, 'run'),
-          confirm: { title: '确认抽取', text: '抽取结果立即公布并分送各部门，不能撤销。' },
-        },
-      },
-      note(
-        `抽取前对象池和机器人熵值已固定，任何人都不能改变结果；揭示时间 ${view.revealAt}，各部门均已贡献时可提前抽取。`,
-      ),
-    );
+    elements.push(...openSeed(view, '抽取结果立即公布并分送各部门，不能撤销。'));
   } else {
     elements.push(
-      md(`**种子输入**\n机器人熵值（已揭示，见收据）\n${contributions}`),
-      ...(view.noInputReason ? [md(`**没有部门贡献随机数的原因**（办公室）：${view.noInputReason}`)] : []),
-      fields([
-        { label: '种子', value: view.seed ?? '' },
-        { label: '抽取', value: `${view.drawnBy ?? ''} ${view.drawnAt ?? ''}` },
-        { label: '收据哈希', value: view.receiptHash ?? '' },
-      ]),
+      ...sealedSeed(view),
       picksTable(view.picks),
       note(
         `共抽中 ${view.pickCount} 个检查对象${view.pickCount > view.picks.length ? `，此处列出前 ${view.picks.length} 个` : ''}。` +
@@ -156,7 +179,69 @@ export function drawCard(view: DrawView): Card {
     header: {
       title: `${view.state === 'committed' ? '抽取公告' : '抽取结果'}：${view.taskName}`,
       subtitle: `抽取 #${view.id} · ${drawMachine.states[view.state]}`,
-      color: view.state === 'committed' ? 'blue' : view.state === 'drawn' ? 'green' : 'grey',
+      color: drawColor(view.state),
+    },
+    elements,
+  };
+}
+
+export interface InspectorDrawView extends SeedView {
+  department: string;
+  algorithm: string;
+  candidates: number;
+  poolHash: string;
+  teams: number;
+  /** The department's quota per team, in words. */
+  quota: string;
+  /** People left out, per reason, in words. */
+  excluded: string[];
+  /** Leave or conflicts entered after the target list was handed over, in words. */
+  lateEdits: string[];
+  /** Once drawn: each team's people, the leader marked. */
+  drawnTeams: { team: number; members: string; leader: string }[];
+}
+
+/** A department's inspector draw: its notice while open, its teams once drawn. */
+export function inspectorDrawCard(view: InspectorDrawView): Card {
+  const elements: Element[] = [
+    fields([
+      { label: '任务', value: `#${view.taskId} ${view.taskName}` },
+      { label: '部门', value: `${view.department}（${view.committedBy}发布）` },
+      { label: '算法', value: view.algorithm },
+      { label: '候选人员', value: `${view.candidates} 人，哈希 ${view.poolHash}` },
+      { label: '机器人熵值的哈希', value: view.botCommitment },
+      { label: '每组', value: `${view.quota}，共 ${view.teams} 个检查组` },
+    ]),
+    md(
+      `**回避和不可选派**\n${view.excluded.length > 0 ? view.excluded.join('\n') : '无'}` +
+        (view.lateEdits.length > 0
+          ? `\n**名单分送后登记的休假或回避**（已计入，并在收据中标出）\n${view.lateEdits.join('\n')}`
+          : ''),
+    ),
+  ];
+  if (view.state === 'committed') {
+    elements.push(...openSeed(view, '选派结果立即公布，不能撤销。'));
+  } else {
+    elements.push(...sealedSeed(view), {
+      type: 'table',
+      columns: [
+        { key: 'team', label: '检查组' },
+        { key: 'members', label: `${view.department}人员` },
+        { key: 'leader', label: '组长' },
+      ],
+      rows: view.drawnTeams.map((t) => ({ team: `第 ${t.team} 组`, members: t.members, leader: t.leader })),
+    });
+    elements.push(
+      note(
+        `收据已发到本群；任何人可用 jointcheck draw verify 收据.json 离线复核，或发送 /draw verify ${view.taskId}。`,
+      ),
+    );
+  }
+  return {
+    header: {
+      title: `${view.state === 'committed' ? '选派检查人员公告' : '检查人员选派结果'}：${view.department}`,
+      subtitle: `任务 #${view.taskId} ${view.taskName} · 抽取 #${view.id} · ${drawMachine.states[view.state]}`,
+      color: drawColor(view.state),
     },
     elements,
   };
@@ -200,6 +285,41 @@ export function handoverCard(view: DrawView, department: string, due: { text: st
       note(
         `种子 ${view.seed ?? ''}；收据哈希 ${view.receiptHash ?? ''}。发送 /draw verify ${view.taskId} 复核。`,
       ),
+    ],
+  };
+}
+
+/** A staffed task's teams as its chat sees them: each team's targets, leader and people (seed 002 art. 13). */
+export function teamsCard(
+  task: { id: number; name: string; windowStart: string; windowEnd: string },
+  teams: { team: number; targets: number; leader: string; members: string[] }[],
+): Card {
+  return {
+    header: {
+      title: `检查组名单：${task.name}`,
+      subtitle: `任务 #${task.id} · 检查人员已选派`,
+      color: 'green',
+    },
+    elements: [
+      md(
+        `各部门已随机选派检查人员。检查时间 ${task.windowStart} 至 ${task.windowEnd}，由组长商定检查日期和路线。`,
+      ),
+      {
+        type: 'table',
+        columns: [
+          { key: 'team', label: '检查组' },
+          { key: 'targets', label: '检查对象' },
+          { key: 'leader', label: '组长' },
+          { key: 'members', label: '成员' },
+        ],
+        rows: teams.map((t) => ({
+          team: `第 ${t.team} 组`,
+          targets: `${t.targets} 个`,
+          leader: t.leader,
+          members: t.members.join('、'),
+        })),
+      },
+      note(`发送 /draw show ${task.id} 查看各部门的选派公告和收据。`),
     ],
   };
 }

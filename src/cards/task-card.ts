@@ -43,6 +43,7 @@ const TASK_COLORS: Record<TaskState, CardColor> = {
   ready: 'green',
   drawing: 'blue',
   drawn: 'green',
+  staffed: 'green',
   cancelled: 'grey',
 };
 
@@ -101,7 +102,13 @@ export function taskCard(view: TaskView): Card {
   if (view.state === 'ready')
     elements.push(md(`**会审完成**，牵头部门联络员发送 /draw targets ${view.id} 发布抽取公告。`));
   if (view.state === 'drawing') elements.push(md('**抽取公告已发布**，各部门可在揭示时间前贡献随机数。'));
-  if (view.state === 'drawn') elements.push(md('**检查对象已抽取**，名单已分送各部门。'));
+  if (view.state === 'drawn')
+    elements.push(
+      md(
+        `**检查对象已抽取**，名单已分送各部门；各部门联络员发送 /draw inspectors ${view.id} 选派本部门检查人员。`,
+      ),
+    );
+  if (view.state === 'staffed') elements.push(md('**检查人员已选派**，各检查组名单已发布。'));
   return {
     header: {
       title: view.name,

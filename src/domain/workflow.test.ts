@@ -77,6 +77,7 @@ describe('state machines: every legal transition, and every other one refused', 
       ['ready', 'commit', 'drawing'],
       ['ready', 'cancel', 'cancelled'],
       ['drawing', 'draw', 'drawn'],
+      ['drawn', 'staff', 'staffed'],
       ['drawing', 'cancel', 'cancelled'],
     ]);
   });

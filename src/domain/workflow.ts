@@ -114,7 +114,7 @@ export const settled = (state: AssignmentState) => state !== 'pending' && state 
 /**
  * A task's own state: under review until every department is settled; then ready for the target draw; the draw
  * notice posted (pool frozen, contributions open until the reveal time); the targets drawn and handed over to
- * every department (the inspector draws and checks that follow extend this machine).
+ * every department; staffed once every department has drawn its inspectors (the checks extend this machine).
  */
 export const taskMachine = machine({
   noun: '抽查任务',
@@ -123,12 +123,14 @@ export const taskMachine = machine({
     ready: '待抽取检查对象',
     drawing: '抽取公告已发布',
     drawn: '已抽取检查对象',
+    staffed: '检查人员已选派',
     cancelled: '已取消',
   },
   events: {
     settle: { label: '完成会审', from: ['reviewing'], to: 'ready' },
     commit: { label: '发布抽取公告', from: ['ready'], to: 'drawing' },
     draw: { label: '抽取检查对象', from: ['drawing'], to: 'drawn' },
+    staff: { label: '完成检查人员选派', from: ['drawn'], to: 'staffed' },
     cancel: { label: '取消', from: ['reviewing', 'ready', 'drawing'], to: 'cancelled' },
   },
 });

@@ -8,6 +8,7 @@ import {
   drawPicks,
   drawPools,
   draws,
+  drawTeamMembers,
   targets,
 } from '../../drizzle/schema.ts';
 import type { Draw, DrawFilters, Repos } from '../app/ports.ts';
@@ -129,6 +130,19 @@ export function drawRepo(db: Db): Repos['draws'] {
         .from(drawPools)
         .where(eq(drawPools.drawId, drawId));
       return row?.content ?? '';
+    },
+    async storePool(drawId, content) {
+      await db.insert(drawPools).values({ drawId, content });
+    },
+    async saveMembers(members) {
+      if (members.length > 0) await db.insert(drawTeamMembers).values([...members]);
+    },
+    async members(drawId) {
+      return db
+        .select()
+        .from(drawTeamMembers)
+        .where(eq(drawTeamMembers.drawId, drawId))
+        .orderBy(asc(drawTeamMembers.team), asc(drawTeamMembers.position));
     },
     async contribute(c) {
       const rows = await db.insert(drawContributions).values(c).onConflictDoNothing().returning();

@@ -337,14 +337,23 @@ export function inspectorRepo(db: Db): Repos['inspectors'] {
       return rows.map((r) => ({ registerKey: r.registerKey!, name: r.name }));
     },
     async addLeave(personId, leave) {
-      await db
-        .insert(personLeaves)
-        .values({ personId, fromDate: leave.from, toDate: leave.to, reason: leave.reason });
+      await db.insert(personLeaves).values({
+        personId,
+        fromDate: leave.from,
+        toDate: leave.to,
+        reason: leave.reason,
+        createdAt: leave.at,
+      });
     },
     async addConflict(personId, conflict) {
       const rows = await db
         .insert(personConflicts)
-        .values({ personId, ...conflict })
+        .values({
+          personId,
+          targetCode: conflict.targetCode,
+          reason: conflict.reason,
+          createdAt: conflict.at,
+        })
         .onConflictDoNothing()
         .returning({ id: personConflicts.id });
       return rows.length === 1;
@@ -355,6 +364,44 @@ export function inspectorRepo(db: Db): Repos['inspectors'] {
         .from(personConflicts)
         .where(eq(personConflicts.personId, personId))
         .orderBy(asc(personConflicts.id));
+    },
+    async candidates(departmentId) {
+      const rows = await db
+        .select()
+        .from(people)
+        .where(
+          and(
+            eq(people.departmentId, departmentId),
+            eq(people.active, true),
+            arrayContains(people.roles, ['inspector']),
+          ),
+        )
+        .orderBy(asc(people.id));
+      const ids = rows.map((r) => r.id);
+      const leaves = ids.length
+        ? await db.select().from(personLeaves).where(inArray(personLeaves.personId, ids))
+        : [];
+      const conflicts = ids.length
+        ? await db.select().from(personConflicts).where(inArray(personConflicts.personId, ids))
+        : [];
+      return rows.map((p) => ({
+        id: p.id,
+        name: p.name,
+        active: p.active,
+        chatPlatform: p.chatPlatform,
+        chatUserId: p.chatUserId,
+        certificateNo: p.certificateNo,
+        certificateValidUntil: p.certificateValidUntil,
+        qualificationTags: p.qualificationTags,
+        isExpert: p.isExpert,
+        area: p.area,
+        leaves: leaves
+          .filter((l) => l.personId === p.id)
+          .map((l) => ({ from: l.fromDate, to: l.toDate, at: l.createdAt })),
+        conflicts: conflicts
+          .filter((c) => c.personId === p.id)
+          .map((c) => ({ targetCode: c.targetCode, at: c.createdAt })),
+      }));
     },
     async list(departmentId) {
       const rows = await db

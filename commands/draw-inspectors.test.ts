@@ -1,0 +1,208 @@
+// Each department's inspector draw after the target list is handed over (product.md §4.5; seed 000 art. 19 回避;
+// seed 002 art. 13 组长): too few people draws nothing and says why; leave and conflicts entered after the hand-over
+// are counted and flagged; a conflicted inspector never checks that target; every team gets a leader from the
+// lead department, two certificate holders and someone from every department; the receipt re-checks offline.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyReceiptFile } from '../src/app/draw-files.ts';
+import type { InspectorRow } from '../src/app/ports.ts';
+import type { InspectorReceipt } from '../src/domain/inspector-receipt.ts';
+import { targetRowHash } from '../src/domain/target-record.ts';
+import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
+import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
+import { approvedJointPlan, departmentIds } from '../test/support/workflow.ts';
+
+let h: Harness;
+let planId: number;
+let ids: { scjgj: number; swj: number; wjj: number };
+const lin = users.marketLiaison;
+const wang = users.liaison;
+const li = users.otherLiaison;
+const GROUP = { chatId: 'oc_food', chatType: 'group' as const };
+let now = new Date('2026-12-01T02:00:00Z');
+const later = (minutes: number) => {
+  now = new Date(now.getTime() + minutes * 60_000);
+};
+
+const said = (m: SentMessage | undefined) => m?.text ?? cardText(m?.card);
+const dmsTo = (who: As, messages: SentMessage[]) =>
+  messages.filter((m) => 'userId' in m.to && m.to.userId === who.userId);
+const inGroup = (messages: SentMessage[]) =>
+  messages.filter((m) => 'chatId' in m.to && m.to.chatId === GROUP.chatId);
+
+function inspector(departmentId: number, name: string, extra: Partial<InspectorRow> = {}): InspectorRow {
+  return {
+    name,
+    unit: '执法一队',
+    position: '科员',
+    certificateNo: `3701${departmentId}${name.length}${name.charCodeAt(1)}`,
+    certificateValidUntil: '2028-12-31',
+    qualificationTags: [],
+    expertise: [],
+    area: null,
+    isExpert: false,
+    departmentId,
+    registerKey: `${departmentId}:${name}`,
+    rowHash: name,
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  h = await createHarness();
+  h.services.clock.now = () => now;
+  planId = await approvedJointPlan(h, ['swj', 'wjj']);
+  const [scjgj, swj, wjj] = await departmentIds(h, 'scjgj', 'swj', 'wjj');
+  ids = { scjgj: scjgj!, swj: swj!, wjj: wjj! };
+  // 190 more targets: 200 in all, 10 drawn (5%), two teams of five.
+  const rows = Array.from({ length: 190 }, (_, i) => {
+    const record = {
+      code: `91370105IN${String(i).padStart(7, '0')}X`,
+      codeKind: 'uscc' as const,
+      name: `济南检查测试有限公司${i}`,
+      objectType: '企业',
+      industry: '餐饮业',
+      area: ['北园片区', '泺口片区'][i % 2]!,
+      address: null,
+      registrationAuthority: null,
+      jurisdiction: null,
+      riskClass: null,
+      status: '存续',
+      tags: [],
+      lastInspected: null,
+    };
+    return { ...record, departmentId: null, rowHash: targetRowHash(record, null) };
+  });
+  await h.store.transaction((tx) => tx.targets.upsertMany(rows));
+  await h.store.transaction((tx) =>
+    tx.inspectors.upsertMany([
+      // 刘洋 is the market regulator's bound inspector: the import adopts his person record.
+      inspector(ids.scjgj, '刘洋'),
+      inspector(ids.scjgj, '张建国'),
+      inspector(ids.scjgj, '赵文'),
+      inspector(ids.scjgj, '钱立'),
+      inspector(ids.scjgj, '孙明', { certificateNo: null, certificateValidUntil: null }),
+      inspector(ids.swj, '周宁'),
+      inspector(ids.swj, '吴越'),
+    ]),
+  );
+}, 60_000);
+afterAll(() => h.close());
+
+async function drawnTask(): Promise<number> {
+  const [form] = await h.send(`@机器人 /task new ${planId}`, lin, GROUP);
+  const launched = await h.click(form!, '发起任务', lin, {
+    name: '2027 年餐饮服务单位联合抽查',
+    windowStart: '2027-04-01',
+    windowEnd: '2027-06-30',
+    teams: '2',
+    [`per_${ids.scjgj}`]: '2',
+    [`per_${ids.swj}`]: '1',
+    [`per_${ids.wjj}`]: '1',
+    certificateHolders: '2',
+    acceptanceDays: '3',
+  });
+  const taskId = Number(cardText(form!.card).match(/任务 #(\d+)/)![1]);
+  await h.click(dmsTo(wang, launched.sent)[0]!, '接受', wang);
+  await h.click(dmsTo(li, launched.sent)[0]!, '接受', li);
+  const [early] = await h.send(`/draw inspectors ${taskId}`, lin);
+  expect(said(early)).toContain('还没有抽取检查对象');
+  const notice = inGroup(await h.send(`@机器人 /draw targets ${taskId}`, lin, GROUP))[0]!;
+  for (const [who, value] of [
+    [lin, 'a'],
+    [wang, 'b'],
+    [li, 'c'],
+  ] as const) {
+    await h.click(notice, '提交随机数', who, { contribution: value });
+  }
+  expect((await h.click(notice, '抽取', lin)).toast?.type).toBe('success');
+  return taskId;
+}
+
+/** Commits a department's inspector draw, everyone contributes, the reveal passes, its liaison draws. */
+async function drawPeople(taskId: number, liaison: As) {
+  const sent = await h.send(`@机器人 /draw inspectors ${taskId}`, liaison, GROUP);
+  const notice = inGroup(sent).find((m) => cardText(m.card).includes('选派检查人员公告'));
+  if (!notice) throw new Error(sent.map(said).join('\n'));
+  const noticeText = cardText(notice.card);
+  await h.click(notice, '提交随机数', liaison, { contribution: `${liaison.userId} 2027` });
+  later(61);
+  const drawn = await h.click(notice, '抽取', liaison);
+  expect(drawn.toast?.type).toBe('success');
+  const file = inGroup(drawn.sent).find((m) => m.file?.name.endsWith('.json'))!.file!;
+  const text = Buffer.from(file.base64, 'base64').toString('utf8');
+  return { noticeText, notice, drawn, text };
+}
+
+describe('/draw inspectors', () => {
+  it('staffs every team from every department, with 回避 applied, a lead leader and two certificate holders', async () => {
+    const taskId = await drawnTask();
+    const target = (await h.store.draws.forTask(taskId)).find((d) => d.kind === 'targets')!;
+    const picks = await h.store.draws.picks(target.id);
+    const teamOne = picks.filter((p) => p.team === 1).map((p) => p.id);
+
+    // 区卫健局 has nobody in the library: refused with what is missing, and nothing is committed.
+    const [short] = await h.send(`/draw inspectors ${taskId}`, li);
+    expect(said(short)).toContain('区卫健局的检查人员不足，未抽取');
+    expect(said(short)).toContain('第 1 组：人数还差 1 人（需 1 人）；可选 0 人');
+    expect((await h.store.draws.forTask(taskId)).filter((d) => d.kind === 'inspectors')).toHaveLength(0);
+    await h.store.transaction((tx) => tx.inspectors.upsertMany([inspector(ids.wjj, '郑和')]));
+
+    // After the hand-over: 赵文 takes leave in the window, 钱立 declares a conflict with a target of team 1.
+    later(10);
+    await h.send('/inspectors leave 赵文 2027-05-06 2027-05-20 年休假', lin);
+    await h.send(`/conflict add 钱立 ${teamOne[0]} 配偶任该公司财务`, lin);
+
+    const lead = await drawPeople(taskId, lin);
+    expect(lead.noticeText).toContain('候选人员\n5 人');
+    expect(lead.noticeText).toContain('检查期间休假：1 人');
+    expect(lead.noticeText).toContain('申报回避（与本组检查对象有利害关系）：1 人');
+    expect(lead.noticeText).toContain('赵文：休假 2027-05-06 至 2027-05-20');
+    expect(lead.noticeText).toContain(`钱立：回避 ${teamOne[0]}`);
+    const { receipt: read, problems } = verifyReceiptFile(lead.text);
+    expect(problems).toEqual([]);
+    const receipt = read as InspectorReceipt;
+    expect(receipt.lateEdits.map((e) => [e.name, e.what])).toEqual([
+      ['赵文', 'leave'],
+      ['钱立', 'conflict'],
+    ]);
+    const name = (id: string) => receipt.pool.candidates.find((c) => c.id === id)!.name;
+    // Team 1 needs two certificate holders: with 赵文 on leave, 钱立 recused and 孙明 holding none, exactly
+    // 刘洋 and 张建国 are left — whatever the seed.
+    const one = receipt.teams.find((t) => t.team === 1)!;
+    expect(one.members.map((m) => name(m.id)).sort()).toEqual(['刘洋', '张建国'].sort());
+    expect(receipt.exclusions).toContainEqual(
+      expect.objectContaining({ team: 1, reason: 'conflict', detail: teamOne[0] }),
+    );
+    for (const t of receipt.teams) {
+      expect(t.members.filter((m) => m.certified)).toHaveLength(2);
+      expect(t.members.map((m) => name(m.id))).not.toContain('赵文');
+      // The leader: the lead department's top-ranked (lowest score) certificate holder of the team.
+      const holders = t.members.filter((m) => m.certified).sort((a, b) => (a.score < b.score ? -1 : 1));
+      expect(t.leader).toBe(holders[0]!.id);
+    }
+    // 刘洋 is bound to a chat account: he is told his team.
+    expect(dmsTo(users.marketInspector, lead.drawn.sent).map((m) => m.text)).toContainEqual(
+      expect.stringContaining('第 1 组'),
+    );
+    expect((await h.store.tasks.get(taskId))!.state).toBe('drawn');
+
+    await drawPeople(taskId, wang);
+    const last = await drawPeople(taskId, li);
+    // Every department has drawn: the task is staffed and its teams are posted in the group.
+    expect((await h.store.tasks.get(taskId))!.state).toBe('staffed');
+    const roster = inGroup(last.drawn.sent).find((m) => cardText(m.card).includes('检查组名单'))!;
+    const rows = roster.card!.elements.find((e) => e.type === 'table');
+    expect(rows?.type === 'table' && rows.rows).toHaveLength(2);
+    if (rows?.type === 'table') {
+      for (const row of rows.rows) {
+        expect(row.leader).not.toBe('');
+        for (const d of ['区市场监管局', '区商务局', '区卫健局']) expect(row.members).toContain(d);
+      }
+    }
+    // One department draws once.
+    const [again] = await h.send(`/draw inspectors ${taskId}`, wang);
+    expect(said(again)).toContain('本部门已选派检查人员');
+    const [verified] = await h.send(`/draw verify ${taskId}`, users.office);
+    expect(said(verified).match(/一致。/g)).toHaveLength(4);
+  });
+});

@@ -1,0 +1,287 @@
+// The protocol every draw follows, whatever it draws (product.md §4.2–4.3, §4.6): the notice posted and tracked,
+// contributions until the reveal time, the draw itself once the reveal time has come (or every department has
+// given), at least one input beyond the bot's entropy unless the office writes why, the receipt stored as text
+// and sent to the task's chat, every step audited; and the re-check of a stored draw. What is drawn, and what
+// follows a draw, belong to each kind (draws.ts: targets; inspector-draws.ts: a department's inspectors).
+import type { Card } from '../cards/card.ts';
+import type { AuditActor, Json } from '../domain/audit-chain.ts';
+import { type SeedInput, sha256 } from '../domain/draw.ts';
+import { DomainError, STALE_CARD } from '../domain/errors.ts';
+import { localStamp } from '../domain/local-date.ts';
+import { refreshCopies, sendTracked } from './card-copies.ts';
+import { verifyReceiptFile } from './draw-files.ts';
+import {
+  CHAT_POOL_FILE_LIMIT,
+  CHAT_RECEIPT_LIMIT,
+  drawCardOf,
+  drawSubject,
+  EMBED_POOL_LIMIT,
+  takingPart,
+} from './draw-views.ts';
+import type { ChatRef, Draw, Person, Repos, Task } from './ports.ts';
+import type { Services } from './services.ts';
+import { requireTask, taskCardOf, taskSubject } from './tasks.ts';
+
+const MAX_CONTRIBUTION = 1_000;
+
+/** Milliseconds spent in each step of a long use case, for its log line (slow draws are worth a look). */
+export function stopwatch() {
+  let last = performance.now();
+  const laps: Record<string, number> = {};
+  return {
+    lap(step: string) {
+      const now = performance.now();
+      laps[step] = Math.round(now - last);
+      last = now;
+    },
+    laps,
+  };
+}
+
+export function refuse(message: string, hint?: string): never {
+  throw new DomainError('DRAW_FORBIDDEN', message, hint);
+}
+
+export async function requireDraw(repos: Repos, id: number, lock = false): Promise<Draw> {
+  const draw = lock ? await repos.draws.lock(id) : await repos.draws.get(id);
+  if (!draw)
+    throw new DomainError('DRAW_NOT_FOUND', `找不到抽取 #${id}。`, '发送 /draw show 任务编号 查看。');
+  return draw;
+}
+
+/** Posts a draw's notice in the task's chat and to `also`, every copy tracked under the draw. */
+export async function postNotice(
+  tx: Repos,
+  services: Services,
+  task: Task,
+  draw: Draw,
+  also: Person[],
+): Promise<Card> {
+  const card = await drawCardOf(tx, draw, services.timeZone);
+  const key = `${drawSubject(draw.id)}:notice`;
+  const to: [ChatRef, string][] = [
+    [{ chatId: task.chatId }, key],
+    ...also
+      .filter((p) => p.chatPlatform === services.platform && p.chatUserId)
+      .map((p): [ChatRef, string] => [{ userId: p.chatUserId! }, `${key}:${p.id}`]),
+  ];
+  for (const [ref, k] of to) await sendTracked(tx, services.platform, ref, drawSubject(draw.id), k, card);
+  return card;
+}
+
+/** A department adds its contribution to the seed before the reveal time; it sees the hash at once. */
+export async function contributeToDraw(
+  services: Services,
+  input: { drawId: number; value: string; person: Person; by: AuditActor },
+) {
+  const { person } = input;
+  const value = input.value.trim();
+  return services.store.transaction(async (tx) => {
+    const draw = await requireDraw(tx, input.drawId, true);
+    const task = await requireTask(tx, draw.taskId);
+    if (!person.roles.includes('liaison') || !(await takingPart(tx, task)).includes(person.departmentId))
+      refuse('只有参加这项任务的部门的联络员可以贡献随机数。');
+    if (draw.state !== 'committed')
+      throw new DomainError(STALE_CARD, `抽取 #${draw.id} 已经完成，不再接受随机数。`);
+    if (services.clock.now() >= draw.revealAt)
+      refuse(`已过揭示时间 ${localStamp(draw.revealAt, services.timeZone)}，不再接受随机数。`);
+    if (!value) throw new DomainError('DRAW_CONTRIBUTION', '请填写要贡献的随机数（任意文字）。');
+    if (value.length > MAX_CONTRIBUTION)
+      throw new DomainError('DRAW_CONTRIBUTION', `随机数不超过 ${MAX_CONTRIBUTION} 个字符。`);
+    const hash = sha256(value);
+    const added = await tx.draws.contribute({
+      drawId: draw.id,
+      departmentId: person.departmentId,
+      personId: person.id,
+      value,
+      hash,
+    });
+    if (!added) {
+      const mine = (await tx.draws.contributions(draw.id)).find(
+        (c) => c.departmentId === person.departmentId,
+      )!;
+      refuse(`本部门已贡献过随机数（哈希 ${mine.hash.slice(0, 16)}…），每个部门一次。`);
+    }
+    await tx.audit.append({
+      actor: input.by,
+      action: 'draw.contribute',
+      subject: drawSubject(draw.id),
+      outcome: 'ok',
+      details: { department: person.departmentId, hash },
+    });
+    const count = (await tx.draws.contributions(draw.id)).length;
+    const card = await drawCardOf(tx, draw, services.timeZone);
+    await refreshCopies(tx, drawSubject(draw.id), `c${count}`, card);
+    return { hash, card };
+  });
+}
+
+/** What one kind of draw does inside the protocol's transaction. */
+export interface DrawMaker {
+  /** Refuses a person who may not draw (the office always may). */
+  mayDraw(person: Person, task: Task, draw: Draw): void;
+  /** Draws: the seed and the receipt's text, storing what the kind keeps; what the audit entry records. */
+  make(
+    tx: Repos,
+    ctx: {
+      task: Task;
+      draw: Draw;
+      inputs: SeedInput[];
+      now: Date;
+      auditHead: { seq: number; hash: string } | null;
+      watch: ReturnType<typeof stopwatch>;
+    },
+  ): Promise<{ seed: string; receipt: string; details: Record<string, Json> }>;
+  /** What follows once the draw is recorded (hand-over, staffing); returns the task as it now is. */
+  after(tx: Repos, ctx: { task: Task; drawn: Draw; now: Date }): Promise<Task>;
+}
+
+/**
+ * Draws, for either kind: after the reveal time, or earlier once every department has contributed. The seed
+ * needs one input beyond the bot's entropy unless the office writes why there is none.
+ */
+export async function runDraw(
+  services: Services,
+  input: { drawId: number; version: number; person: Person; by: AuditActor; noInputReason?: string },
+  maker: DrawMaker,
+) {
+  const { person } = input;
+  const now = services.clock.now();
+  const reason = input.noInputReason?.trim() || null;
+  const watch = stopwatch();
+  const result = await services.store.transaction(async (tx) => {
+    const found = await requireDraw(tx, input.drawId);
+    const task = await requireTask(tx, found.taskId, true);
+    const draw = await requireDraw(tx, input.drawId, true);
+    const office = person.roles.includes('office');
+    if (!office) maker.mayDraw(person, task, draw);
+    if (draw.state !== 'committed')
+      throw new DomainError(STALE_CARD, `抽取 #${draw.id} 已经完成，不能再次抽取。`);
+    if (draw.version !== input.version)
+      throw new DomainError(STALE_CARD, '此卡片已过期，已更新为最新情况，请核对后再抽取。');
+    const departments = await takingPart(tx, task);
+    const contributions = await tx.draws.contributions(draw.id);
+    const everyone = departments.every((id) => contributions.some((c) => c.departmentId === id));
+    if (now < draw.revealAt && !everyone) {
+      refuse(
+        `揭示时间 ${localStamp(draw.revealAt, services.timeZone)} 之前不能抽取：各部门可以贡献随机数到那时（各部门都贡献后可提前抽取）。`,
+      );
+    }
+    if (contributions.length === 0 && (!reason || !office)) {
+      refuse(
+        '除机器人熵值外，还没有任何部门贡献随机数。',
+        '确实无法取得时，由联席会议办公室在卡片上写明原因后抽取。',
+      );
+    }
+    const codes = new Map((await tx.departments.list()).map((d) => [d.id, d.code]));
+    const inputs: SeedInput[] = contributions.map((c) => ({
+      kind: 'contribution',
+      label: codes.get(c.departmentId) ?? String(c.departmentId),
+      value: c.value,
+    }));
+    watch.lap('checks');
+    const auditHead = (await tx.audit.head()) ?? null;
+    const made = await maker.make(tx, { task, draw, inputs, now, auditHead, watch });
+    const receiptHash = sha256(made.receipt);
+    const drawn = (await tx.draws.update(draw.id, draw.version, {
+      state: 'drawn',
+      seed: made.seed,
+      receipt: made.receipt,
+      receiptHash,
+      drawnBy: person.id,
+      drawnAt: now,
+      noInputReason: contributions.length === 0 ? reason : null,
+    }))!;
+    await tx.audit.append({
+      actor: input.by,
+      action: `draw.${draw.kind}`,
+      subject: drawSubject(draw.id),
+      outcome: 'ok',
+      details: {
+        task: task.id,
+        seed: made.seed,
+        poolHash: draw.poolHash,
+        inputs: inputs.map((i) => `${i.label}:${sha256(i.value)}`).join(','),
+        receiptHash,
+        ...made.details,
+        ...(drawn.noInputReason ? { noInputReason: drawn.noInputReason } : {}),
+      },
+    });
+    watch.lap('store');
+    const card = await drawCardOf(tx, drawn, services.timeZone);
+    await refreshCopies(tx, drawSubject(draw.id), `v${drawn.version}`, card);
+    for (const [i, file] of (await drawFiles(tx, drawn)).entries()) {
+      await tx.outbox.enqueue(
+        services.platform,
+        { op: 'send', message: { to: { chatId: task.chatId }, file } },
+        `${drawSubject(draw.id)}:drawn:file:${i}`,
+      );
+    }
+    const moved = await maker.after(tx, { task, drawn, now });
+    if (moved.version !== task.version) {
+      await refreshCopies(
+        tx,
+        taskSubject(task.id),
+        `v${moved.version}`,
+        await taskCardOf(tx, moved, services.timeZone),
+      );
+    }
+    watch.lap('after');
+    return { draw: drawn, card };
+  });
+  services.logger.info('draw made', {
+    draw: result.draw.id,
+    kind: result.draw.kind,
+    pool: result.draw.poolSize,
+    ms: watch.laps,
+  });
+  return result;
+}
+
+/**
+ * The receipt, and the pool file when the receipt does not carry the pool: as many as fit in the chat (the
+ * CLI's `draw export` lifts the limits).
+ */
+export async function drawFiles(
+  repos: Repos,
+  draw: Draw,
+  limits = { receiptBytes: CHAT_RECEIPT_LIMIT, poolFileLimit: CHAT_POOL_FILE_LIMIT },
+) {
+  if (!draw.receipt || Buffer.byteLength(draw.receipt) > limits.receiptBytes) return [];
+  const files = [
+    {
+      name: `抽取收据-任务${draw.taskId}-抽取${draw.id}.json`,
+      base64: Buffer.from(draw.receipt).toString('base64'),
+    },
+  ];
+  if (draw.poolSize > EMBED_POOL_LIMIT && draw.poolSize <= limits.poolFileLimit) {
+    files.push({
+      name: `对象池-任务${draw.taskId}-抽取${draw.id}.txt`,
+      base64: Buffer.from(await repos.draws.poolText(draw.id)).toString('base64'),
+    });
+  }
+  return files;
+}
+
+/**
+ * Re-checks a stored draw as an outside verifier would: the receipt's bytes against the hash recorded when it
+ * was drawn, then the receipt recomputed against the stored frozen pool. The differences, empty when consistent.
+ */
+export async function verifyStoredDraw(repos: Repos, draw: Draw): Promise<string[]> {
+  if (draw.state === 'committed' || !draw.receipt) {
+    throw new DomainError('DRAW_NOT_DRAWN', `抽取 #${draw.id} 还没有抽取，没有收据可以复核。`);
+  }
+  const problems: string[] = [];
+  if (sha256(draw.receipt) !== draw.receiptHash) problems.push('保存的收据与抽取时记录的收据哈希不一致。');
+  const pool = Buffer.from(await repos.draws.poolText(draw.id));
+  if (sha256(pool) !== draw.poolHash) problems.push('保存的对象池与公告中的对象池哈希不一致。');
+  // An inspector draw's receipt carries its pool; a target draw's may need the pool file.
+  const { receipt, problems: found } = verifyReceiptFile(
+    draw.receipt,
+    draw.kind === 'targets' ? pool : undefined,
+  );
+  if (receipt.pool.hash !== draw.poolHash) problems.push('收据中的对象池哈希与公告不一致。');
+  if (receipt.seed.botCommitment !== draw.botCommitment)
+    problems.push('收据中的机器人熵值承诺与公告不一致。');
+  return [...problems, ...found];
+}

@@ -1,0 +1,363 @@
+// A department's inspector draw for a task (product.md §4.5; seed 000 art. 19; seed 002 art. 13), inside the
+// protocol of draw-protocol.ts. Once the target list is handed over, each department taking part, the lead
+// included, commits its own draw: its people and what decides their eligibility (leave, qualifications,
+// declared conflicts, areas) and the teams' targets are frozen and hashed, with a fresh bot entropy of its own.
+// Too few people for any team is refused at the commit with what is missing; nothing is drawn. After the reveal
+// the department's liaison or the office draws; the people drawn are told; once every department has drawn, the
+// task is staffed and the teams are posted in its chat.
+import { randomBytes } from 'node:crypto';
+import { teamsCard } from '../cards/draw-card.ts';
+import type { AuditActor } from '../domain/audit-chain.ts';
+import { drawSeed, sha256 } from '../domain/draw.ts';
+import { seedInputs } from '../domain/draw-receipt.ts';
+import { DomainError } from '../domain/errors.ts';
+import {
+  type Candidate,
+  certificateShares,
+  drawInspectors,
+  EXCLUSION_REASONS,
+  type ExclusionReason,
+  INSPECTOR_ALGORITHM,
+  type InspectorQuota,
+  type Shortfall,
+  type TeamTargets,
+} from '../domain/inspector-draw.ts';
+import {
+  type InspectorPool,
+  inspectorPoolText,
+  inspectorReceiptOf,
+  inspectorTaskRef,
+  type LateEdit,
+} from '../domain/inspector-receipt.ts';
+import { next, taskMachine } from '../domain/workflow.ts';
+import { liaisonsOf } from './card-copies.ts';
+import { type DrawMaker, postNotice, refuse, runDraw } from './draw-protocol.ts';
+import { drawSubject, takingPart, taskRef } from './draw-views.ts';
+import type { Draw, InspectorDrawFacts, Person, Repos, Task } from './ports.ts';
+import type { Services } from './services.ts';
+import { requireTask, taskSubject } from './tasks.ts';
+import { settingValue } from './workspace-settings.ts';
+
+/** The teams of the task's target draw, with each target's area (for 回避 by 片区). */
+async function teamsOf(tx: Repos, target: Draw): Promise<TeamTargets[]> {
+  const teams = new Map<number, TeamTargets>();
+  for (const p of await tx.draws.picks(target.id)) {
+    const team = teams.get(p.team) ?? { team: p.team, targets: [] };
+    team.targets.push({ code: p.id, area: p.area });
+    teams.set(p.team, team);
+  }
+  return [...teams.values()].sort((a, b) => a.team - b.team);
+}
+
+function shortfallText(department: string, shortfalls: Shortfall[]): string {
+  const lines = shortfalls.slice(0, 10).map((s) => {
+    const excluded = Object.entries(s.excluded)
+      .map(([reason, n]) => `${EXCLUSION_REASONS[reason as ExclusionReason]} ${n} 人`)
+      .join('、');
+    return `第 ${s.team} 组：${s.missing.join('；')}；可选 ${s.eligible} 人${excluded ? `，不可选：${excluded}` : ''}`;
+  });
+  const more = shortfalls.length > 10 ? `\n……共 ${shortfalls.length} 个检查组人员不足。` : '';
+  return `${department}的检查人员不足，未抽取：\n${lines.join('\n')}${more}`;
+}
+
+/** People left out, once per person and reason. */
+function excludedCounts(exclusions: { id: string; reason: ExclusionReason }[]) {
+  const seen = new Set<string>();
+  const counts: Partial<Record<ExclusionReason, number>> = {};
+  for (const e of exclusions) {
+    const key = `${e.reason}\t${e.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    counts[e.reason] = (counts[e.reason] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * `/draw inspectors`: a liaison of a department taking part commits the department's inspector draw, once the
+ * target list has been handed over.
+ */
+export async function commitInspectorDraw(
+  services: Services,
+  input: { taskId: number; person: Person; by: AuditActor; minutes?: number },
+) {
+  const { person } = input;
+  const minutes = input.minutes ?? (await settingValue(services.store, 'draws.contributionMinutes'))!;
+  const sameArea = (await settingValue(services.store, 'draws.sameAreaRecusal')) === 1;
+  const now = services.clock.now();
+  return services.store.transaction(async (tx) => {
+    const task = await requireTask(tx, input.taskId, true);
+    const departments = await takingPart(tx, task);
+    const departmentId = person.departmentId;
+    if (!person.roles.includes('liaison') || !departments.includes(departmentId))
+      refuse('只有参加这项任务的部门的联络员可以选派本部门的检查人员。');
+    const draws = await tx.draws.forTask(task.id);
+    const target = draws.find((d) => d.kind === 'targets' && d.state === 'drawn');
+    if (!target || (task.state !== 'drawn' && task.state !== 'staffed')) {
+      refuse(`任务 #${task.id} 还没有抽取检查对象；名单分送后，各部门再选派检查人员。`);
+    }
+    const existing = draws.find(
+      (d) => d.kind === 'inspectors' && d.departmentId === departmentId && d.state !== 'superseded',
+    );
+    if (existing) {
+      throw new DomainError(
+        'DRAW_EXISTS',
+        `本部门已${existing.state === 'committed' ? '发布选派公告' : '选派检查人员'}（抽取 #${existing.id}），不能再次抽取。`,
+        `发送 /draw show ${task.id} 查看。`,
+      );
+    }
+    const department = (await tx.departments.get(departmentId))!;
+    const departmentName = department.shortName ?? department.name;
+    const plan = (await tx.plans.get(task.planId))!;
+    const matters = (await tx.matters.list({ departmentId })).filter((m) => plan.matterIds.includes(m.id));
+    const shares = certificateShares(
+      departments.map((id) => ({ departmentId: id, count: task.perTeam[String(id)] ?? 0 })),
+      task.certificateHolders,
+    );
+    const quota: InspectorQuota = {
+      perTeam: task.perTeam[String(departmentId)] ?? 1,
+      certificateHolders: shares.get(departmentId) ?? 0,
+      expert: matters.some((m) => m.needsExpert),
+      tags: [...new Set(matters.flatMap((m) => m.qualificationTags))].sort(),
+      window: { from: task.windowStart, to: task.windowEnd },
+      sameAreaRecusal: sameArea,
+      leads: departmentId === task.leadDepartmentId,
+    };
+    const teams = await teamsOf(tx, target!);
+    const drawnCodes = new Set(teams.flatMap((t) => t.targets.map((x) => x.code)));
+    const handedOver = target!.drawnAt!;
+    const people = await tx.inspectors.candidates(departmentId);
+    const candidates: Candidate[] = people.map((p) => ({
+      id: String(p.id),
+      name: p.name,
+      active: p.active,
+      certificateNo: p.certificateNo,
+      certificateValidUntil: p.certificateValidUntil,
+      qualificationTags: [...p.qualificationTags].sort(),
+      isExpert: p.isExpert,
+      area: p.area,
+      leaves: p.leaves.map((l) => ({ from: l.from, to: l.to })).sort((a, b) => (a.from < b.from ? -1 : 1)),
+      conflicts: p.conflicts.map((c) => c.targetCode).sort(),
+    }));
+    // seed 000 art. 19 and product.md §4.5: leave or conflicts entered after the list went out are flagged.
+    const lateEdits: LateEdit[] = people.flatMap((p) => [
+      ...p.leaves
+        .filter((l) => l.at > handedOver && l.from <= task.windowEnd && l.to >= task.windowStart)
+        .map(
+          (l): LateEdit => ({
+            id: String(p.id),
+            name: p.name,
+            what: 'leave',
+            detail: `${l.from} 至 ${l.to}`,
+            at: l.at.toISOString(),
+          }),
+        ),
+      ...p.conflicts
+        .filter((c) => c.at > handedOver && drawnCodes.has(c.targetCode))
+        .map(
+          (c): LateEdit => ({
+            id: String(p.id),
+            name: p.name,
+            what: 'conflict',
+            detail: c.targetCode,
+            at: c.at.toISOString(),
+          }),
+        ),
+    ]);
+    // Eligibility does not depend on the seed: a department that cannot fill its teams is told now.
+    const trial = drawInspectors(sha256('feasibility'), candidates, teams, quota);
+    if (!trial.ok) {
+      throw new DomainError(
+        'INSPECTORS_SHORT',
+        shortfallText(departmentName, trial.shortfalls),
+        '请补充检查人员名录、核对休假和回避，或请牵头部门调整每组人数。',
+      );
+    }
+    const pool: InspectorPool = { candidates, teams };
+    const content = inspectorPoolText(pool);
+    const entropy = randomBytes(32).toString('hex');
+    const facts: InspectorDrawFacts = {
+      quota,
+      lateEdits,
+      excluded: excludedCounts(trial.exclusions),
+      targetDrawId: target!.id,
+    };
+    const draw = await tx.draws.create({
+      taskId: task.id,
+      kind: 'inspectors',
+      departmentId,
+      algorithm: INSPECTOR_ALGORITHM,
+      filters: facts,
+      strata: [],
+      split: { teams: teams.length },
+      poolSize: candidates.length,
+      poolHash: sha256(content),
+      botEntropy: entropy,
+      botCommitment: sha256(entropy),
+      revealAt: new Date(now.getTime() + minutes * 60_000),
+      noInputReason: null,
+      committedBy: person.id,
+    });
+    if (!draw) throw new DomainError('DRAW_EXISTS', '本部门刚刚已发布选派公告。');
+    await tx.draws.storePool(draw.id, content);
+    await tx.audit.append({
+      actor: input.by,
+      action: 'draw.commit',
+      subject: drawSubject(draw.id),
+      outcome: 'ok',
+      details: {
+        task: task.id,
+        kind: 'inspectors',
+        department: department.code,
+        algorithm: INSPECTOR_ALGORITHM,
+        candidates: candidates.length,
+        poolHash: draw.poolHash,
+        botCommitment: draw.botCommitment,
+        revealAt: draw.revealAt.toISOString(),
+        lateEdits: lateEdits.length,
+      },
+    });
+    const card = await postNotice(tx, services, task, draw, await liaisonsOf(tx, departmentId));
+    return { draw, task, card };
+  });
+}
+
+/** The inspector draw's own part of the protocol: who draws, the selection, and what follows. */
+function inspectorMaker(services: Services): DrawMaker {
+  return {
+    mayDraw(person, _task, draw) {
+      if (!person.roles.includes('liaison') || person.departmentId !== draw.departmentId)
+        refuse('只有本部门的联络员或联席会议办公室可以选派本部门的检查人员。');
+    },
+    async make(tx, { task, draw, inputs, now, auditHead }) {
+      const facts = draw.filters as InspectorDrawFacts;
+      const department = (await tx.departments.get(draw.departmentId))!;
+      const pool = JSON.parse(await tx.draws.poolText(draw.id)) as InspectorPool;
+      const ref = taskRef(task);
+      const seed = drawSeed(
+        inspectorTaskRef(ref, department.code),
+        draw.poolHash,
+        seedInputs(draw.botEntropy, inputs),
+      );
+      const result = drawInspectors(seed, pool.candidates, pool.teams, facts.quota);
+      if (!result.ok)
+        throw new Error(`draw ${draw.id}: a frozen pool that passed its commit cannot be drawn`);
+      const receipt = inspectorReceiptOf({
+        taskRef: ref,
+        taskName: task.name,
+        department: { code: department.code, name: department.shortName ?? department.name },
+        drawnAt: now.toISOString(),
+        pool,
+        quota: facts.quota,
+        botEntropy: draw.botEntropy,
+        inputs,
+        teams: result.teams,
+        exclusions: result.exclusions,
+        lateEdits: facts.lateEdits,
+        auditHead,
+      });
+      await tx.draws.saveMembers(
+        result.teams.flatMap((t) =>
+          t.members.map((m, i) => ({
+            drawId: draw.id,
+            team: t.team,
+            position: i + 1,
+            personId: Number(m.id),
+            certified: m.certified,
+            expert: m.expert,
+            leader: t.leader === m.id,
+          })),
+        ),
+      );
+      return {
+        seed,
+        receipt: `${JSON.stringify(receipt, null, 1)}\n`,
+        details: {
+          kind: 'inspectors',
+          department: department.code,
+          members: result.teams.reduce((n, t) => n + t.members.length, 0),
+        },
+      };
+    },
+    async after(tx, { task, drawn }) {
+      await tellDrawn(tx, services, task, drawn);
+      return staffIfDone(tx, services, task);
+    },
+  };
+}
+
+/** Each person drawn hears which team they are on, in a direct message. */
+async function tellDrawn(tx: Repos, services: Services, task: Task, drawn: Draw) {
+  const facts = drawn.filters as InspectorDrawFacts;
+  const targets = new Map<number, number>();
+  for (const p of await tx.draws.picks(facts.targetDrawId))
+    targets.set(p.team, (targets.get(p.team) ?? 0) + 1);
+  for (const m of await tx.draws.members(drawn.id)) {
+    const person = await tx.people.get(m.personId);
+    if (!person || person.chatPlatform !== services.platform || !person.chatUserId) continue;
+    await tx.outbox.enqueue(
+      services.platform,
+      {
+        op: 'send',
+        message: {
+          to: { userId: person.chatUserId },
+          text: `您被选派参加任务“${task.name}”（#${task.id}）第 ${m.team} 组，检查对象 ${targets.get(m.team) ?? 0} 个${m.leader ? '，并担任组长' : ''}；检查时间 ${task.windowStart} 至 ${task.windowEnd}。`,
+        },
+      },
+      `${drawSubject(drawn.id)}:drawn:member:${m.team}:${m.personId}`,
+    );
+  }
+}
+
+/** Once every department taking part has drawn its people, the task is staffed and its teams go to its chat. */
+async function staffIfDone(tx: Repos, services: Services, task: Task): Promise<Task> {
+  const departments = await takingPart(tx, task);
+  const draws = (await tx.draws.forTask(task.id)).filter(
+    (d) => d.kind === 'inspectors' && d.state === 'drawn',
+  );
+  if (!departments.every((id) => draws.some((d) => d.departmentId === id)) || task.state !== 'drawn')
+    return task;
+  const staffed = (await tx.tasks.update(task.id, task.version, {
+    state: next(taskMachine, task.state, 'staff'),
+  }))!;
+  const names = new Map((await tx.departments.list()).map((d) => [d.id, d.shortName ?? d.name]));
+  const target = (await tx.draws.forTask(task.id)).find((d) => d.kind === 'targets' && d.state === 'drawn')!;
+  const picks = await tx.draws.picks(target.id);
+  const rows = new Map<number, { targets: number; leader: string; members: string[] }>();
+  for (const p of picks) {
+    const row = rows.get(p.team) ?? { targets: 0, leader: '', members: [] };
+    row.targets++;
+    rows.set(p.team, row);
+  }
+  for (const d of draws) {
+    for (const m of await tx.draws.members(d.id)) {
+      const row = rows.get(m.team)!;
+      const name = (await tx.people.get(m.personId))?.name ?? '';
+      row.members.push(`${name}（${names.get(d.departmentId)}）`);
+      if (m.leader) row.leader = name;
+    }
+  }
+  await tx.outbox.enqueue(
+    services.platform,
+    {
+      op: 'send',
+      message: {
+        to: { chatId: task.chatId },
+        card: teamsCard(
+          { id: task.id, name: task.name, windowStart: task.windowStart, windowEnd: task.windowEnd },
+          [...rows.entries()].sort(([a], [b]) => a - b).map(([team, r]) => ({ team, ...r })),
+        ),
+      },
+    },
+    `${taskSubject(task.id)}:staffed`,
+  );
+  return staffed;
+}
+
+/** Draws the department's inspectors: its liaison or the office (draw-protocol.ts says when). */
+export async function runInspectorDraw(
+  services: Services,
+  input: { drawId: number; version: number; person: Person; by: AuditActor; noInputReason?: string },
+) {
+  return runDraw(services, input, inspectorMaker(services));
+}
