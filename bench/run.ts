@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark, on PGlite and on PostgreSQL. Writes bench/results/<name>.json and one
 // Markdown summary, bench/results/summary.md. `npm run bench -- webhook` runs only the named ones
-// (dispatch, webhook, outbound, import, draw).
+// (dispatch, webhook, outbound, import, draw, inspectors).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -9,6 +9,7 @@ import { withBenchDatabase, withPglite } from './databases.ts';
 import { runDispatchBench } from './dispatch.ts';
 import { drawBench } from './draw.ts';
 import { importBench, xlsxBench } from './import.ts';
+import { inspectorBench } from './inspectors.ts';
 import { outboundBench, webhookBench } from './lark.ts';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
@@ -141,6 +142,24 @@ if (wanted('draw')) {
           `数据库与 Node 的抽取顺序${pg.sameOrder ? '一致' : '不一致'}，对象池哈希${pg.samePoolHash ? '一致' : '不一致'}；含 Node 路线时进程内存峰值 ${pg.peakRssMb} MB。`,
           '',
         ].join('\n'),
+  );
+}
+
+if (wanted('inspectors')) {
+  const r = inspectorBench();
+  writeFileSync(
+    join(dir, 'inspectors.json'),
+    `${JSON.stringify({ at, benchmark: 'inspectors', ...r }, null, 2)}\n`,
+  );
+  sections.push(
+    [
+      '## 选派检查人员（算法，Node）',
+      '',
+      `${r.targets} 个检查对象分为 ${r.teams} 个检查组，${r.departments} 个部门各有 ${r.people} 名候选人员（含休假、缺资格、回避、同片区回避），每组每部门 2 人；5 次取中位数。目标：< 1 s。`,
+      '',
+      `三个部门合计 ${r.medianMs.toFixed(1)} ms，选派 ${r.members} 人次。`,
+      '',
+    ].join('\n'),
   );
 }
 
