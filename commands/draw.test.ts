@@ -285,3 +285,64 @@ describe('/draw targets: the seed’s other inputs', () => {
     expect(receipt.seed.inputs.map((i) => i.kind)).toEqual(['bot']);
   });
 });
+
+describe('/draw redraw', () => {
+  it('redoes a draw only with a reason and a second office member’s approval; the old one is kept beside the new', async () => {
+    const { taskId } = await readyTask();
+    const drawAll = async () => {
+      const { notice } = await commit(taskId, ' --minutes 120');
+      for (const [who, value] of [
+        [lin, 'x'],
+        [wang, 'y'],
+        [li, 'z'],
+      ] as const) {
+        await h.click(notice, '提交随机数', who, { contribution: value });
+      }
+      const drawn = await h.click(notice, '抽取', lin);
+      expect(drawn.toast?.type).toBe('success');
+      return { notice, drawn };
+    };
+    const first = await drawAll();
+    const old = (await h.store.draws.forTask(taskId)).find((d) => d.kind === 'targets')!;
+    const oldPicks = await h.store.draws.picks(old.id, 1);
+
+    const [participant] = await h.send(`/draw redraw ${old.id} 参与部门认为不妥`, wang);
+    expect(said(participant)).toContain('只有该次抽取所属部门的联络员或联席会议办公室可以申请重新抽取');
+    const [short] = await h.send(`/draw redraw ${old.id} 错`, lin);
+    expect(said(short)).toContain('请写明重新抽取的原因（至少 4 个字）');
+
+    // 周明远 of the office asks; the request goes to the other office members, not to him.
+    const asked = await h.send(`/draw redraw ${old.id} 对象池误用了上一年度的名录库`, users.office);
+    expect(asked.map(said).join('\n')).toContain('已提交重新抽取申请');
+    expect(dmsTo(users.office, asked).some((m) => cardText(m.card).includes('重新抽取申请'))).toBe(false);
+    const request = dmsTo(users.office2, asked).find((m) => cardText(m.card).includes('重新抽取申请'))!;
+    const [twice] = await h.send(`/draw redraw ${old.id} 对象池误用了上一年度的名录库`, lin);
+    expect(said(twice)).toContain('已有待审批的重新抽取申请');
+    // Not the one who asked, even through the card; a rejection needs a reason.
+    const self = await h.click(request, '提交审批', users.office, { decision: 'approve' });
+    expect(self.toast?.text).toContain('重新抽取须由申请人以外的另一位办公室成员审批');
+    const bare = await h.click(request, '提交审批', users.office2, { decision: 'reject' });
+    expect(bare.toast?.text).toContain('驳回时请写明理由');
+    expect((await h.store.draws.get(old.id))!.state).toBe('drawn');
+
+    const approved = await h.click(request, '提交审批', users.office2, { decision: 'approve' });
+    expect(approved.toast?.type).toBe('success');
+    expect((await h.store.draws.get(old.id))!.state).toBe('superseded');
+    expect((await h.store.tasks.get(taskId))!.state).toBe('ready');
+    expect(cardText(first.notice.card)).toContain(
+      '已作废**：办公室已批准重新抽取，原因：对象池误用了上一年度的名录库',
+    );
+    expect(dmsTo(lin, approved.sent).map((m) => m.text)).toContainEqual(
+      expect.stringContaining(`请发送 /draw targets ${taskId} 重新发布抽取公告`),
+    );
+
+    // The new draw goes through the whole protocol again; its result shows the old picks beside its own.
+    const second = await drawAll();
+    expect(cardText(second.notice.card)).toContain(`原抽取 #${old.id} 已作废`);
+    expect(cardText(second.notice.card)).toContain(oldPicks[0]!.id);
+    const shown = await h.send(`/draw show ${taskId}`, users.office);
+    expect(shown.filter((m) => cardText(m.card).includes('抽取结果'))).toHaveLength(2);
+    const [verified] = await h.send(`/draw verify ${taskId}`, users.office);
+    expect(said(verified).match(/一致。/g)).toHaveLength(2);
+  });
+});

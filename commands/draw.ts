@@ -6,6 +6,7 @@ import { contributeToDraw, drawFiles, requireDraw, verifyStoredDraw } from '../s
 import { drawCardOf, drawSubject, takingPart, targetDrawView } from '../src/app/draw-views.ts';
 import { commitTargetDraw, picksSheet, runTargetDraw } from '../src/app/draws.ts';
 import { commitInspectorDraw, runInspectorDraw } from '../src/app/inspector-draws.ts';
+import { decideRedraw, redrawCardOf, redrawSubject, requestRedraw } from '../src/app/redraws.ts';
 import { requireTask } from '../src/app/tasks.ts';
 import { settingValue, WORKSPACE_SETTINGS } from '../src/app/workspace-settings.ts';
 import {
@@ -108,6 +109,34 @@ export const draw = defineCommand({
       },
     }),
     subcommand({
+      name: 'redraw',
+      aliases: ['重新抽取', '重抽'],
+      summary: '申请重新抽取（写明原因，由另一位办公室成员批准；原抽取保留备查）',
+      usage: '/draw redraw <抽取编号> <原因>',
+      examples: ['/draw redraw 5 "对象池误用了上一年度的名录库"'],
+      access: ['liaison', 'office'],
+      params: [
+        { name: 'draw', label: '抽取编号' },
+        { name: 'reason', label: '原因' },
+      ],
+      args: z.object({
+        draw: recordNumber('请写抽取编号（见抽取卡片上的“抽取 #编号”）'),
+        reason: z.string({ error: '请写明重新抽取的原因' }),
+      }),
+      async handle(ctx) {
+        const { request } = await requestRedraw(ctx.services, {
+          drawId: ctx.args.draw,
+          reason: ctx.args.reason,
+          person: requirePerson(ctx, '抽取'),
+          by: auditActor(ctx.actor),
+        });
+        return {
+          kind: 'text',
+          text: `已提交重新抽取申请（抽取 #${request.drawId}），等待联席会议办公室另一位成员审批。`,
+        };
+      },
+    }),
+    subcommand({
       name: 'show',
       aliases: ['查看'],
       summary: '查看一项任务的抽取公告、结果和收据（参加部门的联络员同时收到本部门的名单）',
@@ -176,7 +205,7 @@ export const draw = defineCommand({
       async handle(ctx) {
         const { store } = ctx.services;
         const task = await requireTask(ctx.services.store, ctx.args.task);
-        const drawn = (await store.draws.forTask(task.id)).filter((d) => d.state !== 'committed');
+        const drawn = (await store.draws.forTask(task.id)).filter((d) => d.receipt !== null);
         if (drawn.length === 0) {
           throw new DomainError('DRAW_NOT_DRAWN', `任务 #${task.id} 还没有抽取结果可以复核。`);
         }
@@ -194,6 +223,35 @@ export const draw = defineCommand({
     }),
   ],
   actions: {
+    decide: action({
+      access: ['office'],
+      value: z.object({
+        id: z.coerce.number().int(),
+        version: z.number().int(),
+        decision: z.enum(['approve', 'reject'], { error: '请选择批准或驳回' }),
+        note: z.string().optional(),
+      }),
+      async handle(ctx) {
+        const { card: shown } = await decideRedraw(ctx.services, {
+          requestId: ctx.value.id,
+          version: ctx.value.version,
+          decision: ctx.value.decision,
+          ...(ctx.value.note !== undefined ? { note: ctx.value.note } : {}),
+          person: requirePerson(ctx, '抽取'),
+          by: auditActor(ctx.actor),
+        });
+        return {
+          toast: { type: 'success', text: ctx.value.decision === 'approve' ? '已批准重新抽取' : '已驳回' },
+          card: shown,
+          track: redrawSubject(ctx.value.id),
+        };
+      },
+      async refresh(ctx) {
+        const request = await ctx.services.store.draws.redraw(ctx.value.id);
+        if (!request) throw new DomainError('REDRAW_NOT_FOUND', `找不到重新抽取申请 #${ctx.value.id}。`);
+        return redrawCardOf(ctx.services.store, request);
+      },
+    }),
     contribute: action({
       access: ['liaison'],
       value: DrawClicked,

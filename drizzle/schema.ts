@@ -510,6 +510,10 @@ export const draws = pgTable(
     committedBy: integer('committed_by').references(() => people.id),
     drawnBy: integer('drawn_by').references(() => people.id),
     drawnAt: timestamp('drawn_at', { withTimezone: true }),
+    /** The superseded draw this one redoes, whose picks its card shows beside its own. */
+    replacesId: integer('replaces_id'),
+    /** Why it was superseded (the approved redraw's reason). */
+    supersedeReason: text('supersede_reason'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -607,4 +611,29 @@ export const drawTeamMembers = pgTable(
     leader: boolean('leader').notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.drawId, t.team, t.position] })],
+);
+
+/**
+ * A request to redo a draw (product.md §4.7): a reason, then a second office member's approval — never the
+ * requester's own. At most one open request per draw.
+ */
+export const drawRedraws = pgTable(
+  'draw_redraws',
+  {
+    id: serial('id').primaryKey(),
+    drawId: integer('draw_id')
+      .notNull()
+      .references(() => draws.id),
+    state: text('state').notNull(),
+    version: integer('version').notNull().default(1),
+    reason: text('reason').notNull(),
+    requestedBy: integer('requested_by')
+      .notNull()
+      .references(() => people.id),
+    decidedBy: integer('decided_by').references(() => people.id),
+    decisionNote: text('decision_note'),
+    createdAt: createdAt(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('draw_redraws_open_uq').on(t.drawId).where(sql`state = 'requested'`)],
 );

@@ -33,6 +33,19 @@ CREATE TABLE "draw_pools" (
 	"content" text NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "draw_redraws" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"draw_id" integer NOT NULL,
+	"state" text NOT NULL,
+	"version" integer DEFAULT 1 NOT NULL,
+	"reason" text NOT NULL,
+	"requested_by" integer NOT NULL,
+	"decided_by" integer,
+	"decision_note" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"decided_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "draw_team_members" (
 	"draw_id" integer NOT NULL,
 	"team" integer NOT NULL,
@@ -67,6 +80,8 @@ CREATE TABLE "draws" (
 	"committed_by" integer,
 	"drawn_by" integer,
 	"drawn_at" timestamp with time zone,
+	"replaces_id" integer,
+	"supersede_reason" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -76,10 +91,14 @@ ALTER TABLE "draw_contributions" ADD CONSTRAINT "draw_contributions_person_id_pe
 ALTER TABLE "draw_handovers" ADD CONSTRAINT "draw_handovers_draw_id_draws_id_fk" FOREIGN KEY ("draw_id") REFERENCES "public"."draws"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draw_handovers" ADD CONSTRAINT "draw_handovers_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draw_pools" ADD CONSTRAINT "draw_pools_draw_id_draws_id_fk" FOREIGN KEY ("draw_id") REFERENCES "public"."draws"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "draw_redraws" ADD CONSTRAINT "draw_redraws_draw_id_draws_id_fk" FOREIGN KEY ("draw_id") REFERENCES "public"."draws"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "draw_redraws" ADD CONSTRAINT "draw_redraws_requested_by_people_id_fk" FOREIGN KEY ("requested_by") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "draw_redraws" ADD CONSTRAINT "draw_redraws_decided_by_people_id_fk" FOREIGN KEY ("decided_by") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draw_team_members" ADD CONSTRAINT "draw_team_members_draw_id_draws_id_fk" FOREIGN KEY ("draw_id") REFERENCES "public"."draws"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draw_team_members" ADD CONSTRAINT "draw_team_members_person_id_people_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draws" ADD CONSTRAINT "draws_task_id_tasks_id_fk" FOREIGN KEY ("task_id") REFERENCES "public"."tasks"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draws" ADD CONSTRAINT "draws_department_id_departments_id_fk" FOREIGN KEY ("department_id") REFERENCES "public"."departments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draws" ADD CONSTRAINT "draws_committed_by_people_id_fk" FOREIGN KEY ("committed_by") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draws" ADD CONSTRAINT "draws_drawn_by_people_id_fk" FOREIGN KEY ("drawn_by") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "draw_redraws_open_uq" ON "draw_redraws" USING btree ("draw_id") WHERE state = 'requested';--> statement-breakpoint
 CREATE UNIQUE INDEX "draws_current_uq" ON "draws" USING btree ("task_id","kind","department_id") WHERE state in ('committed', 'drawn');

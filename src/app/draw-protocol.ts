@@ -49,6 +49,19 @@ export async function requireDraw(repos: Repos, id: number, lock = false): Promi
   return draw;
 }
 
+/** The superseded draw of this kind and department that a new draw redoes (none already redoes it), if any. */
+export function replacedBy(
+  draws: readonly Draw[],
+  kind: Draw['kind'],
+  departmentId: number,
+): Draw | undefined {
+  const redone = new Set(draws.map((d) => d.replacesId));
+  return draws.findLast(
+    (d) =>
+      d.kind === kind && d.departmentId === departmentId && d.state === 'superseded' && !redone.has(d.id),
+  );
+}
+
 /** Posts a draw's notice in the task's chat and to `also`, every copy tracked under the draw. */
 export async function postNotice(
   tx: Repos,

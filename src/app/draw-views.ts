@@ -63,6 +63,7 @@ async function seedView(repos: Repos, draw: Draw, task: Task, timeZone: string):
     receiptHash: draw.receiptHash,
     ...(draw.drawnBy !== null ? { drawnBy: await name(draw.drawnBy) } : {}),
     ...(draw.drawnAt ? { drawnAt: localStamp(draw.drawnAt, timeZone) } : {}),
+    supersedeReason: draw.supersedeReason,
   };
 }
 
@@ -94,6 +95,7 @@ export async function targetDrawView(repos: Repos, draw: Draw, timeZone: string)
   const lead = await repos.departments.get(task.leadDepartmentId);
   const drawn = draw.state !== 'committed';
   const picks = drawn ? await repos.draws.picks(draw.id, PICKS_ON_CARD) : [];
+  const replaced = drawn && draw.replacesId !== null ? await repos.draws.get(draw.replacesId) : undefined;
   return {
     ...(await seedView(repos, draw, task, timeZone)),
     lead: lead?.shortName ?? lead?.name ?? '',
@@ -116,6 +118,21 @@ export async function targetDrawView(repos: Repos, draw: Draw, timeZone: string)
       draw.receipt !== null &&
       Buffer.byteLength(draw.receipt) <= CHAT_RECEIPT_LIMIT &&
       draw.poolSize <= CHAT_POOL_FILE_LIMIT,
+    ...(replaced
+      ? {
+          replaced: {
+            id: replaced.id,
+            reason: replaced.supersedeReason ?? '',
+            picks: (await repos.draws.picks(replaced.id, PICKS_ON_CARD)).map((p) => ({
+              position: p.position,
+              code: p.id,
+              name: p.name,
+              stratum: p.stratum,
+              team: p.team,
+            })),
+          },
+        }
+      : {}),
   };
 }
 

@@ -25,7 +25,7 @@ import { next, taskMachine } from '../domain/workflow.ts';
 import { describeDeadline } from '../domain/working-days.ts';
 import { workingCalendar } from './calendar.ts';
 import { liaisonsOf, refreshCopies, toOffice } from './card-copies.ts';
-import { type DrawMaker, postNotice, refuse, runDraw, stopwatch } from './draw-protocol.ts';
+import { type DrawMaker, postNotice, refuse, replacedBy, runDraw, stopwatch } from './draw-protocol.ts';
 import {
   drawSubject,
   EMBED_POOL_LIMIT,
@@ -77,9 +77,8 @@ export async function commitTargetDraw(
     const task = await requireTask(tx, input.taskId, true);
     if (task.leadDepartmentId !== person.departmentId || !person.roles.includes('liaison'))
       refuse('只有任务牵头部门的联络员可以抽取检查对象。');
-    const existing = (await tx.draws.forTask(task.id)).find(
-      (d) => d.kind === 'targets' && d.state !== 'superseded',
-    );
+    const earlier = await tx.draws.forTask(task.id);
+    const existing = earlier.find((d) => d.kind === 'targets' && d.state !== 'superseded');
     if (existing) {
       throw new DomainError(
         'DRAW_EXISTS',
@@ -118,6 +117,7 @@ export async function commitTargetDraw(
       revealAt: new Date(now.getTime() + minutes * 60_000),
       noInputReason: null,
       committedBy: person.id,
+      replacesId: replacedBy(earlier, 'targets', task.leadDepartmentId)?.id ?? null,
     });
     if (!draw) throw new DomainError('DRAW_EXISTS', `任务 #${task.id} 刚刚已发布抽取公告。`);
     const { sizes, counts, hash } = await tx.draws.freezeTargets(draw.id, task.id, wanted);

@@ -31,7 +31,7 @@ import {
 } from '../domain/inspector-receipt.ts';
 import { next, taskMachine } from '../domain/workflow.ts';
 import { liaisonsOf } from './card-copies.ts';
-import { type DrawMaker, postNotice, refuse, runDraw } from './draw-protocol.ts';
+import { type DrawMaker, postNotice, refuse, replacedBy, runDraw } from './draw-protocol.ts';
 import { drawSubject, takingPart, taskRef } from './draw-views.ts';
 import type { Draw, InspectorDrawFacts, Person, Repos, Task } from './ports.ts';
 import type { Services } from './services.ts';
@@ -197,6 +197,7 @@ export async function commitInspectorDraw(
       revealAt: new Date(now.getTime() + minutes * 60_000),
       noInputReason: null,
       committedBy: person.id,
+      replacesId: replacedBy(draws, 'inspectors', departmentId)?.id ?? null,
     });
     if (!draw) throw new DomainError('DRAW_EXISTS', '本部门刚刚已发布选派公告。');
     await tx.draws.storePool(draw.id, content);

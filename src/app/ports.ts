@@ -10,7 +10,14 @@ import type { MatterRecord } from '../domain/matter-record.ts';
 import type { PlanDraft, RiskClass, Stratum, TargetScope } from '../domain/plan-record.ts';
 import type { Role } from '../domain/roles.ts';
 import type { TargetRecord } from '../domain/target-record.ts';
-import type { AssignmentState, DrawState, JointPlanState, PlanState, TaskState } from '../domain/workflow.ts';
+import type {
+  AssignmentState,
+  DrawState,
+  JointPlanState,
+  PlanState,
+  RedrawState,
+  TaskState,
+} from '../domain/workflow.ts';
 import type { YearSchedule } from '../domain/working-days.ts';
 import type { TableSource } from './import-runner.ts';
 
@@ -248,7 +255,22 @@ export interface Draw {
   committedBy: number | null;
   drawnBy: number | null;
   drawnAt: Date | null;
+  replacesId: number | null;
+  supersedeReason: string | null;
   createdAt: Date;
+}
+
+export interface RedrawRequest {
+  id: number;
+  drawId: number;
+  state: RedrawState;
+  version: number;
+  reason: string;
+  requestedBy: number;
+  decidedBy: number | null;
+  decisionNote: string | null;
+  createdAt: Date;
+  decidedAt: Date | null;
 }
 
 export interface DrawContribution {
@@ -566,7 +588,16 @@ export interface Repos {
     create(
       d: Omit<
         Draw,
-        'id' | 'state' | 'version' | 'seed' | 'receipt' | 'receiptHash' | 'drawnBy' | 'drawnAt' | 'createdAt'
+        | 'id'
+        | 'state'
+        | 'version'
+        | 'seed'
+        | 'receipt'
+        | 'receiptHash'
+        | 'drawnBy'
+        | 'drawnAt'
+        | 'supersedeReason'
+        | 'createdAt'
       >,
     ): Promise<Draw | undefined>;
     get(id: number): Promise<Draw | undefined>;
@@ -608,6 +639,17 @@ export interface Repos {
     picks(drawId: number, limit?: number): Promise<DrawnTarget[]>;
     pickCount(drawId: number): Promise<number>;
     addHandover(h: DrawHandover): Promise<void>;
+    /** A new request to redo a draw; undefined when one is already open for it. */
+    requestRedraw(
+      r: Pick<RedrawRequest, 'drawId' | 'reason' | 'requestedBy'>,
+    ): Promise<RedrawRequest | undefined>;
+    redraw(id: number): Promise<RedrawRequest | undefined>;
+    redraws(drawId: number): Promise<RedrawRequest[]>;
+    decideRedraw(
+      id: number,
+      version: number,
+      patch: Pick<RedrawRequest, 'state' | 'decidedBy' | 'decisionNote' | 'decidedAt'>,
+    ): Promise<RedrawRequest | undefined>;
     handovers(drawId: number): Promise<DrawHandover[]>;
   };
   cardCopies: {

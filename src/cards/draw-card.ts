@@ -3,7 +3,7 @@
 // which becomes the result (seed, picks, receipt) once drawn; and the list handed to each department.
 import type { StratumRule } from '../domain/draw.ts';
 import { roundingLabels, type Stratum, stratumLabel } from '../domain/plan-record.ts';
-import { type DrawState, drawMachine } from '../domain/workflow.ts';
+import { type DrawState, drawMachine, type RedrawState, redrawMachine } from '../domain/workflow.ts';
 import { type Card, type Element, fields, md, note } from './card.ts';
 
 /** What every draw's card shows of the protocol: the commitment, the seed inputs, the reveal, the result's seal. */
@@ -23,6 +23,8 @@ export interface SeedView {
   receiptHash: string | null;
   drawnBy?: string;
   drawnAt?: string;
+  /** Why it was superseded, once a redraw was approved. */
+  supersedeReason: string | null;
 }
 
 export interface DrawView extends SeedView {
@@ -41,6 +43,8 @@ export interface DrawView extends SeedView {
   poolInReceipt: boolean;
   /** Whether the receipt (and pool file) were small enough to send in the chat. */
   filesInChat: boolean;
+  /** The draw this one redoes: its reason and its picks, shown beside the new ones (product.md §4.7). */
+  replaced?: { id: number; reason: string; picks: DrawView['picks'] };
 }
 
 export const ruleText = (rule: StratumRule, rounding?: boolean) =>
@@ -142,6 +146,9 @@ function openSeed(view: SeedView, consequence: string): Element[] {
 /** Once drawn: the inputs revealed, the seed, who drew and the receipt's hash. */
 function sealedSeed(view: SeedView): Element[] {
   return [
+    ...(view.state === 'superseded'
+      ? [md(`**已作废**：办公室已批准重新抽取，原因：${view.supersedeReason ?? ''}。本卡片保留备查。`)]
+      : []),
     md(`**种子输入**\n机器人熵值（已揭示，见收据）\n${contributionLines(view)}`),
     ...(view.noInputReason ? [md(`**没有部门贡献随机数的原因**（办公室）：${view.noInputReason}`)] : []),
     fields([
@@ -165,6 +172,14 @@ export function drawCard(view: DrawView): Card {
     elements.push(
       ...sealedSeed(view),
       picksTable(view.picks),
+      ...(view.replaced
+        ? [
+            md(
+              `**本次为重新抽取**。原抽取 #${view.replaced.id} 已作废（原因：${view.replaced.reason}），其抽中的对象列在下面备查：`,
+            ),
+            picksTable(view.replaced.picks),
+          ]
+        : []),
       note(
         `共抽中 ${view.pickCount} 个检查对象${view.pickCount > view.picks.length ? `，此处列出前 ${view.picks.length} 个` : ''}。` +
           (view.filesInChat
@@ -321,5 +336,74 @@ export function teamsCard(
       },
       note(`发送 /draw show ${task.id} 查看各部门的选派公告和收据。`),
     ],
+  };
+}
+
+export interface RedrawView {
+  id: number;
+  version: number;
+  state: RedrawState;
+  drawId: number;
+  taskId: number;
+  taskName: string;
+  /** What the draw drew, in words (检查对象, or a department's inspectors). */
+  what: string;
+  requestedBy: string;
+  reason: string;
+  decidedBy?: string;
+  decisionNote: string | null;
+}
+
+/** The office's card for a redraw request: a second office member approves it, or rejects it with a reason. */
+export function redrawCard(view: RedrawView): Card {
+  const elements: Element[] = [
+    fields([
+      { label: '任务', value: `#${view.taskId} ${view.taskName}` },
+      { label: '抽取', value: `#${view.drawId} ${view.what}` },
+      { label: '申请人', value: view.requestedBy },
+      { label: '原因', value: view.reason },
+    ]),
+  ];
+  if (view.state === 'requested') {
+    elements.push(
+      md('批准后原抽取作废但保留备查，须重新发布公告、重新贡献随机数和抽取；原抽中结果与新结果并列公布。'),
+      {
+        type: 'form',
+        name: 'redraw',
+        inputs: [
+          {
+            type: 'select',
+            name: 'decision',
+            label: '审批',
+            required: true,
+            options: [
+              { value: 'approve', label: '批准重新抽取' },
+              { value: 'reject', label: '驳回' },
+            ],
+          },
+          { type: 'text', name: 'note', label: '意见（驳回时必填）' },
+        ],
+        submit: {
+          label: '提交审批',
+          style: 'primary',
+          value: { cmd: 'draw', action: 'decide', id: view.id, version: view.version },
+        },
+      },
+      note('须由申请人以外的另一位办公室成员审批。'),
+    );
+  } else {
+    elements.push(
+      md(
+        `**${redrawMachine.states[view.state]}**（${view.decidedBy ?? ''}）${view.decisionNote ? `：${view.decisionNote}` : ''}`,
+      ),
+    );
+  }
+  return {
+    header: {
+      title: `重新抽取申请：${view.taskName}`,
+      subtitle: `抽取 #${view.drawId} · ${redrawMachine.states[view.state]}`,
+      color: view.state === 'requested' ? 'orange' : view.state === 'approved' ? 'green' : 'grey',
+    },
+    elements,
   };
 }

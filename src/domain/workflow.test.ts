@@ -7,6 +7,7 @@ import {
   type Machine,
   next,
   planMachine,
+  redrawMachine,
   settled,
   taskMachine,
 } from './workflow.ts';
@@ -78,7 +79,18 @@ describe('state machines: every legal transition, and every other one refused', 
       ['ready', 'cancel', 'cancelled'],
       ['drawing', 'draw', 'drawn'],
       ['drawn', 'staff', 'staffed'],
+      ['drawing', 'redraw', 'ready'],
+      ['drawn', 'redraw', 'ready'],
+      ['staffed', 'redraw', 'ready'],
+      ['staffed', 'restaff', 'drawn'],
       ['drawing', 'cancel', 'cancelled'],
+    ]);
+  });
+
+  it('a redraw request (product.md §4.7: a second office member decides)', () => {
+    checkEveryPair(redrawMachine, [
+      ['requested', 'approve', 'approved'],
+      ['requested', 'reject', 'rejected'],
     ]);
   });
 

@@ -131,6 +131,8 @@ export const taskMachine = machine({
     commit: { label: '发布抽取公告', from: ['ready'], to: 'drawing' },
     draw: { label: '抽取检查对象', from: ['drawing'], to: 'drawn' },
     staff: { label: '完成检查人员选派', from: ['drawn'], to: 'staffed' },
+    redraw: { label: '重新抽取检查对象', from: ['drawing', 'drawn', 'staffed'], to: 'ready' },
+    restaff: { label: '重新选派检查人员', from: ['staffed'], to: 'drawn' },
     cancel: { label: '取消', from: ['reviewing', 'ready', 'drawing'], to: 'cancelled' },
   },
 });
@@ -154,3 +156,18 @@ export const drawMachine = machine({
   },
 });
 export type DrawState = keyof typeof drawMachine.states;
+
+/** A request to redo a draw: a second office member approves it, or rejects it with a reason (product.md §4.7). */
+export const redrawMachine = machine({
+  noun: '重新抽取申请',
+  states: {
+    requested: '待办公室审批',
+    approved: '已批准',
+    rejected: '已驳回',
+  },
+  events: {
+    approve: { label: '批准', from: ['requested'], to: 'approved' },
+    reject: { label: '驳回', from: ['requested'], to: 'rejected' },
+  },
+});
+export type RedrawState = keyof typeof redrawMachine.states;

@@ -7,13 +7,19 @@ import {
   drawHandovers,
   drawPicks,
   drawPools,
+  drawRedraws,
   draws,
   drawTeamMembers,
   targets,
 } from '../../drizzle/schema.ts';
-import type { Draw, DrawFilters, Repos } from '../app/ports.ts';
+import type { Draw, DrawFilters, RedrawRequest, Repos } from '../app/ports.ts';
 import { STRATA, type Stratum } from '../domain/plan-record.ts';
 import { copyInto, type Db, rowsOf } from './db.ts';
+
+const toRedraw = (r: typeof drawRedraws.$inferSelect): RedrawRequest => ({
+  ...r,
+  state: r.state as RedrawRequest['state'],
+});
 
 const toDraw = (r: typeof draws.$inferSelect): Draw => ({
   ...r,
@@ -190,6 +196,34 @@ export function drawRepo(db: Db): Repos['draws'] {
         .orderBy(asc(drawPicks.position));
       const rows = await (limit === undefined ? query : query.limit(limit));
       return rows.map((r) => ({ ...r, stratum: r.stratum as Stratum, name: r.name ?? '' }));
+    },
+    async requestRedraw(r) {
+      const [row] = await db
+        .insert(drawRedraws)
+        .values({ ...r, state: 'requested' })
+        .onConflictDoNothing()
+        .returning();
+      return row && toRedraw(row);
+    },
+    async redraw(id) {
+      const [row] = await db.select().from(drawRedraws).where(eq(drawRedraws.id, id));
+      return row && toRedraw(row);
+    },
+    async redraws(drawId) {
+      const rows = await db
+        .select()
+        .from(drawRedraws)
+        .where(eq(drawRedraws.drawId, drawId))
+        .orderBy(asc(drawRedraws.id));
+      return rows.map(toRedraw);
+    },
+    async decideRedraw(id, version, patch) {
+      const [row] = await db
+        .update(drawRedraws)
+        .set({ ...patch, version: sql`${drawRedraws.version} + 1` })
+        .where(and(eq(drawRedraws.id, id), eq(drawRedraws.version, version)))
+        .returning();
+      return row && toRedraw(row);
     },
     async addHandover(h) {
       await db.insert(drawHandovers).values(h).onConflictDoNothing();

@@ -1,0 +1,187 @@
+// Redraws (product.md §4.7): a draw is never deleted or silently redone. Whoever may draw asks, with a reason; a
+// second office member — never the one who asked — approves or rejects. Approval supersedes the draw (kept, its
+// card marked, its picks shown beside the new ones) and reopens the step: a new notice, new contributions, a new
+// draw. Redoing the targets supersedes the departments' inspector draws too, whose teams no longer exist.
+import { type RedrawView, redrawCard } from '../cards/draw-card.ts';
+import type { AuditActor } from '../domain/audit-chain.ts';
+import { DomainError, STALE_CARD } from '../domain/errors.ts';
+import { next, redrawMachine, taskMachine } from '../domain/workflow.ts';
+import { liaisonsOf, refreshCopies, tell, toOffice } from './card-copies.ts';
+import { refuse, requireDraw } from './draw-protocol.ts';
+import { drawCardOf, drawSubject, takingPart } from './draw-views.ts';
+import type { Draw, Person, RedrawRequest, Repos, Task } from './ports.ts';
+import type { Services } from './services.ts';
+import { requireTask, taskCardOf, taskSubject } from './tasks.ts';
+
+export const redrawSubject = (id: number) => `redraw:${id}`;
+
+async function redrawView(repos: Repos, request: RedrawRequest): Promise<RedrawView> {
+  const draw = (await repos.draws.get(request.drawId))!;
+  const task = (await repos.tasks.get(draw.taskId))!;
+  const department = await repos.departments.get(draw.departmentId);
+  const name = async (id: number | null) => (id === null ? undefined : (await repos.people.get(id))?.name);
+  const decidedBy = await name(request.decidedBy);
+  return {
+    id: request.id,
+    version: request.version,
+    state: request.state,
+    drawId: draw.id,
+    taskId: task.id,
+    taskName: task.name,
+    what:
+      draw.kind === 'targets' ? '检查对象' : `${department?.shortName ?? department?.name ?? ''}的检查人员`,
+    requestedBy: (await name(request.requestedBy)) ?? '',
+    reason: request.reason,
+    ...(decidedBy ? { decidedBy } : {}),
+    decisionNote: request.decisionNote,
+  };
+}
+
+export const redrawCardOf = async (repos: Repos, request: RedrawRequest) =>
+  redrawCard(await redrawView(repos, request));
+
+/** The draw, locked after its task (the order every draw step locks in). */
+async function lockDraw(tx: Repos, drawId: number): Promise<{ task: Task; draw: Draw }> {
+  const found = await requireDraw(tx, drawId);
+  const task = await requireTask(tx, found.taskId, true);
+  return { task, draw: await requireDraw(tx, drawId, true) };
+}
+
+/** Asks to redo a draw: whoever may draw it (its department's liaison, or the office), with a reason. */
+export async function requestRedraw(
+  services: Services,
+  input: { drawId: number; reason: string; person: Person; by: AuditActor },
+) {
+  const { person } = input;
+  const reason = input.reason.trim();
+  if (reason.length < 4) throw new DomainError('REDRAW_REASON', '请写明重新抽取的原因（至少 4 个字）。');
+  return services.store.transaction(async (tx) => {
+    const { task, draw } = await lockDraw(tx, input.drawId);
+    const office = person.roles.includes('office');
+    if (!office && !(person.roles.includes('liaison') && person.departmentId === draw.departmentId))
+      refuse('只有该次抽取所属部门的联络员或联席会议办公室可以申请重新抽取。');
+    if (draw.state === 'superseded') refuse(`抽取 #${draw.id} 已被重新抽取取代。`);
+    const request = await tx.draws.requestRedraw({ drawId: draw.id, reason, requestedBy: person.id });
+    if (!request) refuse(`抽取 #${draw.id} 已有待审批的重新抽取申请。`);
+    await tx.audit.append({
+      actor: input.by,
+      action: 'draw.redraw-request',
+      subject: drawSubject(draw.id),
+      outcome: 'ok',
+      details: { request: request.id, reason },
+    });
+    const card = await redrawCardOf(tx, request);
+    await toOffice(
+      tx,
+      services.platform,
+      `${redrawSubject(request.id)}:request`,
+      { card, subject: redrawSubject(request.id) },
+      person.id,
+    );
+    return { request, task, card };
+  });
+}
+
+/**
+ * A second office member decides. Approval supersedes the draw (and, for the targets, every inspector draw of the
+ * task) and sends the task back to the step that drew it.
+ */
+export async function decideRedraw(
+  services: Services,
+  input: {
+    requestId: number;
+    version: number;
+    decision: 'approve' | 'reject';
+    note?: string;
+    person: Person;
+    by: AuditActor;
+  },
+) {
+  const { person } = input;
+  const note = input.note?.trim() || null;
+  return services.store.transaction(async (tx) => {
+    const found = await tx.draws.redraw(input.requestId);
+    if (!found) throw new DomainError('REDRAW_NOT_FOUND', `找不到重新抽取申请 #${input.requestId}。`);
+    const { task, draw } = await lockDraw(tx, found.drawId);
+    if (!person.roles.includes('office')) refuse('只有联席会议办公室可以审批重新抽取。');
+    if (found.version !== input.version || found.state !== 'requested')
+      throw new DomainError(STALE_CARD, '这项申请已经审批过，卡片已更新为最新情况。');
+    if (found.requestedBy === person.id)
+      refuse('重新抽取须由申请人以外的另一位办公室成员审批。', '请由办公室的另一位同事处理。');
+    if (input.decision === 'reject' && !note) throw new DomainError('REDRAW_NOTE', '驳回时请写明理由。');
+    const decided = await tx.draws.decideRedraw(found.id, found.version, {
+      state: next(redrawMachine, found.state, input.decision),
+      decidedBy: person.id,
+      decisionNote: note,
+      decidedAt: services.clock.now(),
+    });
+    if (!decided) throw new DomainError(STALE_CARD, '这项申请刚刚被审批，卡片已更新为最新情况。');
+    await tx.audit.append({
+      actor: input.by,
+      action: `draw.redraw-${input.decision}`,
+      subject: drawSubject(draw.id),
+      outcome: 'ok',
+      details: { request: found.id, ...(note ? { note } : {}) },
+    });
+    const requester = (await tx.people.get(found.requestedBy))!;
+    const key = `${redrawSubject(found.id)}:${input.decision}`;
+    if (input.decision === 'reject') {
+      await tell(
+        tx,
+        services.platform,
+        [requester],
+        `联席会议办公室驳回了重新抽取任务“${task.name}”（#${task.id}）抽取 #${draw.id} 的申请：${note}`,
+        key,
+      );
+    } else {
+      await supersede(tx, services, task, draw, found.reason, key);
+    }
+    const card = await redrawCardOf(tx, decided);
+    await refreshCopies(tx, redrawSubject(found.id), `v${decided.version}`, card);
+    return { card };
+  });
+}
+
+/** Marks the draw (and what depended on it) superseded, moves the task back, and tells who must draw again. */
+async function supersede(tx: Repos, services: Services, task: Task, draw: Draw, reason: string, key: string) {
+  const dependent =
+    draw.kind === 'targets'
+      ? (await tx.draws.forTask(task.id)).filter((d) => d.kind === 'inspectors' && d.state !== 'superseded')
+      : [];
+  for (const [d, why] of [
+    [draw, reason],
+    ...dependent.map((d): [Draw, string] => [d, `检查对象重新抽取（抽取 #${draw.id}），原检查组作废`]),
+  ] as [Draw, string][]) {
+    const done = (await tx.draws.update(d.id, d.version, { state: 'superseded', supersedeReason: why }))!;
+    await refreshCopies(
+      tx,
+      drawSubject(d.id),
+      `v${done.version}`,
+      await drawCardOf(tx, done, services.timeZone),
+    );
+  }
+  const event = draw.kind === 'targets' ? 'redraw' : task.state === 'staffed' ? 'restaff' : undefined;
+  const moved = event
+    ? (await tx.tasks.update(task.id, task.version, { state: next(taskMachine, task.state, event) }))!
+    : task;
+  if (moved !== task) {
+    await refreshCopies(
+      tx,
+      taskSubject(task.id),
+      `v${moved.version}`,
+      await taskCardOf(tx, moved, services.timeZone),
+    );
+  }
+  const told: Person[] = [];
+  const departments = draw.kind === 'targets' ? await takingPart(tx, task) : [draw.departmentId];
+  for (const id of departments) told.push(...(await liaisonsOf(tx, id)));
+  await tell(
+    tx,
+    services.platform,
+    told,
+    draw.kind === 'targets'
+      ? `联席会议办公室已批准重新抽取任务“${task.name}”（#${task.id}）的检查对象（原因：${reason}）。原名单和各部门的选派作废但保留备查；牵头部门联络员请发送 /draw targets ${task.id} 重新发布抽取公告。`
+      : `联席会议办公室已批准重新选派任务“${task.name}”（#${task.id}）本部门的检查人员（原因：${reason}）。原选派作废但保留备查；请发送 /draw inspectors ${task.id} 重新发布选派公告。`,
+    key,
+  );
+}
