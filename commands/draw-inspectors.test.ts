@@ -9,7 +9,14 @@ import type { InspectorReceipt } from '../src/domain/inspector-receipt.ts';
 import { targetRowHash } from '../src/domain/target-record.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
 import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
-import { approvedJointPlan, departmentIds } from '../test/support/workflow.ts';
+import {
+  approvedJointPlan,
+  departmentIds,
+  dmsTo,
+  inChat,
+  readyTask,
+  said,
+} from '../test/support/workflow.ts';
 
 let h: Harness;
 let planId: number;
@@ -23,11 +30,7 @@ const later = (minutes: number) => {
   now = new Date(now.getTime() + minutes * 60_000);
 };
 
-const said = (m: SentMessage | undefined) => m?.text ?? cardText(m?.card);
-const dmsTo = (who: As, messages: SentMessage[]) =>
-  messages.filter((m) => 'userId' in m.to && m.to.userId === who.userId);
-const inGroup = (messages: SentMessage[]) =>
-  messages.filter((m) => 'chatId' in m.to && m.to.chatId === GROUP.chatId);
+const inGroup = (messages: SentMessage[]) => inChat(GROUP.chatId, messages);
 
 function inspector(departmentId: number, name: string, extra: Partial<InspectorRow> = {}): InspectorRow {
   return {
@@ -89,21 +92,11 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 async function drawnTask(): Promise<number> {
-  const [form] = await h.send(`@机器人 /task new ${planId}`, lin, GROUP);
-  const launched = await h.click(form!, '发起任务', lin, {
+  const taskId = await readyTask(h, planId, {
+    chatId: GROUP.chatId,
     name: '2027 年餐饮服务单位联合抽查',
-    windowStart: '2027-04-01',
-    windowEnd: '2027-06-30',
-    teams: '2',
-    [`per_${ids.scjgj}`]: '2',
-    [`per_${ids.swj}`]: '1',
-    [`per_${ids.wjj}`]: '1',
-    certificateHolders: '2',
-    acceptanceDays: '3',
+    teams: 2,
   });
-  const taskId = Number(cardText(form!.card).match(/任务 #(\d+)/)![1]);
-  await h.click(dmsTo(wang, launched.sent)[0]!, '接受', wang);
-  await h.click(dmsTo(li, launched.sent)[0]!, '接受', li);
   const [early] = await h.send(`/draw inspectors ${taskId}`, lin);
   expect(said(early)).toContain('还没有抽取检查对象');
   const notice = inGroup(await h.send(`@机器人 /draw targets ${taskId}`, lin, GROUP))[0]!;

@@ -9,12 +9,11 @@ import type { DrawReceipt } from '../src/domain/draw-receipt.ts';
 import { targetRowHash } from '../src/domain/target-record.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
 import { rowsOf, sql } from '../src/store/db.ts';
-import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
-import { approvedJointPlan, departmentIds } from '../test/support/workflow.ts';
+import { cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
+import { approvedJointPlan, dmsTo, inChat, readyTask as ready, said } from '../test/support/workflow.ts';
 
 let h: Harness;
 let planId: number;
-let ids: { scjgj: number; swj: number; wjj: number };
 const lin = users.marketLiaison;
 const wang = users.liaison;
 const li = users.otherLiaison;
@@ -55,40 +54,14 @@ beforeAll(async () => {
   h = await createHarness();
   h.services.clock.now = () => now;
   planId = await approvedJointPlan(h, ['swj', 'wjj']);
-  const [scjgj, swj, wjj] = await departmentIds(h, 'scjgj', 'swj', 'wjj');
-  ids = { scjgj: scjgj!, swj: swj!, wjj: wjj! };
   await fillLibrary(10_000);
 }, 120_000);
 afterAll(() => h.close());
 
-const dmsTo = (who: As, messages: SentMessage[]) =>
-  messages.filter((m) => 'userId' in m.to && m.to.userId === who.userId);
-/** What a message says, as text or as a card. */
-const said = (m: SentMessage | undefined) => m?.text ?? cardText(m?.card);
-const inGroup = (messages: SentMessage[]) =>
-  messages.filter((m) => 'chatId' in m.to && m.to.chatId === GROUP.chatId);
-
-/** A task launched in the group from the approved plan, accepted by both other departments: ready to draw. */
-async function readyTask(): Promise<{ taskId: number; root: SentMessage }> {
-  const [form] = await h.send(`@机器人 /task new ${planId}`, lin, GROUP);
-  const launched = await h.click(form!, '发起任务', lin, {
-    name: '2027 年食品经营单位联合抽查',
-    windowStart: '2027-04-01',
-    windowEnd: '2027-06-30',
-    teams: '4',
-    [`per_${ids.scjgj}`]: '2',
-    [`per_${ids.swj}`]: '1',
-    [`per_${ids.wjj}`]: '1',
-    certificateHolders: '2',
-    acceptanceDays: '3',
-  });
-  expect(launched.toast?.type).toBe('success');
-  const taskId = Number(cardText(form!.card).match(/任务 #(\d+)/)![1]);
-  await h.click(dmsTo(wang, launched.sent)[0]!, '接受', wang);
-  await h.click(dmsTo(li, launched.sent)[0]!, '接受', li);
-  expect((await h.store.tasks.get(taskId))!.state).toBe('ready');
-  return { taskId, root: form! };
-}
+const inGroup = (messages: SentMessage[]) => inChat(GROUP.chatId, messages);
+const readyTask = async () => ({
+  taskId: await ready(h, planId, { chatId: GROUP.chatId, name: '2027 年食品经营单位联合抽查', teams: 4 }),
+});
 
 /** Posts the notice; returns the copy in the task's group and everything sent. */
 async function commit(taskId: number, extra = '') {

@@ -48,65 +48,65 @@ type DrawClick = z.infer<typeof DrawClicked>;
 const currentCard = async (ctx: Context & { value: DrawClick }) =>
   drawCardOf(ctx.services.store, await requireDraw(ctx.services.store, ctx.value.id), ctx.services.timeZone);
 
+/** `/draw targets` and `/draw inspectors`: commit a draw; its notice goes to the task's chat (and liaisons). */
+function commitSubcommand(o: {
+  name: string;
+  aliases: string[];
+  summary: string;
+  examples: string[];
+  commit: typeof commitTargetDraw | typeof commitInspectorDraw;
+  posted: string;
+}) {
+  return subcommand({
+    name: o.name,
+    aliases: o.aliases,
+    summary: o.summary,
+    usage: `/draw ${o.name} <任务编号> [--minutes 贡献随机数的分钟数]`,
+    examples: o.examples,
+    access: ['liaison'],
+    params: [{ name: 'task', label: '任务编号' }],
+    args: z.object({
+      task: recordNumber('请写任务编号'),
+      options: z.object({ minutes: minutesOption }),
+    }),
+    async handle(ctx) {
+      const { args, services, source } = ctx;
+      const { draw: committed, task } = await o.commit(services, {
+        taskId: args.task,
+        person: requirePerson(ctx, '抽取'),
+        by: auditActor(ctx.actor),
+        ...(args.options.minutes !== undefined ? { minutes: args.options.minutes } : {}),
+      });
+      // Typed elsewhere than the task's chat: say where the notice went.
+      if (source.chatId === task.chatId) return [];
+      return {
+        kind: 'text',
+        text: `已在任务“${task.name}”的群里发布${o.posted}（抽取 #${committed.id}），相关联络员也已收到公告卡片。`,
+      };
+    },
+  });
+}
+
 export const draw = defineCommand({
   name: 'draw',
   aliases: ['抽取'],
   summary: '抽取检查对象、选派检查人员（可复核的随机抽取），查看和复核抽取结果',
   subcommands: [
-    subcommand({
+    commitSubcommand({
       name: 'targets',
       aliases: ['对象', '检查对象'],
       summary: '发布抽取公告，到揭示时间后抽取检查对象（牵头部门联络员）',
-      usage: '/draw targets <任务编号> [--minutes 贡献随机数的分钟数]',
       examples: ['/draw targets 3', '/draw targets 3 --minutes 30'],
-      access: ['liaison'],
-      params: [{ name: 'task', label: '任务编号' }],
-      args: z.object({
-        task: recordNumber('请写任务编号'),
-        options: z.object({ minutes: minutesOption }),
-      }),
-      async handle(ctx) {
-        const { args, services, source } = ctx;
-        const { draw: committed, task } = await commitTargetDraw(services, {
-          taskId: args.task,
-          person: requirePerson(ctx, '抽取'),
-          by: auditActor(ctx.actor),
-          ...(args.options.minutes !== undefined ? { minutes: args.options.minutes } : {}),
-        });
-        // The notice goes to the task's chat (and to every department's liaisons); elsewhere, say where.
-        if (source.chatId === task.chatId) return [];
-        return {
-          kind: 'text',
-          text: `已在任务“${task.name}”的群里发布抽取公告（抽取 #${committed.id}），各部门的联络员也已收到公告卡片。`,
-        };
-      },
+      commit: commitTargetDraw,
+      posted: '抽取公告',
     }),
-    subcommand({
+    commitSubcommand({
       name: 'inspectors',
       aliases: ['人员', '检查人员'],
       summary: '发布本部门选派检查人员的公告，到揭示时间后抽取（参加任务的部门联络员，牵头部门也要抽取）',
-      usage: '/draw inspectors <任务编号> [--minutes 贡献随机数的分钟数]',
       examples: ['/draw inspectors 3'],
-      access: ['liaison'],
-      params: [{ name: 'task', label: '任务编号' }],
-      args: z.object({
-        task: recordNumber('请写任务编号'),
-        options: z.object({ minutes: minutesOption }),
-      }),
-      async handle(ctx) {
-        const { args, services, source } = ctx;
-        const { draw: committed, task } = await commitInspectorDraw(services, {
-          taskId: args.task,
-          person: requirePerson(ctx, '抽取'),
-          by: auditActor(ctx.actor),
-          ...(args.options.minutes !== undefined ? { minutes: args.options.minutes } : {}),
-        });
-        if (source.chatId === task.chatId) return [];
-        return {
-          kind: 'text',
-          text: `已在任务“${task.name}”的群里发布本部门选派检查人员的公告（抽取 #${committed.id}）。`,
-        };
-      },
+      commit: commitInspectorDraw,
+      posted: '本部门选派检查人员的公告',
     }),
     subcommand({
       name: 'redraw',

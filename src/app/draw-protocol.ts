@@ -49,6 +49,13 @@ export async function requireDraw(repos: Repos, id: number, lock = false): Promi
   return draw;
 }
 
+/** The draw, locked after its task (the order every draw step locks in). */
+export async function lockDraw(tx: Repos, drawId: number): Promise<{ task: Task; draw: Draw }> {
+  const found = await requireDraw(tx, drawId);
+  const task = await requireTask(tx, found.taskId, true);
+  return { task, draw: await requireDraw(tx, drawId, true) };
+}
+
 /** The superseded draw of this kind and department that a new draw redoes (none already redoes it), if any. */
 export function replacedBy(
   draws: readonly Draw[],
@@ -163,9 +170,7 @@ export async function runDraw(
   const reason = input.noInputReason?.trim() || null;
   const watch = stopwatch();
   const result = await services.store.transaction(async (tx) => {
-    const found = await requireDraw(tx, input.drawId);
-    const task = await requireTask(tx, found.taskId, true);
-    const draw = await requireDraw(tx, input.drawId, true);
+    const { task, draw } = await lockDraw(tx, input.drawId);
     const office = person.roles.includes('office');
     if (!office) maker.mayDraw(person, task, draw);
     if (draw.state !== 'committed')

@@ -7,11 +7,11 @@ import type { AuditActor } from '../domain/audit-chain.ts';
 import { DomainError, STALE_CARD } from '../domain/errors.ts';
 import { next, redrawMachine, taskMachine } from '../domain/workflow.ts';
 import { liaisonsOf, refreshCopies, tell, toOffice } from './card-copies.ts';
-import { refuse, requireDraw } from './draw-protocol.ts';
+import { lockDraw, refuse } from './draw-protocol.ts';
 import { drawCardOf, drawSubject, takingPart } from './draw-views.ts';
 import type { Draw, Person, RedrawRequest, Repos, Task } from './ports.ts';
 import type { Services } from './services.ts';
-import { requireTask, taskCardOf, taskSubject } from './tasks.ts';
+import { taskCardOf, taskSubject } from './tasks.ts';
 
 export const redrawSubject = (id: number) => `redraw:${id}`;
 
@@ -39,13 +39,6 @@ async function redrawView(repos: Repos, request: RedrawRequest): Promise<RedrawV
 
 export const redrawCardOf = async (repos: Repos, request: RedrawRequest) =>
   redrawCard(await redrawView(repos, request));
-
-/** The draw, locked after its task (the order every draw step locks in). */
-async function lockDraw(tx: Repos, drawId: number): Promise<{ task: Task; draw: Draw }> {
-  const found = await requireDraw(tx, drawId);
-  const task = await requireTask(tx, found.taskId, true);
-  return { task, draw: await requireDraw(tx, drawId, true) };
-}
 
 /** Asks to redo a draw: whoever may draw it (its department's liaison, or the office), with a reason. */
 export async function requestRedraw(

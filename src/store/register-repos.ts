@@ -328,6 +328,18 @@ export function matterRepo(db: Db, now: () => Date): Repos['matters'] {
 
 /** Inspectors live in `people`; the library's rows are matched on their register key, or adopt a bound person. */
 export function inspectorRepo(db: Db): Repos['inspectors'] {
+  /** A department's people in the inspector library, still listed there. */
+  const activeInspectors = (departmentId: number) =>
+    db
+      .select()
+      .from(people)
+      .where(
+        and(
+          eq(people.departmentId, departmentId),
+          eq(people.active, true),
+          arrayContains(people.roles, ['inspector']),
+        ),
+      );
   return {
     async registered() {
       const rows = await db
@@ -366,17 +378,7 @@ export function inspectorRepo(db: Db): Repos['inspectors'] {
         .orderBy(asc(personConflicts.id));
     },
     async candidates(departmentId) {
-      const rows = await db
-        .select()
-        .from(people)
-        .where(
-          and(
-            eq(people.departmentId, departmentId),
-            eq(people.active, true),
-            arrayContains(people.roles, ['inspector']),
-          ),
-        )
-        .orderBy(asc(people.id));
+      const rows = await activeInspectors(departmentId).orderBy(asc(people.id));
       const ids = rows.map((r) => r.id);
       const leaves = ids.length
         ? await db.select().from(personLeaves).where(inArray(personLeaves.personId, ids))
@@ -404,17 +406,7 @@ export function inspectorRepo(db: Db): Repos['inspectors'] {
       }));
     },
     async list(departmentId) {
-      const rows = await db
-        .select()
-        .from(people)
-        .where(
-          and(
-            eq(people.departmentId, departmentId),
-            eq(people.active, true),
-            arrayContains(people.roles, ['inspector']),
-          ),
-        )
-        .orderBy(asc(people.unit), asc(people.name));
+      const rows = await activeInspectors(departmentId).orderBy(asc(people.unit), asc(people.name));
       const leaves = rows.length
         ? await db
             .select()

@@ -63,3 +63,41 @@ export const everyone = Object.keys(who) as Who[];
 
 /** Whether a click went through. */
 export const allowed = (result: { toast?: { type: string } }) => result.toast?.type === 'success';
+
+/** What a message says, as text or as a card. */
+export const said = (m: SentMessage | undefined) => m?.text ?? cardText(m?.card);
+export const dmsTo = (who: As, messages: SentMessage[]) =>
+  messages.filter((m) => 'userId' in m.to && m.to.userId === who.userId);
+export const inChat = (chatId: string, messages: SentMessage[]) =>
+  messages.filter((m) => 'chatId' in m.to && m.to.chatId === chatId);
+
+/**
+ * A task of the plan launched in a group chat by the market regulator's liaison, with 区商务局 and 区卫健局 taking
+ * part, accepted by both: ready for the target draw. Returns its id.
+ */
+export async function readyTask(
+  h: Harness,
+  planId: number,
+  o: { chatId: string; name: string; teams: number },
+): Promise<number> {
+  const lead = users.marketLiaison;
+  const [scjgj, swj, wjj] = await departmentIds(h, 'scjgj', 'swj', 'wjj');
+  const [form] = await h.send(`@机器人 /task new ${planId}`, lead, { chatId: o.chatId, chatType: 'group' });
+  const launched = await h.click(form!, '发起任务', lead, {
+    name: o.name,
+    windowStart: '2027-04-01',
+    windowEnd: '2027-06-30',
+    teams: String(o.teams),
+    [`per_${scjgj}`]: '2',
+    [`per_${swj}`]: '1',
+    [`per_${wjj}`]: '1',
+    certificateHolders: '2',
+    acceptanceDays: '3',
+  });
+  expect(launched.toast?.type).toBe('success');
+  const taskId = Number(cardText(form!.card).match(/任务 #(\d+)/)![1]);
+  await h.click(dmsTo(users.liaison, launched.sent)[0]!, '接受', users.liaison);
+  await h.click(dmsTo(users.otherLiaison, launched.sent)[0]!, '接受', users.otherLiaison);
+  expect((await h.store.tasks.get(taskId))!.state).toBe('ready');
+  return taskId;
+}
