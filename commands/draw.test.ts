@@ -319,3 +319,82 @@ describe('/draw redraw', () => {
     expect(said(verified).match(/一致。/g)).toHaveLength(2);
   });
 });
+
+describe('/draw replace', () => {
+  it('replaces a drawn target by the next reserve of its stratum, only with the office’s approval, before inspectors are drawn', async () => {
+    const taskId = (await readyTask()).taskId;
+    const { notice } = await commit(taskId, ' --minutes 120');
+    for (const [who, value] of [
+      [lin, '1'],
+      [wang, '2'],
+      [li, '3'],
+    ] as const) {
+      await h.click(notice, '提交随机数', who, { contribution: value });
+    }
+    const drawn = await h.click(notice, '抽取', lin);
+    const receipt = targetReceipt(verifyReceiptFile(receiptIn(drawn.sent)).receipt);
+    const draw = (await h.store.draws.forTask(taskId)).find((d) => d.kind === 'targets')!;
+    const gone = receipt.picks[2]!;
+
+    const [bad] = await h.send(`/draw replace ${draw.id} ${gone.id} 停业 已经停业`, lin);
+    expect(said(bad)).toContain('理由类别应为“登记”或“回避”');
+    const [notPicked] = await h.send(`/draw replace ${draw.id} 91370105TS9999999X 登记 名录库有误`, lin);
+    expect(said(notPicked)).toContain('不在抽取');
+    const asked = await h.send(
+      `/draw replace ${draw.id} ${gone.id} 登记 "抽取日前已注销，名录库未更新"`,
+      lin,
+    );
+    expect(asked.map(said).join('\n')).toContain('已提交');
+    const card = dmsTo(users.office, asked).find((m) => cardText(m.card).includes('递补申请'))!;
+    const approved = await h.click(card, '提交审批', users.office, { decision: 'approve' });
+    expect(approved.toast?.type).toBe('success');
+
+    // The first reserve target of the same stratum takes its place, in its team; everyone is told.
+    const reserve = receipt.reserve[gone.stratum]![0]!;
+    const picks = await h.store.draws.picks(draw.id);
+    expect(picks.find((p) => p.id === gone.id)!.withdrawn).toContain('抽取日前已注销');
+    expect(picks.find((p) => p.id === reserve.id)).toMatchObject({ team: gone.team, replaces: gone.id });
+    expect(await h.store.draws.pickCount(draw.id)).toBe(receipt.picks.length);
+    expect(cardText(notice.card)).toContain(`${gone.id} → ${reserve.id}`);
+    expect(dmsTo(wang, approved.sent).map((m) => m.text)).toContainEqual(
+      expect.stringContaining(`由递补顺序中的 ${reserve.id}`),
+    );
+    const [verified] = await h.send(`/draw verify ${taskId}`, wang);
+    expect(said(verified)).toMatch(/一致。/);
+    // A replacement record altered afterwards no longer follows the reserve order, and the check says so.
+    const other = receipt.reserve[gone.stratum]![1]!.id;
+    await h.db.execute(
+      sql`update draw_replacements set replacement_code = ${other} where draw_id = ${draw.id}`,
+    );
+    const [altered] = await h.send(`/draw verify ${taskId}`, wang);
+    expect(said(altered)).toContain(`由 ${other} 递补，按递补顺序应为 ${reserve.id}`);
+    await h.db.execute(
+      sql`update draw_replacements set replacement_code = ${reserve.id} where draw_id = ${draw.id}`,
+    );
+
+    // Once a department starts drawing its inspectors, the list is in the teams' hands: no more replacements.
+    const scjgj = (await h.store.departments.find('scjgj'))!.id;
+    await h.store.transaction((tx) =>
+      tx.inspectors.upsertMany(
+        ['张建国', '赵文'].map((name, i) => ({
+          name,
+          unit: '执法一队',
+          position: null,
+          certificateNo: `370100${i}`,
+          certificateValidUntil: '2028-12-31',
+          qualificationTags: [],
+          expertise: [],
+          area: null,
+          isExpert: false,
+          departmentId: scjgj,
+          registerKey: `${scjgj}:${name}`,
+          rowHash: name,
+        })),
+      ),
+    );
+    const started = await h.send(`@机器人 /draw inspectors ${taskId}`, lin, GROUP);
+    expect(started.map(said).join('\n')).toContain('选派检查人员公告');
+    const [late] = await h.send(`/draw replace ${draw.id} ${receipt.picks[0]!.id} 回避 无法回避`, lin);
+    expect(said(late)).toContain('各部门已开始选派检查人员，检查对象不能再递补');
+  });
+});

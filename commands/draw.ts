@@ -7,6 +7,14 @@ import { drawCardOf, drawSubject, takingPart, targetDrawView } from '../src/app/
 import { commitTargetDraw, picksSheet, runTargetDraw } from '../src/app/draws.ts';
 import { commitInspectorDraw, runInspectorDraw } from '../src/app/inspector-draws.ts';
 import { decideRedraw, redrawCardOf, redrawSubject, requestRedraw } from '../src/app/redraws.ts';
+import {
+  type Cause,
+  checkReplacements,
+  decideReplacement,
+  replacementCardOf,
+  replacementSubject,
+  requestReplacement,
+} from '../src/app/replacements.ts';
 import { requireTask } from '../src/app/tasks.ts';
 import { settingValue, WORKSPACE_SETTINGS } from '../src/app/workspace-settings.ts';
 import {
@@ -44,6 +52,14 @@ const DrawClicked = z.object({
   noInputReason: z.string().optional(),
 });
 type DrawClick = z.infer<typeof DrawClicked>;
+
+/** The office's decision on a request card. */
+const Decision = z.object({
+  id: z.coerce.number().int(),
+  version: z.number().int(),
+  decision: z.enum(['approve', 'reject'], { error: '请选择批准或驳回' }),
+  note: z.string().optional(),
+});
 
 const currentCard = async (ctx: Context & { value: DrawClick }) =>
   drawCardOf(ctx.services.store, await requireDraw(ctx.services.store, ctx.value.id), ctx.services.timeZone);
@@ -137,6 +153,48 @@ export const draw = defineCommand({
       },
     }),
     subcommand({
+      name: 'replace',
+      aliases: ['递补'],
+      summary:
+        '申请递补抽中的检查对象（抽取日名录库登记有误或回避无法满足；办公室批准，由递补顺序中的下一个对象递补）',
+      usage: '/draw replace <抽取编号> <对象代码> <登记|回避> <理由和依据>',
+      examples: ['/draw replace 5 91370105MA00000011 登记 "抽取日前已于 2027-02-10 注销，名录库未更新"'],
+      access: ['liaison', 'office'],
+      params: [
+        { name: 'draw', label: '抽取编号' },
+        { name: 'code', label: '对象代码' },
+        { name: 'cause', label: '理由类别' },
+        { name: 'note', label: '理由和依据' },
+      ],
+      args: z.object({
+        draw: recordNumber('请写抽取编号（见抽取卡片上的“抽取 #编号”）'),
+        code: z.string({ error: '请写要递补的对象代码' }),
+        cause: z.string({ error: '请写理由类别：登记 或 回避' }).transform((v, c) => {
+          const cause = { 登记: 'registry', registry: 'registry', 回避: 'recusal', recusal: 'recusal' }[v];
+          if (!cause) {
+            c.addIssue({ code: 'custom', message: `理由类别应为“登记”或“回避”，收到“${v}”` });
+            return z.NEVER;
+          }
+          return cause as Cause;
+        }),
+        note: z.string({ error: '请写明理由和依据' }),
+      }),
+      async handle(ctx) {
+        const { request } = await requestReplacement(ctx.services, {
+          drawId: ctx.args.draw,
+          code: ctx.args.code,
+          cause: ctx.args.cause,
+          note: ctx.args.note,
+          person: requirePerson(ctx, '抽取'),
+          by: auditActor(ctx.actor),
+        });
+        return {
+          kind: 'text',
+          text: `已提交 ${request.code} 的递补申请（抽取 #${request.drawId}），等待联席会议办公室审批。`,
+        };
+      },
+    }),
+    subcommand({
       name: 'show',
       aliases: ['查看'],
       summary: '查看一项任务的抽取公告、结果和收据（参加部门的联络员同时收到本部门的名单）',
@@ -211,7 +269,10 @@ export const draw = defineCommand({
         }
         const lines: string[] = [];
         for (const d of drawn) {
-          const problems = await verifyStoredDraw(store, d);
+          const problems = [
+            ...(await verifyStoredDraw(store, d)),
+            ...(d.kind === 'targets' ? await checkReplacements(store, d) : []),
+          ];
           lines.push(
             problems.length === 0
               ? `抽取 #${d.id}：一致。按收据中的种子输入和对象池重新计算，抽中对象、分组和递补顺序与收据相同。`
@@ -223,14 +284,33 @@ export const draw = defineCommand({
     }),
   ],
   actions: {
+    'decide-replacement': action({
+      access: ['office'],
+      value: Decision,
+      async handle(ctx) {
+        const { card: shown } = await decideReplacement(ctx.services, {
+          requestId: ctx.value.id,
+          version: ctx.value.version,
+          decision: ctx.value.decision,
+          ...(ctx.value.note !== undefined ? { note: ctx.value.note } : {}),
+          person: requirePerson(ctx, '抽取'),
+          by: auditActor(ctx.actor),
+        });
+        return {
+          toast: { type: 'success', text: ctx.value.decision === 'approve' ? '已批准递补' : '已驳回' },
+          card: shown,
+          track: replacementSubject(ctx.value.id),
+        };
+      },
+      async refresh(ctx) {
+        const request = await ctx.services.store.draws.replacement(ctx.value.id);
+        if (!request) throw new DomainError('REPLACEMENT_NOT_FOUND', `找不到递补申请 #${ctx.value.id}。`);
+        return replacementCardOf(ctx.services.store, request);
+      },
+    }),
     decide: action({
       access: ['office'],
-      value: z.object({
-        id: z.coerce.number().int(),
-        version: z.number().int(),
-        decision: z.enum(['approve', 'reject'], { error: '请选择批准或驳回' }),
-        note: z.string().optional(),
-      }),
+      value: Decision,
       async handle(ctx) {
         const { card: shown } = await decideRedraw(ctx.services, {
           requestId: ctx.value.id,

@@ -568,6 +568,10 @@ export const drawPicks = pgTable(
     stratum: text('stratum').notNull(),
     team: integer('team').notNull(),
     score: text('score').notNull(),
+    /** A replacement (递补): the code of the pick it stands in for. */
+    replaces: text('replaces'),
+    /** Why the pick was withdrawn (an approved replacement's reason); it stays listed. */
+    withdrawn: text('withdrawn'),
   },
   (t) => [primaryKey({ columns: [t.drawId, t.position] })],
 );
@@ -636,4 +640,34 @@ export const drawRedraws = pgTable(
     decidedAt: timestamp('decided_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('draw_redraws_open_uq').on(t.drawId).where(sql`state = 'requested'`)],
+);
+
+/**
+ * A request to replace a drawn target (递补, product.md §4.8): only for a registry error proven at the draw date or
+ * 回避 that cannot be met, only before the departments start drawing their inspectors, only with the office's
+ * approval; always the next reserve target of the same stratum.
+ */
+export const drawReplacements = pgTable(
+  'draw_replacements',
+  {
+    id: serial('id').primaryKey(),
+    drawId: integer('draw_id')
+      .notNull()
+      .references(() => draws.id),
+    code: text('code').notNull(),
+    /** `registry` (the library was wrong at the draw date) or `recusal` (回避 that cannot be met). */
+    cause: text('cause').notNull(),
+    note: text('note').notNull(),
+    state: text('state').notNull(),
+    version: integer('version').notNull().default(1),
+    requestedBy: integer('requested_by')
+      .notNull()
+      .references(() => people.id),
+    decidedBy: integer('decided_by').references(() => people.id),
+    decisionNote: text('decision_note'),
+    replacementCode: text('replacement_code'),
+    createdAt: createdAt(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('draw_replacements_open_uq').on(t.drawId, t.code).where(sql`state = 'requested'`)],
 );

@@ -25,6 +25,8 @@ CREATE TABLE "draw_picks" (
 	"stratum" text NOT NULL,
 	"team" integer NOT NULL,
 	"score" text NOT NULL,
+	"replaces" text,
+	"withdrawn" text,
 	CONSTRAINT "draw_picks_draw_id_position_pk" PRIMARY KEY("draw_id","position")
 );
 --> statement-breakpoint
@@ -42,6 +44,22 @@ CREATE TABLE "draw_redraws" (
 	"requested_by" integer NOT NULL,
 	"decided_by" integer,
 	"decision_note" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"decided_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "draw_replacements" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"draw_id" integer NOT NULL,
+	"code" text NOT NULL,
+	"cause" text NOT NULL,
+	"note" text NOT NULL,
+	"state" text NOT NULL,
+	"version" integer DEFAULT 1 NOT NULL,
+	"requested_by" integer NOT NULL,
+	"decided_by" integer,
+	"decision_note" text,
+	"replacement_code" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"decided_at" timestamp with time zone
 );
@@ -94,6 +112,9 @@ ALTER TABLE "draw_pools" ADD CONSTRAINT "draw_pools_draw_id_draws_id_fk" FOREIGN
 ALTER TABLE "draw_redraws" ADD CONSTRAINT "draw_redraws_draw_id_draws_id_fk" FOREIGN KEY ("draw_id") REFERENCES "public"."draws"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draw_redraws" ADD CONSTRAINT "draw_redraws_requested_by_people_id_fk" FOREIGN KEY ("requested_by") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draw_redraws" ADD CONSTRAINT "draw_redraws_decided_by_people_id_fk" FOREIGN KEY ("decided_by") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "draw_replacements" ADD CONSTRAINT "draw_replacements_draw_id_draws_id_fk" FOREIGN KEY ("draw_id") REFERENCES "public"."draws"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "draw_replacements" ADD CONSTRAINT "draw_replacements_requested_by_people_id_fk" FOREIGN KEY ("requested_by") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "draw_replacements" ADD CONSTRAINT "draw_replacements_decided_by_people_id_fk" FOREIGN KEY ("decided_by") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draw_team_members" ADD CONSTRAINT "draw_team_members_draw_id_draws_id_fk" FOREIGN KEY ("draw_id") REFERENCES "public"."draws"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draw_team_members" ADD CONSTRAINT "draw_team_members_person_id_people_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draws" ADD CONSTRAINT "draws_task_id_tasks_id_fk" FOREIGN KEY ("task_id") REFERENCES "public"."tasks"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -101,4 +122,5 @@ ALTER TABLE "draws" ADD CONSTRAINT "draws_department_id_departments_id_fk" FOREI
 ALTER TABLE "draws" ADD CONSTRAINT "draws_committed_by_people_id_fk" FOREIGN KEY ("committed_by") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "draws" ADD CONSTRAINT "draws_drawn_by_people_id_fk" FOREIGN KEY ("drawn_by") REFERENCES "public"."people"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "draw_redraws_open_uq" ON "draw_redraws" USING btree ("draw_id") WHERE state = 'requested';--> statement-breakpoint
+CREATE UNIQUE INDEX "draw_replacements_open_uq" ON "draw_replacements" USING btree ("draw_id","code") WHERE state = 'requested';--> statement-breakpoint
 CREATE UNIQUE INDEX "draws_current_uq" ON "draws" USING btree ("task_id","kind","department_id") WHERE state in ('committed', 'drawn');

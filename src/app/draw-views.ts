@@ -118,6 +118,7 @@ export async function targetDrawView(repos: Repos, draw: Draw, timeZone: string)
       draw.receipt !== null &&
       Buffer.byteLength(draw.receipt) <= CHAT_RECEIPT_LIMIT &&
       draw.poolSize <= CHAT_POOL_FILE_LIMIT,
+    replacements: await replacementLines(repos, draw),
     ...(replaced
       ? {
           replaced: {
@@ -134,6 +135,23 @@ export async function targetDrawView(repos: Repos, draw: Draw, timeZone: string)
         }
       : {}),
   };
+}
+
+/** A target draw's approved replacements, as its card lists them. */
+async function replacementLines(repos: Repos, draw: Draw): Promise<DrawView['replacements']> {
+  const lines: DrawView['replacements'] = [];
+  for (const r of await repos.draws.replacements(draw.id)) {
+    if (r.state !== 'approved' || !r.replacementCode) continue;
+    const pick = (await repos.draws.picks(draw.id)).find((p) => p.id === r.replacementCode);
+    lines.push({
+      code: r.code,
+      by: r.replacementCode,
+      byName: pick?.name ?? '',
+      team: pick?.team ?? 0,
+      reason: `${r.cause === 'registry' ? '名录库登记有误' : '回避无法满足'}，${r.note}`,
+    });
+  }
+  return lines;
 }
 
 /** Everything an inspector draw's card shows. */

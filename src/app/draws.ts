@@ -283,13 +283,13 @@ export async function runTargetDraw(
   return runDraw(services, input, targetMaker(services, inspectorDays, calendar));
 }
 
-/** The drawn list as a spreadsheet: every pick with the library's name and address, its stratum and team. */
+/** The drawn list as a spreadsheet: every pick in force with the library's name and address, stratum and team. */
 export async function picksSheet(services: Services, repos: Repos, draw: Draw, taskName: string) {
-  const picks = await repos.draws.picks(draw.id);
+  const picks = (await repos.draws.picks(draw.id)).filter((p) => !p.withdrawn);
   const rows = [
-    ['序号', '统一社会信用代码/编号', '名称', '地址', '片区', '信用风险分类', '分层', '检查组'],
-    ...picks.map((p) => [
-      String(p.position),
+    ['序号', '统一社会信用代码/编号', '名称', '地址', '片区', '信用风险分类', '分层', '检查组', '备注'],
+    ...picks.map((p, i) => [
+      String(i + 1),
       p.id,
       p.name,
       p.address ?? '',
@@ -297,6 +297,7 @@ export async function picksSheet(services: Services, repos: Repos, draw: Draw, t
       p.riskClass ?? '',
       stratumLabel(p.stratum),
       `第 ${p.team} 组`,
+      p.replaces ? `递补（替换 ${p.replaces}）` : '',
     ]),
   ];
   const title = `${taskName} 检查对象名单（抽取 #${draw.id}）`;

@@ -42,6 +42,7 @@ import { settingValue } from './workspace-settings.ts';
 async function teamsOf(tx: Repos, target: Draw): Promise<TeamTargets[]> {
   const teams = new Map<number, TeamTargets>();
   for (const p of await tx.draws.picks(target.id)) {
+    if (p.withdrawn) continue;
     const team = teams.get(p.team) ?? { team: p.team, targets: [] };
     team.targets.push({ code: p.id, area: p.area });
     teams.set(p.team, team);
@@ -325,7 +326,7 @@ async function staffIfDone(tx: Repos, services: Services, task: Task): Promise<T
   const target = (await tx.draws.forTask(task.id)).find((d) => d.kind === 'targets' && d.state === 'drawn')!;
   const picks = await tx.draws.picks(target.id);
   const rows = new Map<number, { targets: number; leader: string; members: string[] }>();
-  for (const p of picks) {
+  for (const p of picks.filter((x) => !x.withdrawn)) {
     const row = rows.get(p.team) ?? { targets: 0, leader: '', members: [] };
     row.targets++;
     rows.set(p.team, row);

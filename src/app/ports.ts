@@ -260,6 +260,22 @@ export interface Draw {
   createdAt: Date;
 }
 
+export interface ReplacementRequest {
+  id: number;
+  drawId: number;
+  code: string;
+  cause: 'registry' | 'recusal';
+  note: string;
+  state: RedrawState;
+  version: number;
+  requestedBy: number;
+  decidedBy: number | null;
+  decisionNote: string | null;
+  replacementCode: string | null;
+  createdAt: Date;
+  decidedAt: Date | null;
+}
+
 export interface RedrawRequest {
   id: number;
   drawId: number;
@@ -285,6 +301,10 @@ export interface DrawContribution {
 /** A drawn target as the lists handed to departments show it. */
 export interface DrawnTarget extends TargetPick {
   position: number;
+  /** A replacement: the code it stands in for. */
+  replaces: string | null;
+  /** Withdrawn by an approved replacement, with its reason (still listed). */
+  withdrawn: string | null;
   name: string;
   address: string | null;
   area: string | null;
@@ -637,8 +657,30 @@ export interface Repos {
     savePicks(drawId: number, picks: readonly TargetPick[]): Promise<void>;
     /** The picks in draw order (the first `limit`), with the target's name and address from the library. */
     picks(drawId: number, limit?: number): Promise<DrawnTarget[]>;
+    /** Picks in force (not withdrawn by a replacement). */
     pickCount(drawId: number): Promise<number>;
     addHandover(h: DrawHandover): Promise<void>;
+    /** Withdraws a pick and appends its replacement (same team and stratum) after the last pick. */
+    replacePick(
+      drawId: number,
+      code: string,
+      reason: string,
+      replacement: { id: string; score: string },
+    ): Promise<void>;
+    /** A new replacement request; undefined when one is already open for that target. */
+    requestReplacement(
+      r: Pick<ReplacementRequest, 'drawId' | 'code' | 'cause' | 'note' | 'requestedBy'>,
+    ): Promise<ReplacementRequest | undefined>;
+    replacement(id: number): Promise<ReplacementRequest | undefined>;
+    replacements(drawId: number): Promise<ReplacementRequest[]>;
+    decideReplacement(
+      id: number,
+      version: number,
+      patch: Pick<
+        ReplacementRequest,
+        'state' | 'decidedBy' | 'decisionNote' | 'decidedAt' | 'replacementCode'
+      >,
+    ): Promise<ReplacementRequest | undefined>;
     /** A new request to redo a draw; undefined when one is already open for it. */
     requestRedraw(
       r: Pick<RedrawRequest, 'drawId' | 'reason' | 'requestedBy'>,

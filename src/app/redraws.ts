@@ -2,7 +2,7 @@
 // second office member — never the one who asked — approves or rejects. Approval supersedes the draw (kept, its
 // card marked, its picks shown beside the new ones) and reopens the step: a new notice, new contributions, a new
 // draw. Redoing the targets supersedes the departments' inspector draws too, whose teams no longer exist.
-import { type RedrawView, redrawCard } from '../cards/draw-card.ts';
+import { type OfficeRequestView, officeRequestCard } from '../cards/draw-card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
 import { DomainError, STALE_CARD } from '../domain/errors.ts';
 import { next, redrawMachine, taskMachine } from '../domain/workflow.ts';
@@ -15,30 +15,37 @@ import { taskCardOf, taskSubject } from './tasks.ts';
 
 export const redrawSubject = (id: number) => `redraw:${id}`;
 
-async function redrawView(repos: Repos, request: RedrawRequest): Promise<RedrawView> {
+async function redrawView(repos: Repos, request: RedrawRequest): Promise<OfficeRequestView> {
   const draw = (await repos.draws.get(request.drawId))!;
   const task = (await repos.tasks.get(draw.taskId))!;
   const department = await repos.departments.get(draw.departmentId);
   const name = async (id: number | null) => (id === null ? undefined : (await repos.people.get(id))?.name);
   const decidedBy = await name(request.decidedBy);
+  const what =
+    draw.kind === 'targets' ? '检查对象' : `${department?.shortName ?? department?.name ?? ''}的检查人员`;
   return {
+    action: 'decide',
     id: request.id,
     version: request.version,
     state: request.state,
-    drawId: draw.id,
-    taskId: task.id,
-    taskName: task.name,
-    what:
-      draw.kind === 'targets' ? '检查对象' : `${department?.shortName ?? department?.name ?? ''}的检查人员`,
-    requestedBy: (await name(request.requestedBy)) ?? '',
-    reason: request.reason,
+    title: `重新抽取申请：${task.name}`,
+    subtitle: `抽取 #${draw.id}`,
+    facts: [
+      { label: '任务', value: `#${task.id} ${task.name}` },
+      { label: '抽取', value: `#${draw.id} ${what}` },
+      { label: '申请人', value: (await name(request.requestedBy)) ?? '' },
+      { label: '原因', value: request.reason },
+    ],
+    consequence:
+      '批准后原抽取作废但保留备查，须重新发布公告、重新贡献随机数和抽取；原抽中结果与新结果并列公布。',
+    approveLabel: '批准重新抽取',
     ...(decidedBy ? { decidedBy } : {}),
     decisionNote: request.decisionNote,
   };
 }
 
 export const redrawCardOf = async (repos: Repos, request: RedrawRequest) =>
-  redrawCard(await redrawView(repos, request));
+  officeRequestCard(await redrawView(repos, request));
 
 /** Asks to redo a draw: whoever may draw it (its department's liaison, or the office), with a reason. */
 export async function requestRedraw(

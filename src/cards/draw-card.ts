@@ -43,6 +43,8 @@ export interface DrawView extends SeedView {
   poolInReceipt: boolean;
   /** Whether the receipt (and pool file) were small enough to send in the chat. */
   filesInChat: boolean;
+  /** Approved replacements (递补): what was withdrawn and why, and what took its place in which team. */
+  replacements: { code: string; by: string; byName: string; team: number; reason: string }[];
   /** The draw this one redoes: its reason and its picks, shown beside the new ones (product.md §4.7). */
   replaced?: { id: number; reason: string; picks: DrawView['picks'] };
 }
@@ -172,6 +174,15 @@ export function drawCard(view: DrawView): Card {
     elements.push(
       ...sealedSeed(view),
       picksTable(view.picks),
+      ...(view.replacements.length > 0
+        ? [
+            md(
+              `**递补**（经办公室批准）\n${view.replacements
+                .map((r) => `${r.code} → ${r.by} ${r.byName}（第 ${r.team} 组）：${r.reason}`)
+                .join('\n')}`,
+            ),
+          ]
+        : []),
       ...(view.replaced
         ? [
             md(
@@ -339,37 +350,32 @@ export function teamsCard(
   };
 }
 
-export interface RedrawView {
+/** What the office decides on: a redraw, or a replacement. */
+export interface OfficeRequestView {
+  /** The card action that decides it (`decide`, `decide-replacement`). */
+  action: string;
   id: number;
   version: number;
   state: RedrawState;
-  drawId: number;
-  taskId: number;
-  taskName: string;
-  /** What the draw drew, in words (检查对象, or a department's inspectors). */
-  what: string;
-  requestedBy: string;
-  reason: string;
+  title: string;
+  subtitle: string;
+  facts: { label: string; value: string }[];
+  /** What approval does, said before the form. */
+  consequence: string;
+  approveLabel: string;
   decidedBy?: string;
   decisionNote: string | null;
 }
 
-/** The office's card for a redraw request: a second office member approves it, or rejects it with a reason. */
-export function redrawCard(view: RedrawView): Card {
-  const elements: Element[] = [
-    fields([
-      { label: '任务', value: `#${view.taskId} ${view.taskName}` },
-      { label: '抽取', value: `#${view.drawId} ${view.what}` },
-      { label: '申请人', value: view.requestedBy },
-      { label: '原因', value: view.reason },
-    ]),
-  ];
+/** The office's card for a request: another office member approves it, or rejects it with a reason. */
+export function officeRequestCard(view: OfficeRequestView): Card {
+  const elements: Element[] = [fields(view.facts)];
   if (view.state === 'requested') {
     elements.push(
-      md('批准后原抽取作废但保留备查，须重新发布公告、重新贡献随机数和抽取；原抽中结果与新结果并列公布。'),
+      md(view.consequence),
       {
         type: 'form',
-        name: 'redraw',
+        name: view.action,
         inputs: [
           {
             type: 'select',
@@ -377,7 +383,7 @@ export function redrawCard(view: RedrawView): Card {
             label: '审批',
             required: true,
             options: [
-              { value: 'approve', label: '批准重新抽取' },
+              { value: 'approve', label: view.approveLabel },
               { value: 'reject', label: '驳回' },
             ],
           },
@@ -386,10 +392,10 @@ export function redrawCard(view: RedrawView): Card {
         submit: {
           label: '提交审批',
           style: 'primary',
-          value: { cmd: 'draw', action: 'decide', id: view.id, version: view.version },
+          value: { cmd: 'draw', action: view.action, id: view.id, version: view.version },
         },
       },
-      note('须由申请人以外的另一位办公室成员审批。'),
+      note('须由申请人以外的办公室成员审批。'),
     );
   } else {
     elements.push(
@@ -400,8 +406,8 @@ export function redrawCard(view: RedrawView): Card {
   }
   return {
     header: {
-      title: `重新抽取申请：${view.taskName}`,
-      subtitle: `抽取 #${view.drawId} · ${redrawMachine.states[view.state]}`,
+      title: view.title,
+      subtitle: `${view.subtitle} · ${redrawMachine.states[view.state]}`,
       color: view.state === 'requested' ? 'orange' : view.state === 'approved' ? 'green' : 'grey',
     },
     elements,

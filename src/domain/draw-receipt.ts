@@ -4,6 +4,7 @@
 import {
   DRAW_ALGORITHM,
   drawSeed,
+  lowest,
   type PoolEntry,
   poolHash,
   quotaOf,
@@ -126,6 +127,26 @@ export function drawTargets(
     seed,
     selection,
   );
+}
+
+/**
+ * The target that replaces a withdrawn pick (递补, product.md §4.8): the first of its stratum's reserve order not
+ * used yet. Past the reserve the receipt lists, the order goes on over the pool by the same score, so anyone
+ * holding the pool can check it too.
+ */
+export function nextReserve(
+  receipt: DrawReceipt,
+  stratum: Stratum,
+  used: ReadonlySet<string>,
+  pool?: readonly PoolEntry[],
+): Ranked | undefined {
+  const listed = (receipt.reserve[stratum] ?? []).find((r) => !used.has(r.id));
+  if (listed || !pool) return listed;
+  const drawn = new Set(receipt.picks.map((p) => p.id));
+  const rest = pool
+    .filter((e) => e.stratum === stratum && !drawn.has(e.id) && !used.has(e.id))
+    .map((e) => e.id);
+  return lowest(receipt.seed.value, 'target', rest, 1)[0];
 }
 
 const short = (hex: string) => `${hex.slice(0, 12)}…`;

@@ -157,17 +157,23 @@ export const drawMachine = machine({
 });
 export type DrawState = keyof typeof drawMachine.states;
 
+/** A request the office decides: approved, or rejected with a reason. */
+const requestMachine = (noun: string) =>
+  machine({
+    noun,
+    states: {
+      requested: '待办公室审批',
+      approved: '已批准',
+      rejected: '已驳回',
+    },
+    events: {
+      approve: { label: '批准', from: ['requested'], to: 'approved' },
+      reject: { label: '驳回', from: ['requested'], to: 'rejected' },
+    },
+  });
+
 /** A request to redo a draw: a second office member approves it, or rejects it with a reason (product.md §4.7). */
-export const redrawMachine = machine({
-  noun: '重新抽取申请',
-  states: {
-    requested: '待办公室审批',
-    approved: '已批准',
-    rejected: '已驳回',
-  },
-  events: {
-    approve: { label: '批准', from: ['requested'], to: 'approved' },
-    reject: { label: '驳回', from: ['requested'], to: 'rejected' },
-  },
-});
+export const redrawMachine = requestMachine('重新抽取申请');
+/** A request to replace a drawn target by the next reserve (递补, product.md §4.8). */
+export const replacementMachine = requestMachine('递补申请');
 export type RedrawState = keyof typeof redrawMachine.states;

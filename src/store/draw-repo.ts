@@ -1,20 +1,27 @@
 // Draws: the record, its frozen pool (its canonical bytes), the contributions, the picks
 // and the hand-overs. The pool is frozen inside the database as its canonical bytes, by one sorted aggregate, and
 // hashed there; the selection is the domain's (docs/decisions.md, "Draws in the chat").
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import {
   drawContributions,
   drawHandovers,
   drawPicks,
   drawPools,
   drawRedraws,
+  drawReplacements,
   draws,
   drawTeamMembers,
   targets,
 } from '../../drizzle/schema.ts';
-import type { Draw, DrawFilters, RedrawRequest, Repos } from '../app/ports.ts';
+import type { Draw, DrawFilters, RedrawRequest, ReplacementRequest, Repos } from '../app/ports.ts';
 import { STRATA, type Stratum } from '../domain/plan-record.ts';
 import { copyInto, type Db, rowsOf } from './db.ts';
+
+const toReplacement = (r: typeof drawReplacements.$inferSelect): ReplacementRequest => ({
+  ...r,
+  cause: r.cause as ReplacementRequest['cause'],
+  state: r.state as ReplacementRequest['state'],
+});
 
 const toRedraw = (r: typeof drawRedraws.$inferSelect): RedrawRequest => ({
   ...r,
@@ -49,6 +56,7 @@ function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTarge
         join draws d on d.id = p.draw_id
         join tasks k on k.id = d.task_id
         where d.state = 'drawn' and d.kind = 'targets' and d.task_id <> ${taskId} and k.state <> 'cancelled'
+          and p.withdrawn is null
       ) as open_elsewhere
     from targets t
     where t.active and t.status = '存续'
@@ -174,7 +182,7 @@ export function drawRepo(db: Db): Repos['draws'] {
       const [row] = await db
         .select({ n: sql<number>`count(*)::int` })
         .from(drawPicks)
-        .where(eq(drawPicks.drawId, drawId));
+        .where(and(eq(drawPicks.drawId, drawId), isNull(drawPicks.withdrawn)));
       return Number(row?.n ?? 0);
     },
     async picks(drawId, limit) {
@@ -189,6 +197,8 @@ export function drawRepo(db: Db): Repos['draws'] {
           address: targets.address,
           area: targets.area,
           riskClass: targets.riskClass,
+          replaces: drawPicks.replaces,
+          withdrawn: drawPicks.withdrawn,
         })
         .from(drawPicks)
         .leftJoin(targets, eq(targets.code, drawPicks.code))
@@ -224,6 +234,54 @@ export function drawRepo(db: Db): Repos['draws'] {
         .where(and(eq(drawRedraws.id, id), eq(drawRedraws.version, version)))
         .returning();
       return row && toRedraw(row);
+    },
+    async replacePick(drawId, code, reason, replacement) {
+      const [old] = await db
+        .update(drawPicks)
+        .set({ withdrawn: reason })
+        .where(and(eq(drawPicks.drawId, drawId), eq(drawPicks.code, code)))
+        .returning();
+      const [last] = await db
+        .select({ n: sql<number>`max(${drawPicks.position})::int` })
+        .from(drawPicks)
+        .where(eq(drawPicks.drawId, drawId));
+      await db.insert(drawPicks).values({
+        drawId,
+        position: Number(last!.n) + 1,
+        code: replacement.id,
+        stratum: old!.stratum,
+        team: old!.team,
+        score: replacement.score,
+        replaces: code,
+      });
+    },
+    async requestReplacement(r) {
+      const [row] = await db
+        .insert(drawReplacements)
+        .values({ ...r, state: 'requested' })
+        .onConflictDoNothing()
+        .returning();
+      return row && toReplacement(row);
+    },
+    async replacement(id) {
+      const [row] = await db.select().from(drawReplacements).where(eq(drawReplacements.id, id));
+      return row && toReplacement(row);
+    },
+    async replacements(drawId) {
+      const rows = await db
+        .select()
+        .from(drawReplacements)
+        .where(eq(drawReplacements.drawId, drawId))
+        .orderBy(asc(drawReplacements.decidedAt), asc(drawReplacements.id));
+      return rows.map(toReplacement);
+    },
+    async decideReplacement(id, version, patch) {
+      const [row] = await db
+        .update(drawReplacements)
+        .set({ ...patch, version: sql`${drawReplacements.version} + 1` })
+        .where(and(eq(drawReplacements.id, id), eq(drawReplacements.version, version)))
+        .returning();
+      return row && toReplacement(row);
     },
     async addHandover(h) {
       await db.insert(drawHandovers).values(h).onConflictDoNothing();
