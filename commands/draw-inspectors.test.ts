@@ -197,5 +197,24 @@ describe('/draw inspectors', () => {
     expect(said(again)).toContain('本部门已选派检查人员');
     const [verified] = await h.send(`/draw verify ${taskId}`, users.office);
     expect(said(verified).match(/一致。/g)).toHaveLength(4);
+
+    // 重新选派 (seed 000 art. 19): 钱立 falls ill. On team 2 the next certificate holder in that team's ranking
+    // takes his place; the leader is recomputed. 张建国 cannot be replaced on team 1: nobody certified is left
+    // there, and nothing changes.
+    const leadDraw = (await h.store.draws.forTask(taskId)).find(
+      (d) => d.kind === 'inspectors' && d.departmentId === ids.scjgj,
+    )!;
+    const [refusedTeamOne] = await h.send(`/draw reselect ${leadDraw.id} 张建国 借调外单位`, lin);
+    expect(said(refusedTeamOne)).toContain('第 1 组已没有可以按排名顺延的人员（须持有效执法证）');
+    const before = await h.store.draws.members(leadDraw.id);
+    expect(before.some((m) => m.withdrawn)).toBe(false);
+    const reselected = await h.send(`/draw reselect ${leadDraw.id} 钱立 突发疾病住院`, lin);
+    expect(reselected.map(said).join('\n')).toContain('第 2 组：钱立 →');
+    const teamTwo = (await h.store.draws.members(leadDraw.id)).filter((m) => m.team === 2 && !m.withdrawn);
+    const names = await Promise.all(teamTwo.map(async (m) => (await h.store.people.get(m.personId))!.name));
+    expect(names.sort()).toEqual(['刘洋', '张建国'].sort());
+    expect(teamTwo.filter((m) => m.leader)).toHaveLength(1);
+    const [again2] = await h.send(`/draw verify ${taskId}`, users.office);
+    expect(said(again2).match(/一致。/g)).toHaveLength(4);
   });
 });

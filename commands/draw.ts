@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { contributeToDraw, drawFiles, requireDraw, verifyStoredDraw } from '../src/app/draw-protocol.ts';
 import { drawCardOf, drawSubject, takingPart, targetDrawView } from '../src/app/draw-views.ts';
 import { commitTargetDraw, picksSheet, runTargetDraw } from '../src/app/draws.ts';
-import { commitInspectorDraw, runInspectorDraw } from '../src/app/inspector-draws.ts';
+import { commitInspectorDraw, reselectInspector, runInspectorDraw } from '../src/app/inspector-draws.ts';
 import { decideRedraw, redrawCardOf, redrawSubject, requestRedraw } from '../src/app/redraws.ts';
 import {
   type Cause,
@@ -192,6 +192,34 @@ export const draw = defineCommand({
           kind: 'text',
           text: `已提交 ${request.code} 的递补申请（抽取 #${request.drawId}），等待联席会议办公室审批。`,
         };
+      },
+    }),
+    subcommand({
+      name: 'reselect',
+      aliases: ['重新选派'],
+      summary: '重新选派不能参加检查的人员：按本次抽取的排名顺延（本部门联络员）',
+      usage: '/draw reselect <抽取编号> <姓名> <原因>',
+      examples: ['/draw reselect 7 张建国 突发疾病住院'],
+      access: ['liaison', 'office'],
+      params: [
+        { name: 'draw', label: '抽取编号' },
+        { name: 'name', label: '姓名' },
+        { name: 'reason', label: '原因' },
+      ],
+      args: z.object({
+        draw: recordNumber('请写抽取编号（见选派卡片上的“抽取 #编号”）'),
+        name: z.string({ error: '请写要重新选派的人员姓名' }),
+        reason: z.string({ error: '请写明重新选派的原因' }),
+      }),
+      async handle(ctx) {
+        const { changes } = await reselectInspector(ctx.services, {
+          drawId: ctx.args.draw,
+          name: ctx.args.name,
+          reason: ctx.args.reason,
+          person: requirePerson(ctx, '抽取'),
+          by: auditActor(ctx.actor),
+        });
+        return { kind: 'text', text: `已重新选派：${changes.join('；')}。` };
       },
     }),
     subcommand({

@@ -613,6 +613,10 @@ export const drawTeamMembers = pgTable(
     certified: boolean('certified').notNull(),
     expert: boolean('expert').notNull(),
     leader: boolean('leader').notNull().default(false),
+    /** Re-selected (重新选派, seed 000 art. 19): the person this member stands in for. */
+    replaces: integer('replaces'),
+    /** Why the member was withdrawn (kept listed). */
+    withdrawn: text('withdrawn'),
   },
   (t) => [primaryKey({ columns: [t.drawId, t.team, t.position] })],
 );

@@ -72,6 +72,8 @@ CREATE TABLE "draw_team_members" (
 	"certified" boolean NOT NULL,
 	"expert" boolean NOT NULL,
 	"leader" boolean DEFAULT false NOT NULL,
+	"replaces" integer,
+	"withdrawn" text,
 	CONSTRAINT "draw_team_members_draw_id_team_position_pk" PRIMARY KEY("draw_id","team","position")
 );
 --> statement-breakpoint

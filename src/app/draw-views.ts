@@ -165,8 +165,9 @@ export async function inspectorDrawView(
   const department = await repos.departments.get(draw.departmentId);
   const q = facts.quota;
   const names = new Map<number, string>();
-  const members = draw.state === 'committed' ? [] : await repos.draws.members(draw.id);
-  for (const m of members) {
+  const all = draw.state === 'committed' ? [] : await repos.draws.members(draw.id);
+  const members = all.filter((m) => !m.withdrawn);
+  for (const m of all) {
     if (!names.has(m.personId)) names.set(m.personId, (await repos.people.get(m.personId))?.name ?? '');
   }
   const teams = [...new Set(members.map((m) => m.team))];
@@ -184,6 +185,12 @@ export async function inspectorDrawView(
     lateEdits: facts.lateEdits.map(
       (e) => `${e.name}：${e.what === 'leave' ? '休假' : '回避'} ${e.detail}（${e.at.slice(0, 10)} 登记）`,
     ),
+    reselections: all
+      .filter((m) => m.replaces !== null)
+      .map((m) => {
+        const out = all.find((x) => x.team === m.team && x.personId === m.replaces);
+        return `第 ${m.team} 组：${names.get(m.replaces!)} → ${names.get(m.personId)}（${out?.withdrawn ?? ''}）`;
+      }),
     drawnTeams: teams.map((team) => {
       const of = members.filter((m) => m.team === team);
       const leader = of.find((m) => m.leader);

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { teamsCard } from '../cards/draw-card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
-import { drawSeed, sha256 } from '../domain/draw.ts';
+import { drawSeed, score, sha256 } from '../domain/draw.ts';
 import { seedInputs } from '../domain/draw-receipt.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
@@ -24,15 +24,17 @@ import {
 } from '../domain/inspector-draw.ts';
 import {
   type InspectorPool,
+  type InspectorReceipt,
   inspectorPoolText,
   inspectorReceiptOf,
   inspectorTaskRef,
   type LateEdit,
 } from '../domain/inspector-receipt.ts';
 import { next, taskMachine } from '../domain/workflow.ts';
-import { liaisonsOf } from './card-copies.ts';
-import { type DrawMaker, postNotice, refuse, replacedBy, runDraw } from './draw-protocol.ts';
-import { drawSubject, takingPart, taskRef } from './draw-views.ts';
+import { liaisonsOf, refreshCopies } from './card-copies.ts';
+import { readReceipt } from './draw-files.ts';
+import { type DrawMaker, lockDraw, postNotice, refuse, replacedBy, runDraw } from './draw-protocol.ts';
+import { drawCardOf, drawSubject, takingPart, taskRef } from './draw-views.ts';
 import type { Draw, InspectorDrawFacts, Person, Repos, Task } from './ports.ts';
 import type { Services } from './services.ts';
 import { requireTask, taskSubject } from './tasks.ts';
@@ -268,6 +270,8 @@ function inspectorMaker(services: Services): DrawMaker {
             certified: m.certified,
             expert: m.expert,
             leader: t.leader === m.id,
+            replaces: null,
+            withdrawn: null,
           })),
         ),
       );
@@ -295,6 +299,7 @@ async function tellDrawn(tx: Repos, services: Services, task: Task, drawn: Draw)
   for (const p of await tx.draws.picks(facts.targetDrawId))
     targets.set(p.team, (targets.get(p.team) ?? 0) + 1);
   for (const m of await tx.draws.members(drawn.id)) {
+    if (m.withdrawn) continue;
     const person = await tx.people.get(m.personId);
     if (!person || person.chatPlatform !== services.platform || !person.chatUserId) continue;
     await tx.outbox.enqueue(
@@ -333,6 +338,7 @@ async function staffIfDone(tx: Repos, services: Services, task: Task): Promise<T
   }
   for (const d of draws) {
     for (const m of await tx.draws.members(d.id)) {
+      if (m.withdrawn) continue;
       const row = rows.get(m.team)!;
       const name = (await tx.people.get(m.personId))?.name ?? '';
       row.members.push(`${name}（${names.get(d.departmentId)}）`);
@@ -362,4 +368,128 @@ export async function runInspectorDraw(
   input: { drawId: number; version: number; person: Person; by: AuditActor; noInputReason?: string },
 ) {
   return runDraw(services, input, inspectorMaker(services));
+}
+
+/**
+ * Re-selects (重新选派, seed 000 art. 19) a drawn member who can no longer serve: on each team they are on, the next
+ * person in that team's ranking from the receipt takes their place — a certificate holder when the team would
+ * otherwise fall below the department's share, an expert when it would lose its only one. The lead department's
+ * team leader is recomputed the same way as at the draw. A hand-picked choice is the office's, outside this.
+ */
+export async function reselectInspector(
+  services: Services,
+  input: { drawId: number; name: string; reason: string; person: Person; by: AuditActor },
+) {
+  const { person } = input;
+  const reason = input.reason.trim();
+  if (reason.length < 4) throw new DomainError('RESELECT_REASON', '请写明重新选派的原因（至少 4 个字）。');
+  return services.store.transaction(async (tx) => {
+    const { task, draw } = await lockDraw(tx, input.drawId);
+    if (draw.kind !== 'inspectors' || draw.state !== 'drawn' || !draw.receipt)
+      refuse(`抽取 #${draw.id} 不是已完成的检查人员选派。`);
+    if (
+      !person.roles.includes('office') &&
+      !(person.roles.includes('liaison') && person.departmentId === draw.departmentId)
+    )
+      refuse('只有本部门的联络员或联席会议办公室可以重新选派本部门的检查人员。');
+    const receipt = readReceipt(draw.receipt) as InspectorReceipt;
+    const candidates = new Map(receipt.pool.candidates.map((c) => [c.id, c]));
+    const ids = new Set(receipt.pool.candidates.filter((c) => c.name === input.name.trim()).map((c) => c.id));
+    const members = await tx.draws.members(draw.id);
+    const out = members.filter((m) => !m.withdrawn && ids.has(String(m.personId)));
+    if (out.length === 0) refuse(`${input.name} 不在本部门这次选派的检查组中。`);
+    const q = receipt.quota;
+    const certified = (id: string) => {
+      const c = candidates.get(id)!;
+      return (
+        c.certificateNo !== null && c.certificateValidUntil !== null && c.certificateValidUntil >= q.window.to
+      );
+    };
+    const changes: string[] = [];
+    for (const m of out) {
+      const team = receipt.teams.find((t) => t.team === m.team)!;
+      const onTeam = members.filter((x) => x.team === m.team);
+      const staying = onTeam.filter((x) => !x.withdrawn && x.personId !== m.personId);
+      const needCertified = m.certified && staying.filter((x) => x.certified).length < q.certificateHolders;
+      const needExpert = m.expert && q.expert && !staying.some((x) => x.expert);
+      const nextId = team.reserve.find(
+        (id) =>
+          !onTeam.some((x) => String(x.personId) === id) &&
+          (!needCertified || certified(id)) &&
+          (!needExpert || candidates.get(id)!.isExpert),
+      );
+      if (!nextId) {
+        refuse(
+          `第 ${m.team} 组已没有可以按排名顺延的人员${needCertified ? '（须持有效执法证）' : ''}。`,
+          '请联系联席会议办公室。',
+        );
+      }
+      await tx.draws.withdrawMember(draw.id, m.team, m.personId, reason);
+      await tx.draws.saveMembers([
+        {
+          drawId: draw.id,
+          team: m.team,
+          position: Math.max(...onTeam.map((x) => x.position)) + 1,
+          personId: Number(nextId),
+          certified: certified(nextId),
+          expert: candidates.get(nextId)!.isExpert,
+          leader: false,
+          replaces: m.personId,
+          withdrawn: null,
+        },
+      ]);
+      if (q.leads) {
+        const holders = [...staying.map((x) => String(x.personId)), nextId].filter(certified);
+        const ranked = holders.sort((a, b) => {
+          const x = score(receipt.seed.value, 'inspector', `${m.team}\t${a}`);
+          const y = score(receipt.seed.value, 'inspector', `${m.team}\t${b}`);
+          return x < y ? -1 : x > y ? 1 : 0;
+        });
+        await tx.draws.setLeader(draw.id, m.team, ranked[0] ? Number(ranked[0]) : null);
+      }
+      changes.push(
+        `第 ${m.team} 组：${candidates.get(String(m.personId))!.name} → ${candidates.get(nextId)!.name}`,
+      );
+      const newcomer = await tx.people.get(Number(nextId));
+      if (newcomer?.chatPlatform === services.platform && newcomer.chatUserId) {
+        await tx.outbox.enqueue(
+          services.platform,
+          {
+            op: 'send',
+            message: {
+              to: { userId: newcomer.chatUserId },
+              text: `您被重新选派参加任务“${task.name}”（#${task.id}）第 ${m.team} 组（顶替 ${candidates.get(String(m.personId))!.name}）；检查时间 ${task.windowStart} 至 ${task.windowEnd}。`,
+            },
+          },
+          `${drawSubject(draw.id)}:reselect:${m.team}:${m.personId}:${nextId}`,
+        );
+      }
+    }
+    await tx.audit.append({
+      actor: input.by,
+      action: 'draw.reselect',
+      subject: drawSubject(draw.id),
+      outcome: 'ok',
+      details: { name: input.name.trim(), reason, changes: changes.join('；') },
+    });
+    const updated = (await tx.draws.update(draw.id, draw.version, {}))!;
+    await refreshCopies(
+      tx,
+      drawSubject(draw.id),
+      `v${updated.version}`,
+      await drawCardOf(tx, updated, services.timeZone),
+    );
+    await tx.outbox.enqueue(
+      services.platform,
+      {
+        op: 'send',
+        message: {
+          to: { chatId: task.chatId },
+          text: `任务“${task.name}”（#${task.id}）重新选派检查人员（${reason}）：${changes.join('；')}。按本次抽取的排名顺延，发送 /draw show ${task.id} 查看。`,
+        },
+      },
+      `${drawSubject(draw.id)}:reselect:v${updated.version}`,
+    );
+    return { changes };
+  });
 }

@@ -335,6 +335,10 @@ export interface TeamMember {
   certified: boolean;
   expert: boolean;
   leader: boolean;
+  /** Re-selected (重新选派): the person this member stands in for. */
+  replaces: number | null;
+  /** Why the member was withdrawn (kept listed). */
+  withdrawn: string | null;
 }
 
 export interface DrawHandover {
@@ -650,6 +654,9 @@ export interface Repos {
     /** Stores a pool frozen outside the database (an inspector draw's candidates and teams). */
     storePool(drawId: number, content: string): Promise<void>;
     saveMembers(members: readonly TeamMember[]): Promise<void>;
+    /** Withdraws a member of a team with the reason, and makes the team's leader `leader` (or nobody). */
+    withdrawMember(drawId: number, team: number, personId: number, reason: string): Promise<void>;
+    setLeader(drawId: number, team: number, personId: number | null): Promise<void>;
     members(drawId: number): Promise<TeamMember[]>;
     /** False when the department has contributed already. */
     contribute(c: Omit<DrawContribution, 'createdAt'>): Promise<boolean>;

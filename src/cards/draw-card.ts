@@ -223,6 +223,8 @@ export interface InspectorDrawView extends SeedView {
   excluded: string[];
   /** Leave or conflicts entered after the target list was handed over, in words. */
   lateEdits: string[];
+  /** Re-selections (重新选派) made after the draw, in words. */
+  reselections: string[];
   /** Once drawn: each team's people, the leader marked. */
   drawnTeams: { team: number; members: string; leader: string }[];
 }
@@ -257,6 +259,8 @@ export function inspectorDrawCard(view: InspectorDrawView): Card {
       ],
       rows: view.drawnTeams.map((t) => ({ team: `第 ${t.team} 组`, members: t.members, leader: t.leader })),
     });
+    if (view.reselections.length > 0)
+      elements.push(md(`**重新选派**（按本次抽取的排名顺延）\n${view.reselections.join('\n')}`));
     elements.push(
       note(
         `收据已发到本群；任何人可用 jointcheck draw verify 收据.json 离线复核，或发送 /draw verify ${view.taskId}。`,

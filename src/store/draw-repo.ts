@@ -151,6 +151,24 @@ export function drawRepo(db: Db): Repos['draws'] {
     async saveMembers(members) {
       if (members.length > 0) await db.insert(drawTeamMembers).values([...members]);
     },
+    async withdrawMember(drawId, team, personId, reason) {
+      await db
+        .update(drawTeamMembers)
+        .set({ withdrawn: reason, leader: false })
+        .where(
+          and(
+            eq(drawTeamMembers.drawId, drawId),
+            eq(drawTeamMembers.team, team),
+            eq(drawTeamMembers.personId, personId),
+          ),
+        );
+    },
+    async setLeader(drawId, team, personId) {
+      await db
+        .update(drawTeamMembers)
+        .set({ leader: sql`${drawTeamMembers.personId} = ${personId ?? -1}` })
+        .where(and(eq(drawTeamMembers.drawId, drawId), eq(drawTeamMembers.team, team)));
+    },
     async members(drawId) {
       return db
         .select()
