@@ -33,6 +33,7 @@ function layer(path: string): string {
   if (path.startsWith('src/http/')) return 'http';
   if (path.startsWith('src/jobs/')) return 'jobs';
   if (path.startsWith('src/files/')) return 'files';
+  if (path.startsWith('src/beacon/')) return 'beacon';
   if (path === 'src/main.ts' || path === 'src/cli.ts') return 'root';
   if (path === 'src/config.ts') return 'config';
   if (path === 'src/logger.ts') return 'adapter';
@@ -50,12 +51,13 @@ const allowed: Record<string, (target: string) => boolean> = {
   http: (t) => [...inner, 'http'].includes(t),
   jobs: (t) => [...inner, 'jobs'].includes(t),
   files: (t) => [...inner, 'files'].includes(t),
+  beacon: (t) => [...inner, 'beacon'].includes(t),
   adapter: (t) => inner.includes(t),
   config: () => false,
 };
 /** Libraries that do I/O or belong to one adapter. */
 const adapterPackages =
-  /^(drizzle-orm|postgres|@electric-sql\/pglite|hono|@hono\/|@larksuiteoapi\/|node-cron|playwright|papaparse|@e965\/xlsx)/;
+  /^(drizzle-orm|postgres|@electric-sql\/pglite|hono|@hono\/|@larksuiteoapi\/|node-cron|playwright|papaparse|@e965\/xlsx|drand-client)/;
 
 function violations(): string[] {
   const found: string[] = [];

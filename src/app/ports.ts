@@ -21,6 +21,19 @@ import type {
 import type { YearSchedule } from '../domain/working-days.ts';
 import type { TableSource } from './import-runner.ts';
 
+/**
+ * Checks a public randomness beacon (drand) against its chain's public key, with no network: the round a time
+ * falls before, when a round is produced, and whether an entered value is that round's.
+ */
+export interface BeaconVerifier {
+  chains: string[];
+  /** The first round produced after `at` (a value that does not exist yet). */
+  roundAfter(chain: string, at: Date): number;
+  roundTime(chain: string, round: number): Date;
+  /** Whether `signature` is the chain's signature of `round` and `randomness` is derived from it. */
+  verify(chain: string, round: number, signature: string, randomness: string): Promise<boolean>;
+}
+
 export interface Clock {
   now(): Date;
 }

@@ -1,7 +1,7 @@
 // What every handler receives: the store and the clock and logger, plus the platform's name (chat accounts
 // are per platform). Use cases are plain functions in src/app that take these.
 import { localDate } from '../domain/local-date.ts';
-import type { Clock, FileFetcher, Logger, Store, TableReader, TableWriter } from './ports.ts';
+import type { BeaconVerifier, Clock, FileFetcher, Logger, Store, TableReader, TableWriter } from './ports.ts';
 
 export interface Services {
   store: Store;
@@ -17,6 +17,8 @@ export interface Services {
   tables?: TableReader;
   /** Writes spreadsheets (exports sent in the chat). */
   sheets?: TableWriter;
+  /** Checks public randomness beacons (drand) named in draw notices. */
+  beacons?: BeaconVerifier;
 }
 
 /** Today in the workspace's time zone (`YYYY-MM-DD`): the day deadlines count from. */
