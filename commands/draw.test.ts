@@ -3,12 +3,14 @@
 // reveal time, the draw is made and handed to every department with its deadline, and the receipt downloaded
 // from the chat re-checks with no database — and names what was changed in it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { targetReceipt, verifyReceiptFile } from '../src/app/draw-files.ts';
+import { checkBeacon, targetReceipt, verifyReceiptFile } from '../src/app/draw-files.ts';
+import { drandBeacons } from '../src/beacon/drand.ts';
 import { type PoolEntry, poolHash, sha256 } from '../src/domain/draw.ts';
 import type { DrawReceipt } from '../src/domain/draw-receipt.ts';
 import { targetRowHash } from '../src/domain/target-record.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
 import { rowsOf, sql } from '../src/store/db.ts';
+import { ROUND_38, WALKTHROUGH } from '../test/support/beacon-vectors.ts';
 import { cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
 import { approvedJointPlan, dmsTo, inChat, readyTask as ready, said } from '../test/support/workflow.ts';
 
@@ -396,5 +398,48 @@ describe('/draw replace', () => {
     expect(started.map(said).join('\n')).toContain('选派检查人员公告');
     const [late] = await h.send(`/draw replace ${draw.id} ${receipt.picks[0]!.id} 回避 无法回避`, lin);
     expect(said(late)).toContain('各部门已开始选派检查人员，检查对象不能再递补');
+  });
+});
+
+describe('/draw targets --beacon', () => {
+  it('names a drand round before it exists, waits for the office to enter it, and checks it against the chain’s key', async () => {
+    const { taskId } = await readyTask();
+    // drand's walkthrough chain, its genesis moved so that its round 38 is the first produced after this notice's
+    // reveal time. The round's published signature signs the round number alone, so it still verifies.
+    const reveal = Math.floor(now.getTime() / 1000) + 60;
+    h.services.beacons = drandBeacons({ walkthrough: { ...WALKTHROUGH, genesis_time: reveal - 110 } });
+    try {
+      const { notice } = await commit(taskId, ' --minutes 1 --beacon walkthrough');
+      expect(cardText(notice.card)).toContain('公开随机源 drand walkthrough 第 38 轮');
+      later(2);
+      const waiting = await h.click(notice, '抽取', lin);
+      expect(waiting.toast?.text).toContain('drand walkthrough 第 38 轮还没有录入');
+      const byLead = await h.click(notice, '录入公开随机源', lin, { signature: ROUND_38 });
+      expect(byLead.toast?.type).toBe('error');
+      const forged = `${ROUND_38.slice(0, -2)}27`;
+      const wrong = await h.click(notice, '录入公开随机源', users.office, { signature: forged });
+      expect(wrong.toast?.text).toContain('这不是 drand walkthrough 第 38 轮的签名');
+      const entered = await h.click(notice, '录入公开随机源', users.office, { signature: ROUND_38 });
+      expect(entered.toast?.type).toBe('success');
+      // The beacon is an input beyond the bot's entropy: no contribution is needed.
+      const drawn = await h.click(notice, '抽取', lin);
+      expect(drawn.toast?.type).toBe('success');
+      const text = receiptIn(drawn.sent);
+      const { receipt: read, problems } = verifyReceiptFile(text);
+      const receipt = targetReceipt(read);
+      expect(problems).toEqual([]);
+      expect(receipt.beacon).toEqual({ chain: 'walkthrough', round: 38, signature: ROUND_38 });
+      expect(receipt.seed.inputs.find((i) => i.kind === 'beacon')).toMatchObject({
+        label: 'drand:walkthrough:38',
+        value: 'b2fc21325a24904a6a9e81a6c63f65f6cec3f0b2400df3f4a56b214770e9ccca',
+      });
+      expect(await checkBeacon(receipt, h.services.beacons)).toEqual([]);
+      const tampered = { ...receipt, beacon: { ...receipt.beacon!, signature: forged } };
+      expect(verifyReceiptFile(JSON.stringify(tampered)).problems).toContainEqual(
+        '公开随机源 drand walkthrough 第 38 轮的签名与种子输入不一致。',
+      );
+    } finally {
+      h.services.beacons = drandBeacons();
+    }
   });
 });

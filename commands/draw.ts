@@ -2,7 +2,14 @@
 // liaison posts the notice, departments contribute to the seed, the draw is made after the reveal time and
 // handed to every department; anyone bound can see a task's draws and have them re-checked.
 import { z } from 'zod';
-import { contributeToDraw, drawFiles, requireDraw, verifyStoredDraw } from '../src/app/draw-protocol.ts';
+import { checkBeacon, readReceipt } from '../src/app/draw-files.ts';
+import {
+  contributeToDraw,
+  drawFiles,
+  enterBeacon,
+  requireDraw,
+  verifyStoredDraw,
+} from '../src/app/draw-protocol.ts';
 import { drawCardOf, drawSubject, takingPart, targetDrawView } from '../src/app/draw-views.ts';
 import { commitTargetDraw, picksSheet, runTargetDraw } from '../src/app/draws.ts';
 import { commitInspectorDraw, reselectInspector, runInspectorDraw } from '../src/app/inspector-draws.ts';
@@ -72,18 +79,33 @@ function commitSubcommand(o: {
   examples: string[];
   commit: typeof commitTargetDraw | typeof commitInspectorDraw;
   posted: string;
+  /** Whether the notice may name a public beacon (`--beacon quicknet`). */
+  beacon?: boolean;
 }) {
   return subcommand({
     name: o.name,
     aliases: o.aliases,
     summary: o.summary,
-    usage: `/draw ${o.name} <任务编号> [--minutes 贡献随机数的分钟数]`,
+    usage: `/draw ${o.name} <任务编号> [--minutes 贡献随机数的分钟数]${o.beacon ? ' [--beacon quicknet]' : ''}`,
     examples: o.examples,
     access: ['liaison'],
     params: [{ name: 'task', label: '任务编号' }],
     args: z.object({
       task: recordNumber('请写任务编号'),
-      options: z.object({ minutes: minutesOption }),
+      options: z.object({
+        minutes: minutesOption,
+        beacon: z
+          .union([z.literal(true), z.string()])
+          .optional()
+          .transform((v, c) => {
+            if (v === undefined) return undefined;
+            if (!o.beacon) {
+              c.addIssue({ code: 'custom', message: '选派检查人员不使用公开随机源' });
+              return z.NEVER;
+            }
+            return v === true ? 'quicknet' : v;
+          }),
+      }),
     }),
     async handle(ctx) {
       const { args, services, source } = ctx;
@@ -92,6 +114,7 @@ function commitSubcommand(o: {
         person: requirePerson(ctx, '抽取'),
         by: auditActor(ctx.actor),
         ...(args.options.minutes !== undefined ? { minutes: args.options.minutes } : {}),
+        ...(args.options.beacon !== undefined ? { beacon: args.options.beacon } : {}),
       });
       // Typed elsewhere than the task's chat: say where the notice went.
       if (source.chatId === task.chatId) return [];
@@ -112,9 +135,10 @@ export const draw = defineCommand({
       name: 'targets',
       aliases: ['对象', '检查对象'],
       summary: '发布抽取公告，到揭示时间后抽取检查对象（牵头部门联络员）',
-      examples: ['/draw targets 3', '/draw targets 3 --minutes 30'],
+      examples: ['/draw targets 3', '/draw targets 3 --minutes 30', '/draw targets 3 --beacon quicknet'],
       commit: commitTargetDraw,
       posted: '抽取公告',
+      beacon: true,
     }),
     commitSubcommand({
       name: 'inspectors',
@@ -299,6 +323,7 @@ export const draw = defineCommand({
         for (const d of drawn) {
           const problems = [
             ...(await verifyStoredDraw(store, d)),
+            ...(await checkBeacon(readReceipt(d.receipt!), ctx.services.beacons)),
             ...(d.kind === 'targets' ? await checkReplacements(store, d) : []),
           ];
           lines.push(
@@ -359,6 +384,24 @@ export const draw = defineCommand({
         if (!request) throw new DomainError('REDRAW_NOT_FOUND', `找不到重新抽取申请 #${ctx.value.id}。`);
         return redrawCardOf(ctx.services.store, request);
       },
+    }),
+    beacon: action({
+      access: ['office'],
+      value: DrawClicked.extend({ signature: z.string({ error: '请填写该轮的 signature' }) }),
+      async handle(ctx) {
+        const { card: shown } = await enterBeacon(ctx.services, {
+          drawId: ctx.value.id,
+          signature: ctx.value.signature,
+          person: requirePerson(ctx, '抽取'),
+          by: auditActor(ctx.actor),
+        });
+        return {
+          toast: { type: 'success', text: '已录入并核验公开随机源' },
+          card: shown,
+          track: drawSubject(ctx.value.id),
+        };
+      },
+      refresh: currentCard,
     }),
     contribute: action({
       access: ['liaison'],

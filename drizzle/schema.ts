@@ -502,6 +502,11 @@ export const draws = pgTable(
     revealAt: timestamp('reveal_at', { withTimezone: true }).notNull(),
     /** The office's reason for drawing with no input beyond the bot's own entropy. */
     noInputReason: text('no_input_reason'),
+    /**
+     * A public beacon named in the notice before its value exists: `{chain, round}`, then the value the office
+     * entered once published (`signature`, `randomness`), checked against the chain's public key.
+     */
+    beacon: jsonb('beacon'),
     seed: text('seed'),
     /** The receipt's JSON exactly as handed out (text, not jsonb, so that its bytes and hash never change). */
     receipt: text('receipt'),

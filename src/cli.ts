@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { importCalendar, workingCalendar } from './app/calendar.ts';
 import { seedDemo } from './app/demo.ts';
-import { verifyReceiptFile } from './app/draw-files.ts';
+import { checkBeacon, verifyReceiptFile } from './app/draw-files.ts';
 import { drawFiles } from './app/draw-protocol.ts';
 import { headerTest, importRegister } from './app/import-registers.ts';
 import { errorFileCsv } from './app/import-runner.ts';
@@ -21,6 +21,7 @@ import {
   settingValue,
   WORKSPACE_SETTINGS,
 } from './app/workspace-settings.ts';
+import { drandBeacons } from './beacon/drand.ts';
 import { type Config, loadConfig } from './config.ts';
 import { type AuditActor, ChainVerifier, describeProblem } from './domain/audit-chain.ts';
 import { DomainError } from './domain/errors.ts';
@@ -182,7 +183,7 @@ export async function runCli(
   // Re-checking a receipt needs no database: an auditor's machine has only the project.
   if (command === 'draw verify') {
     try {
-      return verifyDraw(positionals[2], typeof values.pool === 'string' ? values.pool : undefined, io);
+      return await verifyDraw(positionals[2], typeof values.pool === 'string' ? values.pool : undefined, io);
     } catch (error) {
       if (error instanceof UsageError) {
         io.err(`${error.message}\n\n${USAGE}`);
@@ -233,7 +234,11 @@ export async function runCli(
 }
 
 /** `draw verify <收据> [--pool 文件]`: prints 一致, or each difference (exit 1). */
-function verifyDraw(file: string | undefined, poolFile: string | undefined, io: CliIo): number {
+async function verifyDraw(
+  file: string | undefined,
+  poolFile: string | undefined,
+  io: CliIo,
+): Promise<number> {
   if (!file) throw new UsageError('draw verify 需要收据文件路径');
   const read = (path: string) => {
     try {
@@ -245,10 +250,9 @@ function verifyDraw(file: string | undefined, poolFile: string | undefined, io: 
       );
     }
   };
-  const { problems, summary } = verifyReceiptFile(
-    read(file).toString('utf8'),
-    poolFile ? read(poolFile) : undefined,
-  );
+  const checked = verifyReceiptFile(read(file).toString('utf8'), poolFile ? read(poolFile) : undefined);
+  const problems = [...checked.problems, ...(await checkBeacon(checked.receipt, drandBeacons()))];
+  const { summary } = checked;
   if (problems.length === 0) {
     io.out(`一致：${summary}`);
     return 0;

@@ -11,6 +11,7 @@ import { createOutboxSender, type OutboxSender } from './app/outbox-sender.ts';
 import type { FileFetcher, Logger, Platform } from './app/ports.ts';
 import { type Services, today } from './app/services.ts';
 import { escalateOverdue } from './app/tasks.ts';
+import { drandBeacons } from './beacon/drand.ts';
 import { createDispatcher } from './bot/dispatch.ts';
 import { type Config, loadConfig } from './config.ts';
 import { bufferTableReader } from './files/read-table.ts';
@@ -92,6 +93,7 @@ export async function buildApp(
       files,
       tables: bufferTableReader,
       sheets: xlsxTableWriter,
+      beacons: drandBeacons(),
     };
     const sender = createOutboxSender({ store, platform, clock, logger });
     const flush = () =>

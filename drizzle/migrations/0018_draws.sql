@@ -94,6 +94,7 @@ CREATE TABLE "draws" (
 	"bot_commitment" text NOT NULL,
 	"reveal_at" timestamp with time zone NOT NULL,
 	"no_input_reason" text,
+	"beacon" jsonb,
 	"seed" text,
 	"receipt" text,
 	"receipt_hash" text,

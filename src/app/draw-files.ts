@@ -11,6 +11,7 @@ import {
   verifyInspectorReceipt,
 } from '../domain/inspector-receipt.ts';
 import { STRATA } from '../domain/plan-record.ts';
+import type { BeaconVerifier } from './ports.ts';
 
 const stratum = z.enum(STRATA);
 const hex = z.string().regex(/^[0-9a-f]{64}$/, '应为 64 位十六进制哈希');
@@ -50,6 +51,9 @@ const Receipt = z.object({
   }),
   picks: z.array(ranked.extend({ stratum, team: z.number().int() })),
   reserve: z.partialRecord(stratum, z.array(ranked)),
+  beacon: z
+    .object({ chain: z.string(), round: z.number().int(), signature: z.string().regex(/^[0-9a-f]+$/) })
+    .optional(),
   auditHead: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
 });
 
@@ -182,4 +186,18 @@ export function verifyReceiptFile(
 export function targetReceipt(receipt: DrawReceipt | InspectorReceipt): DrawReceipt {
   if (receipt.format !== RECEIPT_FORMAT) throw new DomainError('RECEIPT_INVALID', '这是检查人员抽取的收据。');
   return receipt;
+}
+
+/** The beacon a receipt names, checked against its chain's public key: a problem, or none. */
+export async function checkBeacon(
+  receipt: DrawReceipt | InspectorReceipt,
+  beacons: BeaconVerifier | undefined,
+): Promise<string[]> {
+  if (receipt.format !== RECEIPT_FORMAT || !receipt.beacon) return [];
+  const { chain, round, signature } = receipt.beacon;
+  const input = receipt.seed.inputs.find((i) => i.kind === 'beacon');
+  if (!beacons?.chains.includes(chain)) return [`无法核对公开随机源 drand ${chain}：本程序不认识这条链。`];
+  return (await beacons.verify(chain, round, signature, input?.value ?? ''))
+    ? []
+    : [`公开随机源的签名不是 drand ${chain} 第 ${round} 轮的签名。`];
 }

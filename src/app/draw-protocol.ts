@@ -136,6 +136,49 @@ export async function contributeToDraw(
   });
 }
 
+/**
+ * The office enters the value of the beacon the notice named, once published: the round's signature, checked
+ * against the chain's public key; its randomness (SHA-256 of the signature) becomes a seed input.
+ */
+export async function enterBeacon(
+  services: Services,
+  input: { drawId: number; signature: string; person: Person; by: AuditActor },
+) {
+  const signature = input.signature.trim().toLowerCase();
+  return services.store.transaction(async (tx) => {
+    const { draw } = await lockDraw(tx, input.drawId);
+    if (!input.person.roles.includes('office')) refuse('只有联席会议办公室可以录入公开随机源。');
+    if (!draw.beacon) refuse(`抽取 #${draw.id} 的公告没有指定公开随机源。`);
+    if (draw.state !== 'committed' || draw.beacon.randomness)
+      throw new DomainError(STALE_CARD, '公开随机源已经录入，卡片已更新为最新情况。');
+    const { chain, round, at } = draw.beacon;
+    const randomness = sha256(Buffer.from(signature, 'hex'));
+    if (
+      !/^[0-9a-f]+$/.test(signature) ||
+      !(await services.beacons?.verify(chain, round, signature, randomness))
+    ) {
+      throw new DomainError(
+        'BEACON_INVALID',
+        `这不是 drand ${chain} 第 ${round} 轮的签名，未录入。`,
+        '请从 drand 官方接口复制该轮的 signature（十六进制）。',
+      );
+    }
+    const updated = (await tx.draws.update(draw.id, draw.version, {
+      beacon: { chain, round, at, signature, randomness, enteredBy: input.person.id },
+    }))!;
+    await tx.audit.append({
+      actor: input.by,
+      action: 'draw.beacon',
+      subject: drawSubject(draw.id),
+      outcome: 'ok',
+      details: { beacon: `drand:${chain}:${round}`, randomness },
+    });
+    const card = await drawCardOf(tx, updated, services.timeZone);
+    await refreshCopies(tx, drawSubject(draw.id), `v${updated.version}`, card);
+    return { draw: updated, card };
+  });
+}
+
 /** What one kind of draw does inside the protocol's transaction. */
 export interface DrawMaker {
   /** Refuses a person who may not draw (the office always may). */
@@ -185,7 +228,12 @@ export async function runDraw(
         `揭示时间 ${localStamp(draw.revealAt, services.timeZone)} 之前不能抽取：各部门可以贡献随机数到那时（各部门都贡献后可提前抽取）。`,
       );
     }
-    if (contributions.length === 0 && (!reason || !office)) {
+    if (draw.beacon && !draw.beacon.randomness) {
+      refuse(
+        `公告中的公开随机源 drand ${draw.beacon.chain} 第 ${draw.beacon.round} 轮还没有录入：由办公室在卡片上录入后才能抽取。`,
+      );
+    }
+    if (contributions.length === 0 && !draw.beacon && (!reason || !office)) {
       refuse(
         '除机器人熵值外，还没有任何部门贡献随机数。',
         '确实无法取得时，由联席会议办公室在卡片上写明原因后抽取。',
@@ -197,6 +245,13 @@ export async function runDraw(
       label: codes.get(c.departmentId) ?? String(c.departmentId),
       value: c.value,
     }));
+    if (draw.beacon?.randomness) {
+      inputs.push({
+        kind: 'beacon',
+        label: `drand:${draw.beacon.chain}:${draw.beacon.round}`,
+        value: draw.beacon.randomness,
+      });
+    }
     watch.lap('checks');
     const auditHead = (await tx.audit.head()) ?? null;
     const made = await maker.make(tx, { task, draw, inputs, now, auditHead, watch });

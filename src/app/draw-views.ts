@@ -64,6 +64,15 @@ async function seedView(repos: Repos, draw: Draw, task: Task, timeZone: string):
     ...(draw.drawnBy !== null ? { drawnBy: await name(draw.drawnBy) } : {}),
     ...(draw.drawnAt ? { drawnAt: localStamp(draw.drawnAt, timeZone) } : {}),
     supersedeReason: draw.supersedeReason,
+    ...(draw.beacon
+      ? {
+          beacon: {
+            name: `drand ${draw.beacon.chain} 第 ${draw.beacon.round} 轮`,
+            at: localStamp(new Date(draw.beacon.at), timeZone),
+            entered: Boolean(draw.beacon.randomness),
+          },
+        }
+      : {}),
   };
 }
 

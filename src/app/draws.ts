@@ -34,10 +34,16 @@ import {
   targetDrawView,
   taskRef,
 } from './draw-views.ts';
-import type { Draw, Person, Repos } from './ports.ts';
+import type { BeaconVerifier, Draw, DrawBeacon, Person, Repos } from './ports.ts';
 import type { Services } from './services.ts';
 import { requireTask, taskCardOf, taskSubject } from './tasks.ts';
 import { settingValue } from './workspace-settings.ts';
+
+/** The first round of the chain produced after the reveal time: named in the notice, unknown to everyone then. */
+function beaconAfter(beacons: BeaconVerifier, chain: string, revealAt: Date): DrawBeacon {
+  const round = beacons.roundAfter(chain, revealAt);
+  return { chain, round, at: beacons.roundTime(chain, round).toISOString() };
+}
 
 /** The plan's quotas as the draw's rules, per stratum. */
 function rulesOf(plan: { ratios: object; counts: object; rounding: 'up' | 'nearest' | 'down' }) {
@@ -65,9 +71,17 @@ function monthsBefore(day: string, months: number): string {
  */
 export async function commitTargetDraw(
   services: Services,
-  input: { taskId: number; person: Person; by: AuditActor; minutes?: number },
+  input: { taskId: number; person: Person; by: AuditActor; minutes?: number; beacon?: string },
 ) {
   const { person } = input;
+  const beacons = services.beacons;
+  if (input.beacon !== undefined && !beacons?.chains.includes(input.beacon)) {
+    throw new DomainError(
+      'BEACON_UNKNOWN',
+      `不认识公开随机源“${input.beacon}”。`,
+      `可用的公开随机源：${beacons?.chains.join('、') || '（本部署未配置）'}。`,
+    );
+  }
   const minutes = input.minutes ?? (await settingValue(services.store, 'draws.contributionMinutes'))!;
   const recentMonths = await settingValue(services.store, 'draws.recentMonths');
   const excludeOpen = (await settingValue(services.store, 'draws.excludeOpenTasks')) === 1;
@@ -94,6 +108,7 @@ export async function commitTargetDraw(
     const classes = RISK_CLASSES.filter((k) => rules[k] !== undefined);
     const today = localDate(now, services.timeZone);
     const entropy = randomBytes(32).toString('hex');
+    const revealAt = new Date(now.getTime() + minutes * 60_000);
     const split = task.teams !== null ? { teams: task.teams } : { perTeam: task.targetsPerTeam ?? 1 };
     const wanted = {
       scope: plan.scope,
@@ -114,7 +129,9 @@ export async function commitTargetDraw(
       poolHash: '',
       botEntropy: entropy,
       botCommitment: sha256(entropy),
-      revealAt: new Date(now.getTime() + minutes * 60_000),
+      revealAt,
+      // Named now, produced after the reveal time: nobody, the bot included, can know it at the commit.
+      beacon: input.beacon !== undefined ? beaconAfter(beacons!, input.beacon, revealAt) : null,
       noInputReason: null,
       committedBy: person.id,
       replacesId: replacedBy(earlier, 'targets', task.leadDepartmentId)?.id ?? null,
@@ -158,6 +175,7 @@ export async function commitTargetDraw(
         poolHash: committed.poolHash,
         botCommitment: committed.botCommitment,
         revealAt: committed.revealAt.toISOString(),
+        ...(committed.beacon ? { beacon: `drand:${committed.beacon.chain}:${committed.beacon.round}` } : {}),
         strata: strata.map((s) => `${s.stratum}:${s.n}/${s.pool}`).join(','),
       },
     });
@@ -211,6 +229,15 @@ function targetMaker(
           botEntropy: draw.botEntropy,
           inputs,
           auditHead,
+          ...(draw.beacon?.signature
+            ? {
+                beacon: {
+                  chain: draw.beacon.chain,
+                  round: draw.beacon.round,
+                  signature: draw.beacon.signature,
+                },
+              }
+            : {}),
         },
         {
           size: draw.poolSize,

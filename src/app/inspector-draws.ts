@@ -198,6 +198,7 @@ export async function commitInspectorDraw(
       botEntropy: entropy,
       botCommitment: sha256(entropy),
       revealAt: new Date(now.getTime() + minutes * 60_000),
+      beacon: null,
       noInputReason: null,
       committedBy: person.id,
       replacesId: replacedBy(draws, 'inspectors', departmentId)?.id ?? null,

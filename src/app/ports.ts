@@ -243,6 +243,17 @@ export interface InspectorDrawFacts {
   targetDrawId: number;
 }
 
+/** A public randomness beacon a draw named in its notice (product.md §4.3), and its value once entered. */
+export interface DrawBeacon {
+  chain: string;
+  round: number;
+  /** When the round is produced (ISO time). */
+  at: string;
+  signature?: string;
+  randomness?: string;
+  enteredBy?: number;
+}
+
 export interface Draw {
   id: number;
   taskId: number;
@@ -260,6 +271,7 @@ export interface Draw {
   botEntropy: string;
   botCommitment: string;
   revealAt: Date;
+  beacon: DrawBeacon | null;
   noInputReason: string | null;
   seed: string | null;
   /** The receipt's JSON text, exactly as handed out. */

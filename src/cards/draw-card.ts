@@ -25,6 +25,8 @@ export interface SeedView {
   drawnAt?: string;
   /** Why it was superseded, once a redraw was approved. */
   supersedeReason: string | null;
+  /** The public beacon the notice named: which round, when it is produced, and whether its value is in. */
+  beacon?: { name: string; at: string; entered: boolean };
 }
 
 export interface DrawView extends SeedView {
@@ -106,9 +108,30 @@ function openSeed(view: SeedView, consequence: string): Element[] {
   const missing = view.contributors.filter((c) => !c.hash);
   return [
     md(
-      `**种子来源**：机器人熵值（已公布其哈希，抽取时揭示）＋各部门在 ${view.revealAt} 前贡献的随机数；` +
-        `未贡献的部门不影响抽取。\n**已贡献**\n${contributionLines(view)}`,
+      `**种子来源**：机器人熵值（已公布其哈希，抽取时揭示）＋各部门在 ${view.revealAt} 前贡献的随机数` +
+        (view.beacon ? `＋公开随机源 ${view.beacon.name}（约 ${view.beacon.at} 产生）` : '') +
+        `；未贡献的部门不影响抽取。\n**已贡献**\n${contributionLines(view)}` +
+        (view.beacon
+          ? `\n**公开随机源**：${view.beacon.entered ? '已录入并核验' : '待产生后由办公室录入'}`
+          : ''),
     ),
+    ...(view.beacon && !view.beacon.entered
+      ? [
+          {
+            type: 'form' as const,
+            name: 'beacon',
+            inputs: [
+              {
+                type: 'text' as const,
+                name: 'signature',
+                label: `${view.beacon.name}的 signature（办公室录入，机器人按公钥核验）`,
+                required: true,
+              },
+            ],
+            submit: { label: '录入公开随机源', style: 'default' as const, value: drawValue(view, 'beacon') },
+          },
+        ]
+      : []),
     {
       type: 'form',
       name: 'contribute',

@@ -46,6 +46,8 @@ export interface DrawReceipt {
   };
   picks: TargetPick[];
   reserve: Partial<Record<Stratum, Ranked[]>>;
+  /** The public beacon the notice named: its round's signature, whose SHA-256 is the `beacon` seed input. */
+  beacon?: { chain: string; round: number; signature: string };
   /** The audit chain's head when the draw was made. */
   auditHead: { seq: number; hash: string } | null;
 }
@@ -60,6 +62,7 @@ export interface ReceiptFacts {
   /** The inputs beyond the bot's entropy (contributions, beacons). */
   inputs: readonly SeedInput[];
   auditHead: DrawReceipt['auditHead'];
+  beacon?: DrawReceipt['beacon'];
 }
 
 /** The seed inputs as they enter the seed: the bot's entropy first, then the others. */
@@ -105,6 +108,7 @@ export function receiptOf(
     },
     picks: selection.picks,
     reserve: selection.reserve,
+    ...(facts.beacon ? { beacon: facts.beacon } : {}),
     auditHead: facts.auditHead,
   };
 }
@@ -185,6 +189,16 @@ export function verifyReceipt(receipt: DrawReceipt, poolFile?: readonly PoolEntr
   for (const i of receipt.seed.inputs) {
     if (sha256(i.value) !== i.hash) {
       problems.push(`${inputName(i)}的内容与收据记载的哈希不一致。`);
+      inputsOk = false;
+    }
+  }
+  if (receipt.beacon) {
+    const { chain, round, signature } = receipt.beacon;
+    const input = receipt.seed.inputs.find(
+      (i) => i.kind === 'beacon' && i.label === `drand:${chain}:${round}`,
+    );
+    if (!input || input.value !== sha256(Buffer.from(signature, 'hex'))) {
+      problems.push(`公开随机源 drand ${chain} 第 ${round} 轮的签名与种子输入不一致。`);
       inputsOk = false;
     }
   }

@@ -35,6 +35,7 @@ const toDraw = (r: typeof draws.$inferSelect): Draw => ({
   filters: r.filters as Draw['filters'],
   strata: r.strata as Draw['strata'],
   split: r.split as Draw['split'],
+  beacon: r.beacon as Draw['beacon'],
 });
 
 /** The targets of a scope (active, 存续) with their stratum and the flags the notice reports. */

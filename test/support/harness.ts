@@ -6,6 +6,7 @@ import { seedDemo } from '../../src/app/demo.ts';
 import { createOutboxSender } from '../../src/app/outbox-sender.ts';
 import type { Logger } from '../../src/app/ports.ts';
 import type { Services } from '../../src/app/services.ts';
+import { drandBeacons } from '../../src/beacon/drand.ts';
 import type { ActionResult } from '../../src/bot/define-command.ts';
 import { createDispatcher } from '../../src/bot/dispatch.ts';
 import type { Button, Card, Element } from '../../src/cards/card.ts';
@@ -14,6 +15,7 @@ import { xlsxTableWriter } from '../../src/files/write-table.ts';
 import { extractMentions } from '../../src/platform/local/mentions.ts';
 import { createMemoryPlatform, type SentMessage } from '../../src/platform/memory/memory-platform.ts';
 import { createStore } from '../../src/store/store.ts';
+
 import { freshDb } from './test-db.ts';
 
 export const PLATFORM = 'memory';
@@ -97,6 +99,7 @@ export async function createHarness(options: { demo?: boolean } = {}) {
     },
     tables: bufferTableReader,
     sheets: xlsxTableWriter,
+    beacons: drandBeacons(),
   };
   const sender = createOutboxSender({ store, platform, clock, logger });
   const dispatcher = createDispatcher({ services, commands });
