@@ -49,6 +49,9 @@ export async function requireDraw(repos: Repos, id: number, lock = false): Promi
   return draw;
 }
 
+/** Why a draw takes no more contributions or draws, in words. */
+const closedWhy = (draw: Draw) => (draw.state === 'superseded' ? '已作废（办公室批准重新抽取）' : '已经完成');
+
 /** The draw, locked after its task (the order every draw step locks in). */
 export async function lockDraw(tx: Repos, drawId: number): Promise<{ task: Task; draw: Draw }> {
   const found = await requireDraw(tx, drawId);
@@ -97,12 +100,11 @@ export async function contributeToDraw(
   const { person } = input;
   const value = input.value.trim();
   return services.store.transaction(async (tx) => {
-    const draw = await requireDraw(tx, input.drawId, true);
-    const task = await requireTask(tx, draw.taskId);
+    const { task, draw } = await lockDraw(tx, input.drawId);
     if (!person.roles.includes('liaison') || !(await takingPart(tx, task)).includes(person.departmentId))
       refuse('只有参加这项任务的部门的联络员可以贡献随机数。');
     if (draw.state !== 'committed')
-      throw new DomainError(STALE_CARD, `抽取 #${draw.id} 已经完成，不再接受随机数。`);
+      throw new DomainError(STALE_CARD, `抽取 #${draw.id} ${closedWhy(draw)}，不再接受随机数。`);
     if (services.clock.now() >= draw.revealAt)
       refuse(`已过揭示时间 ${localStamp(draw.revealAt, services.timeZone)}，不再接受随机数。`);
     if (!value) throw new DomainError('DRAW_CONTRIBUTION', '请填写要贡献的随机数（任意文字）。');
@@ -217,7 +219,7 @@ export async function runDraw(
     const office = person.roles.includes('office');
     if (!office) maker.mayDraw(person, task, draw);
     if (draw.state !== 'committed')
-      throw new DomainError(STALE_CARD, `抽取 #${draw.id} 已经完成，不能再次抽取。`);
+      throw new DomainError(STALE_CARD, `抽取 #${draw.id} ${closedWhy(draw)}，不能再抽取。`);
     if (draw.version !== input.version)
       throw new DomainError(STALE_CARD, '此卡片已过期，已更新为最新情况，请核对后再抽取。');
     const departments = await takingPart(tx, task);
@@ -356,5 +358,15 @@ export async function verifyStoredDraw(repos: Repos, draw: Draw): Promise<string
   if (receipt.pool.hash !== draw.poolHash) problems.push('收据中的对象池哈希与公告不一致。');
   if (receipt.seed.botCommitment !== draw.botCommitment)
     problems.push('收据中的机器人熵值承诺与公告不一致。');
+  // The contributions in the receipt are exactly those the departments gave, as recorded when they gave them.
+  const codes = new Map((await repos.departments.list()).map((d) => [d.id, d.code]));
+  const given = (await repos.draws.contributions(draw.id))
+    .map((c) => `${codes.get(c.departmentId)}:${c.hash}`)
+    .sort();
+  const stated = receipt.seed.inputs
+    .filter((i) => i.kind === 'contribution')
+    .map((i) => `${i.label}:${i.hash}`)
+    .sort();
+  if (given.join(',') !== stated.join(',')) problems.push('收据中的各部门贡献与记录的贡献不一致。');
   return [...problems, ...found];
 }

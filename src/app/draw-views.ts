@@ -117,7 +117,7 @@ export async function targetDrawView(repos: Repos, draw: Draw, timeZone: string)
     picks: picks.map((p) => ({
       position: p.position,
       code: p.id,
-      name: p.name,
+      name: p.withdrawn ? `${p.name}（已由递补对象替换）` : p.name,
       stratum: p.stratum,
       team: p.team,
     })),

@@ -297,8 +297,9 @@ function inspectorMaker(services: Services): DrawMaker {
 async function tellDrawn(tx: Repos, services: Services, task: Task, drawn: Draw) {
   const facts = drawn.filters as InspectorDrawFacts;
   const targets = new Map<number, number>();
-  for (const p of await tx.draws.picks(facts.targetDrawId))
-    targets.set(p.team, (targets.get(p.team) ?? 0) + 1);
+  for (const p of await tx.draws.picks(facts.targetDrawId)) {
+    if (!p.withdrawn) targets.set(p.team, (targets.get(p.team) ?? 0) + 1);
+  }
   for (const m of await tx.draws.members(drawn.id)) {
     if (m.withdrawn) continue;
     const person = await tx.people.get(m.personId);
@@ -358,7 +359,7 @@ async function staffIfDone(tx: Repos, services: Services, task: Task): Promise<T
         ),
       },
     },
-    `${taskSubject(task.id)}:staffed`,
+    `${taskSubject(task.id)}:staffed@v${staffed.version}`,
   );
   return staffed;
 }
@@ -399,6 +400,10 @@ export async function reselectInspector(
     const members = await tx.draws.members(draw.id);
     const out = members.filter((m) => !m.withdrawn && ids.has(String(m.personId)));
     if (out.length === 0) refuse(`${input.name} 不在本部门这次选派的检查组中。`);
+    if (new Set(out.map((m) => m.personId)).size > 1)
+      refuse(`本次选派中有不止一位“${input.name}”，请联系联席会议办公室处理。`);
+    // Nobody withdrawn from this draw as unable to serve comes back through another team's ranking.
+    const unable = new Set([...members.filter((m) => m.withdrawn).map((m) => String(m.personId)), ...ids]);
     const q = receipt.quota;
     const certified = (id: string) => {
       const c = candidates.get(id)!;
@@ -415,6 +420,7 @@ export async function reselectInspector(
       const needExpert = m.expert && q.expert && !staying.some((x) => x.expert);
       const nextId = team.reserve.find(
         (id) =>
+          !unable.has(id) &&
           !onTeam.some((x) => String(x.personId) === id) &&
           (!needCertified || certified(id)) &&
           (!needExpert || candidates.get(id)!.isExpert),

@@ -5,7 +5,7 @@
 import { type OfficeRequestView, officeRequestCard } from '../cards/draw-card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
 import { DomainError, STALE_CARD } from '../domain/errors.ts';
-import { next, redrawMachine, taskMachine } from '../domain/workflow.ts';
+import { drawMachine, next, redrawMachine, taskMachine } from '../domain/workflow.ts';
 import { liaisonsOf, refreshCopies, tell, toOffice } from './card-copies.ts';
 import { lockDraw, refuse } from './draw-protocol.ts';
 import { drawCardOf, drawSubject, takingPart } from './draw-views.ts';
@@ -109,6 +109,8 @@ export async function decideRedraw(
     if (found.requestedBy === person.id)
       refuse('重新抽取须由申请人以外的另一位办公室成员审批。', '请由办公室的另一位同事处理。');
     if (input.decision === 'reject' && !note) throw new DomainError('REDRAW_NOTE', '驳回时请写明理由。');
+    if (input.decision === 'approve' && draw.state === 'superseded')
+      refuse(`抽取 #${draw.id} 已经作废，无需再重新抽取。`, '请驳回这项申请。');
     const decided = await tx.draws.decideRedraw(found.id, found.version, {
       state: next(redrawMachine, found.state, input.decision),
       decidedBy: person.id,
@@ -152,7 +154,19 @@ async function supersede(tx: Repos, services: Services, task: Task, draw: Draw, 
     [draw, reason],
     ...dependent.map((d): [Draw, string] => [d, `检查对象重新抽取（抽取 #${draw.id}），原检查组作废`]),
   ] as [Draw, string][]) {
-    const done = (await tx.draws.update(d.id, d.version, { state: 'superseded', supersedeReason: why }))!;
+    const done = (await tx.draws.update(d.id, d.version, {
+      state: next(drawMachine, d.state, 'supersede'),
+      supersedeReason: why,
+    }))!;
+    // Requests about a draw that is gone are closed with it.
+    for (const open of (await tx.draws.redraws(d.id)).filter((r) => r.state === 'requested')) {
+      await tx.draws.decideRedraw(open.id, open.version, {
+        state: 'rejected',
+        decidedBy: null,
+        decisionNote: `抽取 #${d.id} 已作废`,
+        decidedAt: services.clock.now(),
+      });
+    }
     await refreshCopies(
       tx,
       drawSubject(d.id),

@@ -168,6 +168,12 @@ function openSeed(view: SeedView, consequence: string): Element[] {
   ];
 }
 
+/** A notice withdrawn before anything was drawn (an approved redraw): nothing was revealed. */
+const withdrawnNotice = (view: SeedView): Element =>
+  md(
+    `**已作废**：办公室已批准重新抽取，原因：${view.supersedeReason ?? ''}。本公告未抽取，机器人熵值不再揭示。`,
+  );
+
 /** Once drawn: the inputs revealed, the seed, who drew and the receipt's hash. */
 function sealedSeed(view: SeedView): Element[] {
   return [
@@ -193,6 +199,8 @@ export function drawCard(view: DrawView): Card {
   elements.push(strataTable(view));
   if (view.state === 'committed') {
     elements.push(...openSeed(view, '抽取结果立即公布并分送各部门，不能撤销。'));
+  } else if (!view.seed) {
+    elements.push(withdrawnNotice(view));
   } else {
     elements.push(
       ...sealedSeed(view),
@@ -272,6 +280,8 @@ export function inspectorDrawCard(view: InspectorDrawView): Card {
   ];
   if (view.state === 'committed') {
     elements.push(...openSeed(view, '选派结果立即公布，不能撤销。'));
+  } else if (!view.seed) {
+    elements.push(withdrawnNotice(view));
   } else {
     elements.push(...sealedSeed(view), {
       type: 'table',

@@ -4,6 +4,7 @@
 import {
   DRAW_ALGORITHM,
   drawSeed,
+  inputProblems,
   lowest,
   type PoolEntry,
   poolHash,
@@ -185,7 +186,9 @@ export function verifyReceipt(receipt: DrawReceipt, poolFile?: readonly PoolEntr
   }
 
   // The seed: every input must match its hash, the bot's entropy its published commitment.
-  let inputsOk = true;
+  const listProblems = inputProblems(receipt.seed.inputs);
+  problems.push(...listProblems);
+  let inputsOk = listProblems.length === 0;
   for (const i of receipt.seed.inputs) {
     if (sha256(i.value) !== i.hash) {
       problems.push(`${inputName(i)}的内容与收据记载的哈希不一致。`);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   canonicalPool,
   drawSeed,
+  inputProblems,
   lowest,
   type PoolEntry,
   parsePool,
@@ -47,6 +48,17 @@ describe('the pool and the seed', () => {
     // A changed credit class is a different pool.
     expect(poolHash([{ ...pool[0]!, stratum: 'D' }, ...pool.slice(1)])).not.toBe(poolHash(pool));
     expect(() => canonicalPool([pool[0]!, pool[0]!])).toThrow('在对象池中重复');
+  });
+
+  it('takes exactly one bot entropy and each other input once', () => {
+    const bot = { kind: 'bot' as const, label: 'entropy', value: 'e' };
+    const swj = { kind: 'contribution' as const, label: 'swj', value: '1' };
+    expect(inputProblems([bot, swj])).toEqual([]);
+    expect(inputProblems([swj])).toEqual(['种子输入中应有且只有一项机器人熵值，收据中有 0 项。']);
+    expect(inputProblems([bot, { ...bot, label: 'entropy2' }, swj])).toContain(
+      '种子输入中应有且只有一项机器人熵值，收据中有 2 项。',
+    );
+    expect(inputProblems([bot, swj, { ...swj, value: '2' }])).toEqual(['种子输入“swj”出现了不止一次。']);
   });
 
   it('reads a pool file back only when every line is `<id>\\t<stratum>`', () => {

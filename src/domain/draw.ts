@@ -94,6 +94,23 @@ export function seedMaterial(taskRef: string, pool: string, inputs: readonly See
   return `${DRAW_ALGORITHM}\ntask:${taskRef}\npool:${pool}\n${lines.join('')}`;
 }
 
+/**
+ * What is wrong with a list of seed inputs as a whole: exactly one bot entropy, and each (kind, label) once —
+ * otherwise extra inputs could be added until the seed gave a wanted result.
+ */
+export function inputProblems(inputs: readonly SeedInput[]): string[] {
+  const problems: string[] = [];
+  const bots = inputs.filter((i) => i.kind === 'bot').length;
+  if (bots !== 1) problems.push(`种子输入中应有且只有一项机器人熵值，收据中有 ${bots} 项。`);
+  const seen = new Set<string>();
+  for (const i of inputs) {
+    const key = `${i.kind}\t${i.label}`;
+    if (seen.has(key)) problems.push(`种子输入“${i.label}”出现了不止一次。`);
+    seen.add(key);
+  }
+  return problems;
+}
+
 export const drawSeed = (taskRef: string, pool: string, inputs: readonly SeedInput[]) =>
   sha256(seedMaterial(taskRef, pool, inputs));
 

@@ -129,7 +129,7 @@ describe('the inspector draw', () => {
     expect('teams' in result).toBe(false);
   });
 
-  it('fills the department’s share of certificate holders and an expert first; the lead names the top-ranked holder leader', () => {
+  it('takes an expert and the department’s share of certificate holders first; the lead names the top-ranked holder leader', () => {
     const people = [
       person('1'),
       person('2', { certificateNo: null, certificateValidUntil: null }),
@@ -147,8 +147,8 @@ describe('the inspector draw', () => {
       if (!result.ok) return;
       const [team] = result.teams;
       const ids = team!.members.map((m) => m.id);
-      expect(ids[0]).toBe('1');
-      expect(ids).toContain('3');
+      expect(ids[0]).toBe('3');
+      expect(ids).toContain('1');
       expect(team!.leader).toBe('1');
       expect(team!.members.find((m) => m.id === '1')!.certified).toBe(true);
     }
@@ -180,6 +180,23 @@ describe('the inspector draw', () => {
       }),
     );
     expect(picks.size).toBeGreaterThan(40);
+  });
+
+  it('whatever the seed, a team with room for one person gets a certified expert when it needs both', () => {
+    const people = [
+      person('1'),
+      person('2', { isExpert: true, certificateNo: null, certificateValidUntil: null }),
+      person('3', { isExpert: true }),
+    ];
+    for (const seed of seeds) {
+      const result = drawInspectors(
+        seed,
+        people,
+        [teams[0]!],
+        quota({ perTeam: 1, certificateHolders: 1, expert: true }),
+      );
+      expect(result.ok && result.teams[0]!.members.map((m) => m.id)).toEqual(['3']);
+    }
   });
 
   it('shares a team’s certificate holders among its departments, the lead first', () => {

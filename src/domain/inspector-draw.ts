@@ -8,8 +8,9 @@
 // - Score: SHA-256 of the UTF-8 bytes of `<seed hex>inspector<team>\t<person id>`, lowercase hex.
 // - Teams are filled in ascending team number. Within a team the eligible are taken in order of how many teams
 //   this draw has already given them (fewest first: checks of several teams run one after another, and nobody
-//   should carry them all), then ascending score. The department's certificate holders come first (as many as
-//   its share of the team's holders), then an expert where a matter needs one, then the rest.
+//   should carry them all), then ascending score. An expert comes first where a matter needs one (a certificate
+//   holder too when the team has no other room for holders), then the department's share of the team's
+//   certificate holders, then the rest.
 // - The lead department's draw names each team's leader: its top-ranked member holding a certificate valid for
 //   the whole check window (seed 002 art. 13).
 // - Too few eligible people for any team: nothing is drawn; the answer says, per team, what was missing and how
@@ -202,11 +203,17 @@ export function drawInspectors(
       return n;
     };
     const missing: string[] = [];
-    const holdersLeft = take((c) => certifiedFor(c, quota.window), quota.certificateHolders);
+    const holds = (c: Candidate) => certifiedFor(c, quota.window);
+    if (quota.expert) {
+      // The expert first, and a certificate holder as well when the team has no other room for its holders:
+      // whichever expert the seed ranks first, the rest of the team can then still be filled.
+      const mustHold = quota.perTeam - 1 < quota.certificateHolders;
+      if (take((c) => c.isExpert && (!mustHold || holds(c)), 1) > 0)
+        missing.push(mustHold ? '没有持有效执法证的专家可以抽取' : '没有可以抽取的专家');
+    }
+    const holdersLeft = take(holds, quota.certificateHolders - taken.filter(holds).length);
     if (holdersLeft > 0)
       missing.push(`持有有效执法证的人员还差 ${holdersLeft} 人（需 ${quota.certificateHolders} 人）`);
-    if (quota.expert && !taken.some((c) => c.isExpert) && take((c) => c.isExpert, 1) > 0)
-      missing.push('没有可以抽取的专家');
     const restLeft = take(() => true, quota.perTeam - taken.length);
     if (restLeft > 0) missing.push(`人数还差 ${restLeft} 人（需 ${quota.perTeam} 人）`);
     if (missing.length > 0) {

@@ -2,7 +2,7 @@
 // "pool"), every seed input, the quota, the teams drawn, every exclusion with its reason, the edits made after
 // the target list was handed over, and the audit head — and the check that recomputes it with no database.
 import { canonicalJson } from './audit-chain.ts';
-import { drawSeed, type SeedInput, sha256 } from './draw.ts';
+import { drawSeed, inputProblems, type SeedInput, sha256 } from './draw.ts';
 import { seedInputs } from './draw-receipt.ts';
 import {
   type Candidate,
@@ -115,6 +115,7 @@ export function verifyInspectorReceipt(receipt: InspectorReceipt): string[] {
       `候选人员或检查组不一致：收据记载的哈希为 ${receipt.pool.hash.slice(0, 12)}…，按收据内容计算为 ${hash.slice(0, 12)}…。`,
     );
   }
+  problems.push(...inputProblems(receipt.seed.inputs));
   for (const i of receipt.seed.inputs) {
     if (sha256(i.value) !== i.hash)
       problems.push(
