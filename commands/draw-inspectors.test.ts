@@ -196,7 +196,7 @@ describe('/draw inspectors', () => {
     const [again] = await h.send(`/draw inspectors ${taskId}`, wang);
     expect(said(again)).toContain('本部门已选派检查人员');
     const [verified] = await h.send(`/draw verify ${taskId}`, users.office);
-    expect(said(verified).match(/一致。/g)).toHaveLength(4);
+    expect(said(verified).match(/：一致。/g)).toHaveLength(4);
 
     // 重新选派 (seed 000 art. 19): 钱立 falls ill. On team 2 the next certificate holder in that team's ranking
     // takes his place; the leader is recomputed. 张建国 cannot be replaced on team 1: nobody certified is left
@@ -215,6 +215,6 @@ describe('/draw inspectors', () => {
     expect(names.sort()).toEqual(['刘洋', '张建国'].sort());
     expect(teamTwo.filter((m) => m.leader)).toHaveLength(1);
     const [again2] = await h.send(`/draw verify ${taskId}`, users.office);
-    expect(said(again2).match(/一致。/g)).toHaveLength(4);
+    expect(said(again2).match(/：一致。/g)).toHaveLength(4);
   });
 });

@@ -318,7 +318,7 @@ describe('/draw redraw', () => {
     const shown = await h.send(`/draw show ${taskId}`, users.office);
     expect(shown.filter((m) => cardText(m.card).includes('抽取结果'))).toHaveLength(2);
     const [verified] = await h.send(`/draw verify ${taskId}`, users.office);
-    expect(said(verified).match(/一致。/g)).toHaveLength(2);
+    expect(said(verified).match(/：一致。/g)).toHaveLength(2);
   });
 });
 

@@ -4,7 +4,7 @@
 // and sent to the task's chat, every step audited; and the re-check of a stored draw. What is drawn, and what
 // follows a draw, belong to each kind (draws.ts: targets; inspector-draws.ts: a department's inspectors).
 import type { Card } from '../cards/card.ts';
-import type { AuditActor, Json } from '../domain/audit-chain.ts';
+import { type AuditActor, canonicalJson, type Json } from '../domain/audit-chain.ts';
 import { type SeedInput, sha256 } from '../domain/draw.ts';
 import { DomainError, STALE_CARD } from '../domain/errors.ts';
 import { localStamp } from '../domain/local-date.ts';
@@ -358,6 +358,14 @@ export async function verifyStoredDraw(repos: Repos, draw: Draw): Promise<string
   if (receipt.pool.hash !== draw.poolHash) problems.push('收据中的对象池哈希与公告不一致。');
   if (receipt.seed.botCommitment !== draw.botCommitment)
     problems.push('收据中的机器人熵值承诺与公告不一致。');
+  // What the notice committed to: the task, and a target draw's strata and split.
+  if (receipt.format === 'jointcheck-draw-receipt') {
+    if (receipt.task.ref !== `#${draw.taskId}`) problems.push('收据中的任务与这次抽取不一致。');
+    if (canonicalJson(receipt.strata) !== canonicalJson(draw.strata))
+      problems.push('收据中的分层、比例或抽取数与公告不一致。');
+    if (canonicalJson(receipt.split) !== canonicalJson(draw.split))
+      problems.push('收据中的分组与公告不一致。');
+  }
   // The contributions in the receipt are exactly those the departments gave, as recorded when they gave them.
   const codes = new Map((await repos.departments.list()).map((d) => [d.id, d.code]));
   const given = (await repos.draws.contributions(draw.id))

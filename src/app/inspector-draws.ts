@@ -176,7 +176,7 @@ export async function commitInspectorDraw(
         '请补充检查人员名录、核对休假和回避，或请牵头部门调整每组人数。',
       );
     }
-    const pool: InspectorPool = { candidates, teams };
+    const pool: InspectorPool = { candidates, teams, quota };
     const content = inspectorPoolText(pool);
     const entropy = randomBytes(32).toString('hex');
     const facts: InspectorDrawFacts = {
@@ -244,7 +244,7 @@ function inspectorMaker(services: Services): DrawMaker {
         draw.poolHash,
         seedInputs(draw.botEntropy, inputs),
       );
-      const result = drawInspectors(seed, pool.candidates, pool.teams, facts.quota);
+      const result = drawInspectors(seed, pool.candidates, pool.teams, pool.quota);
       if (!result.ok)
         throw new Error(`draw ${draw.id}: a frozen pool that passed its commit cannot be drawn`);
       const receipt = inspectorReceiptOf({
@@ -253,7 +253,6 @@ function inspectorMaker(services: Services): DrawMaker {
         department: { code: department.code, name: department.shortName ?? department.name },
         drawnAt: now.toISOString(),
         pool,
-        quota: facts.quota,
         botEntropy: draw.botEntropy,
         inputs,
         teams: result.teams,
@@ -404,7 +403,7 @@ export async function reselectInspector(
       refuse(`本次选派中有不止一位“${input.name}”，请联系联席会议办公室处理。`);
     // Nobody withdrawn from this draw as unable to serve comes back through another team's ranking.
     const unable = new Set([...members.filter((m) => m.withdrawn).map((m) => String(m.personId)), ...ids]);
-    const q = receipt.quota;
+    const q = receipt.pool.quota;
     const certified = (id: string) => {
       const c = candidates.get(id)!;
       return (

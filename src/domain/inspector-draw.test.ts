@@ -222,8 +222,8 @@ describe('the inspector receipt', () => {
   const people = Array.from({ length: 6 }, (_, i) =>
     person(String(i + 1), i === 0 ? { conflicts: ['T1'] } : {}),
   );
-  const pool = { candidates: people, teams };
   const q = quota({ leads: true });
+  const pool = { candidates: people, teams, quota: q };
   function receipt() {
     const botEntropy = 'bot entropy';
     const inputs = [{ kind: 'contribution' as const, label: 'scjgj', value: '4711' }];
@@ -239,7 +239,6 @@ describe('the inspector receipt', () => {
       department: { code: 'scjgj', name: '区市场监管局' },
       drawnAt: '2027-03-10T02:00:00.000Z',
       pool,
-      quota: q,
       botEntropy,
       inputs,
       teams: drawn.teams,
@@ -263,7 +262,10 @@ describe('the inspector receipt', () => {
 
     const unconflicted = structuredClone(r);
     unconflicted.pool.candidates[0]!.conflicts = [];
-    expect(verifyInspectorReceipt(unconflicted)[0]).toContain('候选人员或检查组不一致');
+    expect(verifyInspectorReceipt(unconflicted)[0]).toContain('候选人员、检查组或每组要求不一致');
+    const fewer = structuredClone(r);
+    fewer.pool.quota.certificateHolders = 1;
+    expect(verifyInspectorReceipt(fewer)[0]).toContain('候选人员、检查组或每组要求不一致');
 
     const contribution = structuredClone(r);
     contribution.seed.inputs.find((i) => i.label === 'scjgj')!.value = '4712';

@@ -17,17 +17,21 @@ import {
 export const INSPECTOR_RECEIPT_FORMAT = 'jointcheck-inspector-receipt';
 
 export const INSPECTOR_ENCODING = {
-  pool: 'canonical JSON (keys sorted, no spaces, UTF-8) of {"candidates": [...], "teams": [...]}; pool hash = SHA-256 of it (hex)',
+  pool: 'canonical JSON (keys sorted, no spaces, UTF-8) of {"candidates": [...], "quota": {...}, "teams": [...]}; pool hash = SHA-256 of it (hex)',
   seed: 'as jointcheck-draw/1: SHA-256 of "jointcheck-draw/1\\n" + "task:<task>\\n" + "pool:<pool hash>\\n" + the lines "<kind>\\t<label>\\t<SHA-256 of value>\\n" sorted in byte order',
   score: 'SHA-256 of UTF-8("<seed hex>inspector<team>\\t<person id>"), lowercase hex',
   selection:
     'teams in ascending number; eligible people ordered by teams already given (fewest first), then score; certificate holders first, then an expert, then the rest; the lead department’s top-ranked certified member leads',
 } as const;
 
-/** What the draw froze at its commit: the people and what decides their eligibility, and the teams' targets. */
+/**
+ * What the draw froze at its commit: the people and what decides their eligibility, the teams' targets, and what
+ * the department owes each team — all under the one hash the notice publishes.
+ */
 export interface InspectorPool {
   candidates: Candidate[];
   teams: TeamTargets[];
+  quota: InspectorQuota;
 }
 
 /** A change to a person's leave or conflicts made after the target list was handed over (flagged, product.md §4.5). */
@@ -47,7 +51,6 @@ export interface InspectorReceipt {
   department: { code: string; name: string };
   drawnAt: string;
   pool: InspectorPool & { hash: string };
-  quota: InspectorQuota;
   seed: { botCommitment: string; inputs: (SeedInput & { hash: string })[]; value: string };
   teams: DrawnTeam[];
   exclusions: Exclusion[];
@@ -57,7 +60,7 @@ export interface InspectorReceipt {
 
 /** The pool's canonical text: what is stored, hashed and put in the receipt. */
 export const inspectorPoolText = (pool: InspectorPool) =>
-  canonicalJson({ candidates: pool.candidates, teams: pool.teams });
+  canonicalJson({ candidates: pool.candidates, quota: pool.quota, teams: pool.teams });
 
 /** The seed reference of a department's inspector draw: its own, never the target draw's. */
 export const inspectorTaskRef = (taskRef: string, departmentCode: string) =>
@@ -69,7 +72,6 @@ export function inspectorReceiptOf(input: {
   department: { code: string; name: string };
   drawnAt: string;
   pool: InspectorPool;
-  quota: InspectorQuota;
   botEntropy: string;
   inputs: readonly SeedInput[];
   teams: DrawnTeam[];
@@ -87,7 +89,6 @@ export function inspectorReceiptOf(input: {
     department: input.department,
     drawnAt: input.drawnAt,
     pool: { ...input.pool, hash },
-    quota: input.quota,
     seed: {
       botCommitment: sha256(input.botEntropy),
       inputs: inputs.map((i) => ({ ...i, hash: sha256(i.value) })),
@@ -112,7 +113,7 @@ export function verifyInspectorReceipt(receipt: InspectorReceipt): string[] {
   const hash = sha256(inspectorPoolText(receipt.pool));
   if (hash !== receipt.pool.hash) {
     problems.push(
-      `候选人员或检查组不一致：收据记载的哈希为 ${receipt.pool.hash.slice(0, 12)}…，按收据内容计算为 ${hash.slice(0, 12)}…。`,
+      `候选人员、检查组或每组要求不一致：收据记载的哈希为 ${receipt.pool.hash.slice(0, 12)}…，按收据内容计算为 ${hash.slice(0, 12)}…。`,
     );
   }
   problems.push(...inputProblems(receipt.seed.inputs));
@@ -135,7 +136,7 @@ export function verifyInspectorReceipt(receipt: InspectorReceipt): string[] {
     problems.push('种子或候选人员不一致时，抽取结果无法复核，以上问题须先查明。');
     return problems;
   }
-  const again = drawInspectors(seed, receipt.pool.candidates, receipt.pool.teams, receipt.quota);
+  const again = drawInspectors(seed, receipt.pool.candidates, receipt.pool.teams, receipt.pool.quota);
   if (!again.ok) return ['按收据重新计算时人员不足，收据中的抽取结果不可能由本算法得出。'];
   const longest = Math.max(again.teams.length, receipt.teams.length);
   for (let i = 0; i < longest; i++) {
