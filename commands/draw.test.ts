@@ -361,6 +361,16 @@ describe('/draw replace', () => {
     expect(dmsTo(wang, approved.sent).map((m) => m.text)).toContainEqual(
       expect.stringContaining(`由递补顺序中的 ${reserve.id}`),
     );
+    // The list goes out again: the withdrawn target gone, its replacement marked.
+    const sheet = dmsTo(wang, approved.sent).find((m) => m.file?.name.endsWith('.xlsx'))!.file!;
+    const { table, dispose } = await h.services.tables!.read(Buffer.from(sheet.base64, 'base64'), {
+      isHeader: (cells) => cells[0] === '序号',
+    });
+    const rows: string[][] = [];
+    for await (const batch of table.batches) rows.push(...batch.map((r) => r.cells));
+    await dispose();
+    expect(rows.some((r) => r.includes(gone.id))).toBe(false);
+    expect(rows.find((r) => r.includes(reserve.id))).toContain(`递补（替换 ${gone.id}）`);
     const [verified] = await h.send(`/draw verify ${taskId}`, wang);
     expect(said(verified)).toMatch(/一致。/);
     // A replacement record altered afterwards no longer follows the reserve order, and the check says so.

@@ -14,6 +14,7 @@ import { liaisonsOf, refreshCopies, tell, toOffice } from './card-copies.ts';
 import { readReceipt, targetReceipt } from './draw-files.ts';
 import { lockDraw, refuse } from './draw-protocol.ts';
 import { drawCardOf, drawSubject, takingPart } from './draw-views.ts';
+import { picksSheet } from './draws.ts';
 import type { Draw, Person, ReplacementRequest, Repos } from './ports.ts';
 import type { Services } from './services.ts';
 
@@ -180,11 +181,22 @@ export async function decideReplacement(
       const told: Person[] = [];
       for (const id of await takingPart(tx, task)) told.push(...(await liaisonsOf(tx, id)));
       const pick = (await tx.draws.picks(draw.id)).find((p) => p.id === replacement!.id)!;
+      // The list goes out again, as it now stands.
+      if (services.sheets) {
+        const sheet = await picksSheet(services, tx, updated, task.name);
+        for (const l of told.filter((p) => p.chatPlatform === services.platform && p.chatUserId)) {
+          await tx.outbox.enqueue(
+            services.platform,
+            { op: 'send', message: { to: { userId: l.chatUserId! }, file: sheet } },
+            `${key}:sheet:${l.id}`,
+          );
+        }
+      }
       await tell(
         tx,
         services.platform,
         told,
-        `任务“${task.name}”（#${task.id}）递补：${found.code} 因${CAUSES[found.cause]}（${found.note}）经办公室批准不再检查，由递补顺序中的 ${pick.id} ${pick.name} 递补，编入第 ${pick.team} 组。发送 /draw show ${task.id} 领取更新后的名单。`,
+        `任务“${task.name}”（#${task.id}）递补：${found.code} 因${CAUSES[found.cause]}（${found.note}）经办公室批准不再检查，由递补顺序中的 ${pick.id} ${pick.name} 递补，编入第 ${pick.team} 组。更新后的名单已随附。`,
         key,
       );
     } else {
