@@ -216,5 +216,21 @@ describe('/draw inspectors', () => {
     expect(teamTwo.filter((m) => m.leader)).toHaveLength(1);
     const [again2] = await h.send(`/draw verify ${taskId}`, users.office);
     expect(said(again2).match(/：一致。/g)).toHaveLength(4);
+
+    // A department's draw redone (product.md §4.7): the task goes back to drawn; the new result lists the old teams.
+    const swjDraw = (await h.store.draws.forTask(taskId)).find(
+      (d) => d.kind === 'inspectors' && d.departmentId === ids.swj,
+    )!;
+    const asked = await h.send(`/draw redraw ${swjDraw.id} 选派时名录中两人的所属部门登记错误`, wang);
+    const request = dmsTo(users.office, asked).find((m) => cardText(m.card).includes('重新抽取申请'))!;
+    expect((await h.click(request, '提交审批', users.office, { decision: 'approve' })).toast?.type).toBe(
+      'success',
+    );
+    expect((await h.store.tasks.get(taskId))!.state).toBe('drawn');
+    const redone = await drawPeople(taskId, wang);
+    expect(cardText(redone.notice.card)).toContain(`原抽取 #${swjDraw.id} 已作废`);
+    expect((await h.store.tasks.get(taskId))!.state).toBe('staffed');
+    // Staffed again: the teams are posted again.
+    expect(inGroup(redone.drawn.sent).some((m) => cardText(m.card).includes('检查组名单'))).toBe(true);
   });
 });

@@ -173,13 +173,11 @@ export async function inspectorDrawView(
   const facts = draw.filters as InspectorDrawFacts;
   const department = await repos.departments.get(draw.departmentId);
   const q = facts.quota;
-  const names = new Map<number, string>();
-  const all = draw.state === 'committed' ? [] : await repos.draws.members(draw.id);
-  const members = all.filter((m) => !m.withdrawn);
-  for (const m of all) {
-    if (!names.has(m.personId)) names.set(m.personId, (await repos.people.get(m.personId))?.name ?? '');
-  }
-  const teams = [...new Set(members.map((m) => m.team))];
+  const { all, names, lines } = await teamLines(repos, draw);
+  const replaced =
+    draw.replacesId !== null && draw.state !== 'committed'
+      ? await repos.draws.get(draw.replacesId)
+      : undefined;
   return {
     ...(await seedView(repos, draw, task, timeZone)),
     department: department?.shortName ?? department?.name ?? '',
@@ -200,21 +198,41 @@ export async function inspectorDrawView(
         const out = all.find((x) => x.team === m.team && x.personId === m.replaces);
         return `第 ${m.team} 组：${names.get(m.replaces!)} → ${names.get(m.personId)}（${out?.withdrawn ?? ''}）`;
       }),
-    drawnTeams: teams.map((team) => {
-      const of = members.filter((m) => m.team === team);
-      const leader = of.find((m) => m.leader);
-      return {
-        team,
-        members: of
-          .map(
-            (m) =>
-              `${names.get(m.personId)}${m.certified ? '' : '（无执法证）'}${m.expert ? '（专家）' : ''}`,
-          )
-          .join('、'),
-        leader: leader ? names.get(leader.personId)! : '',
-      };
-    }),
+    drawnTeams: lines,
+    ...(replaced
+      ? {
+          replaced: {
+            id: replaced.id,
+            reason: replaced.supersedeReason ?? '',
+            teams: (await teamLines(repos, replaced)).lines,
+          },
+        }
+      : {}),
   };
+}
+
+/** An inspector draw's teams in words (withdrawn members left out), with the names of everyone it ever held. */
+async function teamLines(repos: Repos, draw: Draw) {
+  const names = new Map<number, string>();
+  const all = draw.state === 'committed' || !draw.seed ? [] : await repos.draws.members(draw.id);
+  for (const m of all) {
+    if (!names.has(m.personId)) names.set(m.personId, (await repos.people.get(m.personId))?.name ?? '');
+  }
+  const members = all.filter((m) => !m.withdrawn);
+  const lines = [...new Set(members.map((m) => m.team))].map((team) => {
+    const of = members.filter((m) => m.team === team);
+    const leader = of.find((m) => m.leader);
+    return {
+      team,
+      members: of
+        .map(
+          (m) => `${names.get(m.personId)}${m.certified ? '' : '（无执法证）'}${m.expert ? '（专家）' : ''}`,
+        )
+        .join('、'),
+      leader: leader ? names.get(leader.personId)! : '',
+    };
+  });
+  return { all, names, lines };
 }
 
 /** The card of either kind of draw. */

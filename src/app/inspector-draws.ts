@@ -117,6 +117,14 @@ export async function commitInspectorDraw(
       departments.map((id) => ({ departmentId: id, count: task.perTeam[String(id)] ?? 0 })),
       task.certificateHolders,
     );
+    // A department released by the office takes its people with it: the rest must still seat the holders.
+    const seated = [...shares.values()].reduce((a, b) => a + b, 0);
+    if (seated < task.certificateHolders) {
+      refuse(
+        `参加任务的部门每组合计只有 ${seated} 个持证名额，少于要求的 ${task.certificateHolders} 人（有部门已退出任务）。`,
+        '请联系联席会议办公室调整任务后再选派。',
+      );
+    }
     const quota: InspectorQuota = {
       perTeam: task.perTeam[String(departmentId)] ?? 1,
       certificateHolders: shares.get(departmentId) ?? 0,

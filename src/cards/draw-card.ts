@@ -258,6 +258,20 @@ export interface InspectorDrawView extends SeedView {
   reselections: string[];
   /** Once drawn: each team's people, the leader marked. */
   drawnTeams: { team: number; members: string; leader: string }[];
+  /** The draw this one redoes, with its teams, shown beside the new ones (product.md §4.7). */
+  replaced?: { id: number; reason: string; teams: InspectorDrawView['drawnTeams'] };
+}
+
+function teamsTable(department: string, teams: InspectorDrawView['drawnTeams']): Element {
+  return {
+    type: 'table',
+    columns: [
+      { key: 'team', label: '检查组' },
+      { key: 'members', label: `${department}人员` },
+      { key: 'leader', label: '组长' },
+    ],
+    rows: teams.map((t) => ({ team: `第 ${t.team} 组`, members: t.members, leader: t.leader })),
+  };
 }
 
 /** A department's inspector draw: its notice while open, its teams once drawn. */
@@ -283,15 +297,15 @@ export function inspectorDrawCard(view: InspectorDrawView): Card {
   } else if (!view.seed) {
     elements.push(withdrawnNotice(view));
   } else {
-    elements.push(...sealedSeed(view), {
-      type: 'table',
-      columns: [
-        { key: 'team', label: '检查组' },
-        { key: 'members', label: `${view.department}人员` },
-        { key: 'leader', label: '组长' },
-      ],
-      rows: view.drawnTeams.map((t) => ({ team: `第 ${t.team} 组`, members: t.members, leader: t.leader })),
-    });
+    elements.push(...sealedSeed(view), teamsTable(view.department, view.drawnTeams));
+    if (view.replaced) {
+      elements.push(
+        md(
+          `**本次为重新选派**。原抽取 #${view.replaced.id} 已作废（原因：${view.replaced.reason}），其选派结果列在下面备查：`,
+        ),
+        teamsTable(view.department, view.replaced.teams),
+      );
+    }
     if (view.reselections.length > 0)
       elements.push(md(`**重新选派**（按本次抽取的排名顺延）\n${view.reselections.join('\n')}`));
     elements.push(
