@@ -383,6 +383,15 @@ describe('/draw replace', () => {
     await h.db.execute(
       sql`update draw_replacements set replacement_code = ${reserve.id} where draw_id = ${draw.id}`,
     );
+    // So does a list in use edited behind the receipt's back.
+    await h.db.execute(
+      sql`update draw_picks set team = team % 4 + 1 where draw_id = ${draw.id} and position = 1`,
+    );
+    const [edited] = await h.send(`/draw verify ${taskId}`, wang);
+    expect(said(edited)).toContain(`名单中 ${receipt.picks[0]!.id} 的检查组`);
+    await h.db.execute(
+      sql`update draw_picks set team = ${receipt.picks[0]!.team} where draw_id = ${draw.id} and position = 1`,
+    );
 
     // Once a department starts drawing its inspectors, the list is in the teams' hands: no more replacements.
     const scjgj = (await h.store.departments.find('scjgj'))!.id;

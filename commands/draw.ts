@@ -16,6 +16,7 @@ import { commitInspectorDraw, reselectInspector, runInspectorDraw } from '../src
 import { decideRedraw, redrawCardOf, redrawSubject, requestRedraw } from '../src/app/redraws.ts';
 import {
   type Cause,
+  checkPicks,
   checkReplacements,
   decideReplacement,
   replacementCardOf,
@@ -324,7 +325,9 @@ export const draw = defineCommand({
           const problems = [
             ...(await verifyStoredDraw(store, d)),
             ...(await checkBeacon(readReceipt(d.receipt!), ctx.services.beacons)),
-            ...(d.kind === 'targets' ? await checkReplacements(store, d) : []),
+            ...(d.kind === 'targets'
+              ? [...(await checkReplacements(store, d)), ...(await checkPicks(store, d))]
+              : []),
           ];
           lines.push(
             problems.length === 0

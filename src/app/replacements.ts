@@ -259,3 +259,29 @@ export async function checkReplacements(repos: Repos, draw: Draw): Promise<strin
   }
   return problems;
 }
+
+/**
+ * The lists in use (the picks the cards and spreadsheets show) against the receipt and the approved replacements:
+ * each drawn target in its team, each replacement in the team of the target it replaced, nothing else.
+ */
+export async function checkPicks(repos: Repos, draw: Draw): Promise<string[]> {
+  if (!draw.receipt) return [];
+  const receipt = targetReceipt(readReceipt(draw.receipt));
+  const expected = new Map(receipt.picks.map((p) => [p.id, p.team]));
+  for (const r of await repos.draws.replacements(draw.id)) {
+    if (r.state !== 'approved' || !r.replacementCode) continue;
+    expected.set(r.replacementCode, expected.get(r.code) ?? 0);
+    expected.delete(r.code);
+  }
+  const problems: string[] = [];
+  const inForce = (await repos.draws.picks(draw.id)).filter((p) => !p.withdrawn);
+  for (const p of inForce) {
+    const team = expected.get(p.id);
+    if (team === undefined) problems.push(`名单中的 ${p.id} 既不在收据中，也不是经批准的递补对象。`);
+    else if (team !== p.team)
+      problems.push(`名单中 ${p.id} 的检查组（第 ${p.team} 组）与收据不一致（第 ${team} 组）。`);
+    expected.delete(p.id);
+  }
+  for (const code of [...expected.keys()].slice(0, 10)) problems.push(`收据中的 ${code} 不在现用名单中。`);
+  return problems;
+}
