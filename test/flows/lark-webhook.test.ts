@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/app/demo.ts';
 import { parseConfig } from '../../src/config.ts';
+import { targetRowHash } from '../../src/domain/target-record.ts';
 import { type BuiltApp, buildApp } from '../../src/main.ts';
 import { openDb } from '../../src/store/db.ts';
 import { createStore } from '../../src/store/store.ts';
@@ -505,8 +506,28 @@ describe('the Lark webhook', () => {
       ['kept', '同期开展专项整治', '请统筹安排'],
     ]);
 
-    // The target draw in the same group: the notice, each department contributes from its copy of the notice
-    // (so the lead may draw before the reveal time), the lead draws; the receipt and the lists go out as files.
+    // The target draw in the same group, on a library of 10,000 more targets: the notice, each department
+    // contributes from its copy of the notice (so the lead may draw before the reveal time), the lead draws 5%;
+    // the receipt and the lists go out as files.
+    const rows = Array.from({ length: 10_000 }, (_, i) => {
+      const record = {
+        code: `91370105LK${String(i).padStart(7, '0')}X`,
+        codeKind: 'uscc' as const,
+        name: `飞书测试商贸有限公司${i}`,
+        objectType: '企业',
+        industry: '零售业',
+        area: null,
+        address: null,
+        registrationAuthority: null,
+        jurisdiction: null,
+        riskClass: null,
+        status: '存续',
+        tags: [],
+        lastInspected: null,
+      };
+      return { ...record, departmentId: null, rowHash: targetRowHash(record, null) };
+    });
+    await store.transaction((tx) => tx.targets.upsertMany(rows));
     await push(
       messageEvent({
         text: '@_user_1 /draw targets 1',
@@ -560,6 +581,8 @@ describe('the Lark webhook', () => {
     const receipt = targetReceipt(read);
     expect(problems).toEqual([]);
     expect(receipt.seed.inputs.map((i) => i.label).sort()).toEqual(['entropy', 'scjgj', 'swj']);
+    expect(receipt.pool.size).toBe(10_010);
+    expect(receipt.picks).toHaveLength(Math.ceil(10_010 * 0.05));
     expect(fileTo('wang.xiaoming', '.xlsx')).toBeDefined();
     expect(
       fake.messages.some((m) => m.receiveId === 'wang.xiaoming' && m.content.includes('检查对象名单')),
