@@ -154,6 +154,10 @@ describe('/draw targets: notice, contributions, draw, hand-over, receipt', () =>
       '8317 2209 5561',
     ]);
     expect(receipt.auditHead?.hash).toMatch(/^[0-9a-f]{64}$/);
+    // How the pool was frozen travels with it, as the notice said it.
+    expect(receipt.filters).toContainEqual(
+      expect.stringContaining(`登记状态为存续（范围内 ${expected.length} 个）`),
+    );
     // Teams: 4, dealt round-robin.
     expect(receipt.picks.slice(0, 5).map((p) => p.team)).toEqual([1, 2, 3, 4, 1]);
 

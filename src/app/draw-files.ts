@@ -54,6 +54,7 @@ const Receipt = z.object({
   beacon: z
     .object({ chain: z.string(), round: z.number().int(), signature: z.string().regex(/^[0-9a-f]+$/) })
     .optional(),
+  filters: z.array(z.string()).optional(),
   auditHead: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
 });
 

@@ -77,7 +77,7 @@ async function seedView(repos: Repos, draw: Draw, task: Task, timeZone: string):
 }
 
 /** The filters of a frozen pool, in words, for the notice and the receipt's readers. */
-function filterLines(f: DrawFilters): string[] {
+export function filterLines(f: DrawFilters): string[] {
   const scope = [
     ['对象类型', f.scope.objectTypes],
     ['行业', f.scope.industries],

@@ -29,12 +29,13 @@ import { type DrawMaker, postNotice, refuse, replacedBy, runDraw, stopwatch } fr
 import {
   drawSubject,
   EMBED_POOL_LIMIT,
+  filterLines,
   reachable,
   takingPart,
   targetDrawView,
   taskRef,
 } from './draw-views.ts';
-import type { BeaconVerifier, Draw, DrawBeacon, Person, Repos } from './ports.ts';
+import type { BeaconVerifier, Draw, DrawBeacon, DrawFilters, Person, Repos } from './ports.ts';
 import type { Services } from './services.ts';
 import { requireTask, taskCardOf, taskSubject } from './tasks.ts';
 import { settingValue } from './workspace-settings.ts';
@@ -229,6 +230,7 @@ function targetMaker(
           botEntropy: draw.botEntropy,
           inputs,
           auditHead,
+          filters: filterLines(draw.filters as DrawFilters),
           ...(draw.beacon?.signature
             ? {
                 beacon: {

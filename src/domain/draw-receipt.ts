@@ -49,6 +49,8 @@ export interface DrawReceipt {
   reserve: Partial<Record<Stratum, Ranked[]>>;
   /** The public beacon the notice named: its round's signature, whose SHA-256 is the `beacon` seed input. */
   beacon?: { chain: string; round: number; signature: string };
+  /** How the pool was frozen, in words, as the notice said it (for readers; the pool hash is what binds it). */
+  filters?: string[];
   /** The audit chain's head when the draw was made. */
   auditHead: { seq: number; hash: string } | null;
 }
@@ -64,6 +66,7 @@ export interface ReceiptFacts {
   inputs: readonly SeedInput[];
   auditHead: DrawReceipt['auditHead'];
   beacon?: DrawReceipt['beacon'];
+  filters?: string[];
 }
 
 /** The seed inputs as they enter the seed: the bot's entropy first, then the others. */
@@ -110,6 +113,7 @@ export function receiptOf(
     picks: selection.picks,
     reserve: selection.reserve,
     ...(facts.beacon ? { beacon: facts.beacon } : {}),
+    ...(facts.filters ? { filters: facts.filters } : {}),
     auditHead: facts.auditHead,
   };
 }
