@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceiptFile } from '../src/app/draw-files.ts';
 import type { InspectorRow } from '../src/app/ports.ts';
 import type { InspectorReceipt } from '../src/domain/inspector-receipt.ts';
-import { targetRowHash } from '../src/domain/target-record.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
 import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
 import {
@@ -16,6 +15,7 @@ import {
   inChat,
   readyTask,
   said,
+  targetRows,
 } from '../test/support/workflow.ts';
 
 let h: Harness;
@@ -57,24 +57,10 @@ beforeAll(async () => {
   const [scjgj, swj, wjj] = await departmentIds(h, 'scjgj', 'swj', 'wjj');
   ids = { scjgj: scjgj!, swj: swj!, wjj: wjj! };
   // 190 more targets: 200 in all, 10 drawn (5%), two teams of five.
-  const rows = Array.from({ length: 190 }, (_, i) => {
-    const record = {
-      code: `91370105IN${String(i).padStart(7, '0')}X`,
-      codeKind: 'uscc' as const,
-      name: `济南检查测试有限公司${i}`,
-      objectType: '企业',
-      industry: '餐饮业',
-      area: ['北园片区', '泺口片区'][i % 2]!,
-      address: null,
-      registrationAuthority: null,
-      jurisdiction: null,
-      riskClass: null,
-      status: '存续',
-      tags: [],
-      lastInspected: null,
-    };
-    return { ...record, departmentId: null, rowHash: targetRowHash(record, null) };
-  });
+  const rows = targetRows('IN', '济南检查测试有限公司', 190, (i) => ({
+    industry: '餐饮业',
+    area: ['北园片区', '泺口片区'][i % 2]!,
+  }));
   await h.store.transaction((tx) => tx.targets.upsertMany(rows));
   await h.store.transaction((tx) =>
     tx.inspectors.upsertMany([

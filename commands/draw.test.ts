@@ -7,12 +7,18 @@ import { checkBeacon, targetReceipt, verifyReceiptFile } from '../src/app/draw-f
 import { drandBeacons } from '../src/beacon/drand.ts';
 import { type PoolEntry, poolHash, sha256 } from '../src/domain/draw.ts';
 import type { DrawReceipt } from '../src/domain/draw-receipt.ts';
-import { targetRowHash } from '../src/domain/target-record.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
 import { rowsOf, sql } from '../src/store/db.ts';
 import { ROUND_38, WALKTHROUGH } from '../test/support/beacon-vectors.ts';
 import { cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
-import { approvedJointPlan, dmsTo, inChat, readyTask as ready, said } from '../test/support/workflow.ts';
+import {
+  approvedJointPlan,
+  dmsTo,
+  inChat,
+  readyTask as ready,
+  said,
+  targetRows,
+} from '../test/support/workflow.ts';
 
 let h: Harness;
 let planId: number;
@@ -29,24 +35,12 @@ const later = (minutes: number) => {
 /** 10,000 fictional targets of every credit class (and none), beside the demo's ten. */
 async function fillLibrary(n: number) {
   const classes = ['A', 'B', 'C', 'D', null] as const;
-  const rows = Array.from({ length: n }, (_, i) => {
-    const record = {
-      code: `91370105TS${String(i).padStart(7, '0')}X`,
-      codeKind: 'uscc' as const,
-      name: `济南测试商贸有限公司${i}`,
-      objectType: '企业',
-      industry: '零售业',
-      area: ['北园片区', '泺口片区', '药山片区'][i % 3]!,
-      address: `济南市天桥区测试路${i}号`,
-      registrationAuthority: null,
-      jurisdiction: null,
-      riskClass: classes[i % 5]!,
-      status: i % 97 === 0 ? '注销' : '存续',
-      tags: [],
-      lastInspected: null,
-    };
-    return { ...record, departmentId: null, rowHash: targetRowHash(record, null) };
-  });
+  const rows = targetRows('TS', '济南测试商贸有限公司', n, (i) => ({
+    area: ['北园片区', '泺口片区', '药山片区'][i % 3]!,
+    address: `济南市天桥区测试路${i}号`,
+    riskClass: classes[i % 5]!,
+    status: i % 97 === 0 ? '注销' : '存续',
+  }));
   for (let i = 0; i < rows.length; i += 2000) {
     await h.store.transaction((tx) => tx.targets.upsertMany(rows.slice(i, i + 2000)));
   }

@@ -23,6 +23,7 @@ import {
   replacementSubject,
   requestReplacement,
 } from '../src/app/replacements.ts';
+import type { Services } from '../src/app/services.ts';
 import { requireTask } from '../src/app/tasks.ts';
 import { settingValue, WORKSPACE_SETTINGS } from '../src/app/workspace-settings.ts';
 import {
@@ -36,6 +37,7 @@ import {
   subcommand,
 } from '../src/bot/define-command.ts';
 import { recordNumber } from '../src/bot/fields.ts';
+import type { Card } from '../src/cards/card.ts';
 import { handoverCard } from '../src/cards/draw-card.ts';
 import { DomainError } from '../src/domain/errors.ts';
 
@@ -68,6 +70,35 @@ const Decision = z.object({
   decision: z.enum(['approve', 'reject'], { error: '请选择批准或驳回' }),
   note: z.string().optional(),
 });
+
+/** The office's decision on a request card (a redraw, a replacement): one shape for both. */
+function decisionAction(o: {
+  decide: typeof decideRedraw | typeof decideReplacement;
+  subject: (id: number) => string;
+  approved: string;
+  current: (store: Services['store'], id: number) => Promise<Card>;
+}) {
+  return action({
+    access: ['office'],
+    value: Decision,
+    async handle(ctx) {
+      const { card: shown } = await o.decide(ctx.services, {
+        requestId: ctx.value.id,
+        version: ctx.value.version,
+        decision: ctx.value.decision,
+        ...(ctx.value.note !== undefined ? { note: ctx.value.note } : {}),
+        person: requirePerson(ctx, '抽取'),
+        by: auditActor(ctx.actor),
+      });
+      return {
+        toast: { type: 'success', text: ctx.value.decision === 'approve' ? o.approved : '已驳回' },
+        card: shown,
+        track: o.subject(ctx.value.id),
+      };
+    },
+    refresh: (ctx) => o.current(ctx.services.store, ctx.value.id),
+  });
+}
 
 const currentCard = async (ctx: Context & { value: DrawClick }) =>
   drawCardOf(ctx.services.store, await requireDraw(ctx.services.store, ctx.value.id), ctx.services.timeZone);
@@ -340,52 +371,24 @@ export const draw = defineCommand({
     }),
   ],
   actions: {
-    'decide-replacement': action({
-      access: ['office'],
-      value: Decision,
-      async handle(ctx) {
-        const { card: shown } = await decideReplacement(ctx.services, {
-          requestId: ctx.value.id,
-          version: ctx.value.version,
-          decision: ctx.value.decision,
-          ...(ctx.value.note !== undefined ? { note: ctx.value.note } : {}),
-          person: requirePerson(ctx, '抽取'),
-          by: auditActor(ctx.actor),
-        });
-        return {
-          toast: { type: 'success', text: ctx.value.decision === 'approve' ? '已批准递补' : '已驳回' },
-          card: shown,
-          track: replacementSubject(ctx.value.id),
-        };
-      },
-      async refresh(ctx) {
-        const request = await ctx.services.store.draws.replacement(ctx.value.id);
-        if (!request) throw new DomainError('REPLACEMENT_NOT_FOUND', `找不到递补申请 #${ctx.value.id}。`);
-        return replacementCardOf(ctx.services.store, request);
+    'decide-replacement': decisionAction({
+      decide: decideReplacement,
+      subject: replacementSubject,
+      approved: '已批准递补',
+      current: async (store, id) => {
+        const request = await store.draws.replacement(id);
+        if (!request) throw new DomainError('REPLACEMENT_NOT_FOUND', `找不到递补申请 #${id}。`);
+        return replacementCardOf(store, request);
       },
     }),
-    decide: action({
-      access: ['office'],
-      value: Decision,
-      async handle(ctx) {
-        const { card: shown } = await decideRedraw(ctx.services, {
-          requestId: ctx.value.id,
-          version: ctx.value.version,
-          decision: ctx.value.decision,
-          ...(ctx.value.note !== undefined ? { note: ctx.value.note } : {}),
-          person: requirePerson(ctx, '抽取'),
-          by: auditActor(ctx.actor),
-        });
-        return {
-          toast: { type: 'success', text: ctx.value.decision === 'approve' ? '已批准重新抽取' : '已驳回' },
-          card: shown,
-          track: redrawSubject(ctx.value.id),
-        };
-      },
-      async refresh(ctx) {
-        const request = await ctx.services.store.draws.redraw(ctx.value.id);
-        if (!request) throw new DomainError('REDRAW_NOT_FOUND', `找不到重新抽取申请 #${ctx.value.id}。`);
-        return redrawCardOf(ctx.services.store, request);
+    decide: decisionAction({
+      decide: decideRedraw,
+      subject: redrawSubject,
+      approved: '已批准重新抽取',
+      current: async (store, id) => {
+        const request = await store.draws.redraw(id);
+        if (!request) throw new DomainError('REDRAW_NOT_FOUND', `找不到重新抽取申请 #${id}。`);
+        return redrawCardOf(store, request);
       },
     }),
     beacon: action({

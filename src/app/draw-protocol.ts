@@ -181,6 +181,34 @@ export async function enterBeacon(
   });
 }
 
+/** An office member's decision on a request card (a redraw, a replacement). */
+export interface DecisionInput {
+  requestId: number;
+  version: number;
+  decision: 'approve' | 'reject';
+  note?: string;
+  person: Person;
+  by: AuditActor;
+}
+
+/**
+ * What every decision on a request must pass: an office member, a card still current, never the requester, a reason
+ * for a rejection. Returns the note (trimmed, or null).
+ */
+export function checkDecision(
+  request: { version: number; state: string; requestedBy: number },
+  input: DecisionInput,
+  words: { office: string; notSelf: string; noteCode: string },
+): string | null {
+  const note = input.note?.trim() || null;
+  if (!input.person.roles.includes('office')) refuse(words.office);
+  if (request.version !== input.version || request.state !== 'requested')
+    throw new DomainError(STALE_CARD, '这项申请已经审批过，卡片已更新为最新情况。');
+  if (request.requestedBy === input.person.id) refuse(words.notSelf, '请由办公室的另一位同事处理。');
+  if (input.decision === 'reject' && !note) throw new DomainError(words.noteCode, '驳回时请写明理由。');
+  return note;
+}
+
 /** What one kind of draw does inside the protocol's transaction. */
 export interface DrawMaker {
   /** Refuses a person who may not draw (the office always may). */

@@ -148,13 +148,17 @@ export async function targetDrawView(repos: Repos, draw: Draw, timeZone: string)
 
 /** A target draw's approved replacements, as its card lists them. */
 async function replacementLines(repos: Repos, draw: Draw): Promise<DrawView['replacements']> {
+  const approved = (await repos.draws.replacements(draw.id)).filter(
+    (r) => r.state === 'approved' && r.replacementCode,
+  );
+  if (approved.length === 0) return [];
+  const picks = new Map((await repos.draws.picks(draw.id)).map((p) => [p.id, p]));
   const lines: DrawView['replacements'] = [];
-  for (const r of await repos.draws.replacements(draw.id)) {
-    if (r.state !== 'approved' || !r.replacementCode) continue;
-    const pick = (await repos.draws.picks(draw.id)).find((p) => p.id === r.replacementCode);
+  for (const r of approved) {
+    const pick = picks.get(r.replacementCode!);
     lines.push({
       code: r.code,
-      by: r.replacementCode,
+      by: r.replacementCode!,
       byName: pick?.name ?? '',
       team: pick?.team ?? 0,
       reason: `${r.cause === 'registry' ? '名录库登记有误' : '回避无法满足'}，${r.note}`,

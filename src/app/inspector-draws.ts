@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { teamsCard } from '../cards/draw-card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
+import { holdsCertificate } from '../domain/availability.ts';
 import { drawSeed, score, sha256 } from '../domain/draw.ts';
 import { seedInputs } from '../domain/draw-receipt.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -412,12 +413,7 @@ export async function reselectInspector(
     // Nobody withdrawn from this draw as unable to serve comes back through another team's ranking.
     const unable = new Set([...members.filter((m) => m.withdrawn).map((m) => String(m.personId)), ...ids]);
     const q = receipt.pool.quota;
-    const certified = (id: string) => {
-      const c = candidates.get(id)!;
-      return (
-        c.certificateNo !== null && c.certificateValidUntil !== null && c.certificateValidUntil >= q.window.to
-      );
-    };
+    const certified = (id: string) => holdsCertificate(candidates.get(id)!, q.window);
     const changes: string[] = [];
     for (const m of out) {
       const team = receipt.teams.find((t) => t.team === m.team)!;

@@ -7,7 +7,7 @@ import type { AuditActor } from '../domain/audit-chain.ts';
 import { DomainError, STALE_CARD } from '../domain/errors.ts';
 import { drawMachine, next, redrawMachine, taskMachine } from '../domain/workflow.ts';
 import { liaisonsOf, refreshCopies, tell, toOffice } from './card-copies.ts';
-import { lockDraw, refuse } from './draw-protocol.ts';
+import { checkDecision, type DecisionInput, lockDraw, refuse } from './draw-protocol.ts';
 import { drawCardOf, drawSubject, takingPart } from './draw-views.ts';
 import type { Draw, Person, RedrawRequest, Repos, Task } from './ports.ts';
 import type { Services } from './services.ts';
@@ -86,29 +86,17 @@ export async function requestRedraw(
  * A second office member decides. Approval supersedes the draw (and, for the targets, every inspector draw of the
  * task) and sends the task back to the step that drew it.
  */
-export async function decideRedraw(
-  services: Services,
-  input: {
-    requestId: number;
-    version: number;
-    decision: 'approve' | 'reject';
-    note?: string;
-    person: Person;
-    by: AuditActor;
-  },
-) {
+export async function decideRedraw(services: Services, input: DecisionInput) {
   const { person } = input;
-  const note = input.note?.trim() || null;
   return services.store.transaction(async (tx) => {
     const found = await tx.draws.redraw(input.requestId);
     if (!found) throw new DomainError('REDRAW_NOT_FOUND', `找不到重新抽取申请 #${input.requestId}。`);
     const { task, draw } = await lockDraw(tx, found.drawId);
-    if (!person.roles.includes('office')) refuse('只有联席会议办公室可以审批重新抽取。');
-    if (found.version !== input.version || found.state !== 'requested')
-      throw new DomainError(STALE_CARD, '这项申请已经审批过，卡片已更新为最新情况。');
-    if (found.requestedBy === person.id)
-      refuse('重新抽取须由申请人以外的另一位办公室成员审批。', '请由办公室的另一位同事处理。');
-    if (input.decision === 'reject' && !note) throw new DomainError('REDRAW_NOTE', '驳回时请写明理由。');
+    const note = checkDecision(found, input, {
+      office: '只有联席会议办公室可以审批重新抽取。',
+      notSelf: '重新抽取须由申请人以外的另一位办公室成员审批。',
+      noteCode: 'REDRAW_NOTE',
+    });
     if (input.decision === 'approve' && draw.state === 'superseded')
       refuse(`抽取 #${draw.id} 已经作废，无需再重新抽取。`, '请驳回这项申请。');
     const decided = await tx.draws.decideRedraw(found.id, found.version, {

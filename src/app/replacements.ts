@@ -12,7 +12,7 @@ import { DomainError, STALE_CARD } from '../domain/errors.ts';
 import { next, replacementMachine } from '../domain/workflow.ts';
 import { liaisonsOf, refreshCopies, tell, toOffice } from './card-copies.ts';
 import { readReceipt, targetReceipt } from './draw-files.ts';
-import { lockDraw, refuse } from './draw-protocol.ts';
+import { checkDecision, type DecisionInput, lockDraw, refuse } from './draw-protocol.ts';
 import { drawCardOf, drawSubject, takingPart } from './draw-views.ts';
 import { picksSheet } from './draws.ts';
 import type { Draw, Person, ReplacementRequest, Repos } from './ports.ts';
@@ -118,29 +118,17 @@ export async function requestReplacement(
 }
 
 /** The office decides; on approval the next reserve target of the pick's stratum takes its place in its team. */
-export async function decideReplacement(
-  services: Services,
-  input: {
-    requestId: number;
-    version: number;
-    decision: 'approve' | 'reject';
-    note?: string;
-    person: Person;
-    by: AuditActor;
-  },
-) {
+export async function decideReplacement(services: Services, input: DecisionInput) {
   const { person } = input;
-  const note = input.note?.trim() || null;
   return services.store.transaction(async (tx) => {
     const found = await tx.draws.replacement(input.requestId);
     if (!found) throw new DomainError('REPLACEMENT_NOT_FOUND', `找不到递补申请 #${input.requestId}。`);
     const { task, draw } = await lockDraw(tx, found.drawId);
-    if (!person.roles.includes('office')) refuse('只有联席会议办公室可以审批递补。');
-    if (found.version !== input.version || found.state !== 'requested')
-      throw new DomainError(STALE_CARD, '这项申请已经审批过，卡片已更新为最新情况。');
-    if (found.requestedBy === person.id)
-      refuse('递补须由申请人以外的办公室成员审批。', '请由办公室的另一位同事处理。');
-    if (input.decision === 'reject' && !note) throw new DomainError('REPLACEMENT_NOTE', '驳回时请写明理由。');
+    const note = checkDecision(found, input, {
+      office: '只有联席会议办公室可以审批递补。',
+      notSelf: '递补须由申请人以外的办公室成员审批。',
+      noteCode: 'REPLACEMENT_NOTE',
+    });
     let replacement: { id: string; score: string } | undefined;
     if (input.decision === 'approve') {
       await replaceable(tx, draw, task.state);

@@ -12,13 +12,18 @@ export type Availability =
   | { available: true; certified: boolean }
   | { available: false; reason: 'leave'; until: string };
 
+/** Whether the person holds a 执法证 valid for the whole window (to its last day). */
+export const holdsCertificate = (
+  person: Pick<AvailabilityInput, 'certificateNo' | 'certificateValidUntil'>,
+  window: { to: string },
+) =>
+  person.certificateNo !== null &&
+  person.certificateValidUntil !== null &&
+  person.certificateValidUntil >= window.to;
+
 /** Dates are YYYY-MM-DD strings (Asia/Shanghai days), compared as text. */
 export function availability(person: AvailabilityInput, window: { from: string; to: string }): Availability {
   const leave = person.leaves.find((l) => l.from <= window.to && l.to >= window.from);
   if (leave) return { available: false, reason: 'leave', until: leave.to };
-  const certified =
-    person.certificateNo !== null &&
-    person.certificateValidUntil !== null &&
-    person.certificateValidUntil >= window.to;
-  return { available: true, certified };
+  return { available: true, certified: holdsCertificate(person, window) };
 }

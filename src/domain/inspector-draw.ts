@@ -15,7 +15,7 @@
 //   the whole check window (seed 002 art. 13).
 // - Too few eligible people for any team: nothing is drawn; the answer says, per team, what was missing and how
 //   many people each reason left out.
-import { availability } from './availability.ts';
+import { availability, holdsCertificate } from './availability.ts';
 import { score } from './draw.ts';
 
 export const INSPECTOR_ALGORITHM = 'jointcheck-inspectors/1';
@@ -126,9 +126,6 @@ export function certificateShares(
   return shares;
 }
 
-const certifiedFor = (c: Candidate, window: InspectorQuota['window']) =>
-  c.certificateNo !== null && c.certificateValidUntil !== null && c.certificateValidUntil >= window.to;
-
 /** Why a person may check no team at all, or null. */
 function globalExclusion(c: Candidate, q: InspectorQuota): Omit<Exclusion, 'id' | 'name' | 'team'> | null {
   if (!c.active) return { reason: 'inactive', detail: '' };
@@ -203,7 +200,7 @@ export function drawInspectors(
       return n;
     };
     const missing: string[] = [];
-    const holds = (c: Candidate) => certifiedFor(c, quota.window);
+    const holds = (c: Candidate) => holdsCertificate(c, quota.window);
     if (quota.expert) {
       // The expert first, and a certificate holder as well when the team has no other room for its holders:
       // whichever expert the seed ranks first, the rest of the team can then still be filled.
@@ -224,7 +221,7 @@ export function drawInspectors(
     const members = taken.map((c) => ({
       id: c.id,
       name: c.name,
-      certified: certifiedFor(c, quota.window),
+      certified: holdsCertificate(c, quota.window),
       expert: c.isExpert,
       score: c.score,
     }));

@@ -3,7 +3,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/app/demo.ts';
 import { parseConfig } from '../../src/config.ts';
-import { targetRowHash } from '../../src/domain/target-record.ts';
 import { type BuiltApp, buildApp } from '../../src/main.ts';
 import { openDb } from '../../src/store/db.ts';
 import { createStore } from '../../src/store/store.ts';
@@ -20,6 +19,7 @@ import {
   VERIFICATION_TOKEN,
 } from '../support/lark-events.ts';
 import { freshDb, onPostgres, type TestDb } from '../support/test-db.ts';
+import { targetRows } from '../support/workflow.ts';
 
 let fake: FakeLark;
 let db: TestDb;
@@ -509,24 +509,7 @@ describe('the Lark webhook', () => {
     // The target draw in the same group, on a library of 10,000 more targets: the notice, each department
     // contributes from its copy of the notice (so the lead may draw before the reveal time), the lead draws 5%;
     // the receipt and the lists go out as files.
-    const rows = Array.from({ length: 10_000 }, (_, i) => {
-      const record = {
-        code: `91370105LK${String(i).padStart(7, '0')}X`,
-        codeKind: 'uscc' as const,
-        name: `飞书测试商贸有限公司${i}`,
-        objectType: '企业',
-        industry: '零售业',
-        area: null,
-        address: null,
-        registrationAuthority: null,
-        jurisdiction: null,
-        riskClass: null,
-        status: '存续',
-        tags: [],
-        lastInspected: null,
-      };
-      return { ...record, departmentId: null, rowHash: targetRowHash(record, null) };
-    });
+    const rows = targetRows('LK', '飞书测试商贸有限公司', 10_000);
     await store.transaction((tx) => tx.targets.upsertMany(rows));
     await push(
       messageEvent({

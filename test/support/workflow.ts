@@ -2,6 +2,7 @@
 // year's joint annual plan and approved — what a task is launched from; and the users of the authorisation
 // matrices.
 import { expect } from 'vitest';
+import { type TargetRecord, targetRowHash } from '../../src/domain/target-record.ts';
 import type { SentMessage } from '../../src/platform/memory/memory-platform.ts';
 import { type As, cardText, type Harness, users } from './harness.ts';
 
@@ -100,4 +101,35 @@ export async function readyTask(
   await h.click(dmsTo(users.otherLiaison, launched.sent)[0]!, '接受', users.otherLiaison);
   expect((await h.store.tasks.get(taskId))!.state).toBe('ready');
   return taskId;
+}
+
+/**
+ * `n` fictional targets, codes `91370105<prefix><7 digits>X` (not real USCCs: they skip the import's check), each
+ * shaped by `vary`, as the library's upsert takes them.
+ */
+export function targetRows(
+  prefix: string,
+  name: string,
+  n: number,
+  vary: (i: number) => Partial<TargetRecord> = () => ({}),
+) {
+  return Array.from({ length: n }, (_, i) => {
+    const record: TargetRecord = {
+      code: `91370105${prefix}${String(i).padStart(7, '0')}X`,
+      codeKind: 'uscc',
+      name: `${name}${i}`,
+      objectType: '企业',
+      industry: '零售业',
+      area: null,
+      address: null,
+      registrationAuthority: null,
+      jurisdiction: null,
+      riskClass: null,
+      status: '存续',
+      tags: [],
+      lastInspected: null,
+      ...vary(i),
+    };
+    return { ...record, departmentId: null, rowHash: targetRowHash(record, null) };
+  });
 }
