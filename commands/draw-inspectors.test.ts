@@ -220,3 +220,75 @@ describe('/draw inspectors', () => {
     expect(inGroup(redone.drawn.sent).some((m) => cardText(m.card).includes('检查组名单'))).toBe(true);
   });
 });
+
+describe('/draw delegate', () => {
+  // seed 000 art. 18: a department may delegate its part to a sub-unit, dispatching the list within 5 working
+  // days of the draw; the sub-unit then has its own 5 working days (art. 19) and draws from its own people.
+  it('dispatches the list to a sub-unit, whose operator draws from that unit alone; a late dispatch is flagged', async () => {
+    const sun = { userId: 'sun.li', name: '孙丽' };
+    await h.store.transaction(async (tx) => {
+      await tx.departments.addNames(ids.swj, 'units', ['城关所', '开发区所']);
+      await tx.inspectors.upsertMany([
+        inspector(ids.swj, '冯涛', { unit: '城关所' }),
+        inspector(ids.swj, '韩梅', { unit: '城关所' }),
+        inspector(ids.wjj, '卫一', { unit: '卫生监督所' }),
+      ]);
+      await tx.departments.addNames(ids.wjj, 'units', ['卫生监督所']);
+      await tx.people.create({
+        departmentId: ids.swj,
+        name: sun.name,
+        roles: ['operator'],
+        chatPlatform: 'memory',
+        chatUserId: sun.userId,
+        unit: '城关所',
+      });
+    });
+    const taskId = await drawnTask();
+    const target = (await h.store.draws.forTask(taskId)).find((d) => d.kind === 'targets')!;
+    const handedOver = (await h.store.draws.handovers(target.id)).find((h) => h.departmentId === ids.swj)!;
+    expect(handedOver.dispatchDue).not.toBeNull();
+
+    // Before the dispatch the sub-unit's operator may not draw for the department.
+    const [notYet] = await h.send(`/draw inspectors ${taskId}`, sun);
+    expect(said(notYet)).toContain('受委托下属单位的经办人');
+    // A unit the department does not have is refused, naming the ones it has; nothing is recorded.
+    const [unknown] = await h.send(`/draw delegate ${taskId} 西城所`, wang);
+    expect(said(unknown)).toContain('没有名为“西城所”的下属单位');
+    expect(said(unknown)).toContain('城关所、开发区所');
+    const [empty] = await h.send(`/draw delegate ${taskId} 开发区所`, wang);
+    expect(said(empty)).toContain('开发区所在检查人员名录中没有在职人员');
+    expect(
+      (await h.store.draws.handovers(target.id)).find((x) => x.departmentId === ids.swj)!.delegatedTo,
+    ).toBe(null);
+
+    later(24 * 60);
+    const sent = await h.send(`/draw delegate ${taskId} 城关所`, wang);
+    const reply = said(sent.find((m) => said(m).startsWith('已将任务')));
+    expect(reply).toContain('已发送给该单位 1 位联络员、经办人');
+    const toSun = dmsTo(sun, sent);
+    expect(cardText(toSun.find((m) => m.card)?.card)).toContain('区商务局已将本任务的检查委托给本单位');
+    expect(toSun.some((m) => m.file?.name.endsWith('.xlsx'))).toBe(true);
+    expect(inGroup(sent).map((m) => m.text)).toContainEqual(expect.stringContaining('派发至城关所'));
+    const delegated = (await h.store.draws.handovers(target.id)).find((x) => x.departmentId === ids.swj)!;
+    expect(delegated).toMatchObject({ delegatedTo: '城关所', delegatedOn: '2026-12-02' });
+    // Five working days from the day the unit received the list (2026-12-02 is a Wednesday).
+    expect(delegated.inspectorsDue).toBe('2026-12-09');
+
+    // The operator draws for the department, from 城关所's people only.
+    const drawn = await drawPeople(taskId, sun);
+    expect(drawn.noticeText).toContain('区商务局 · 城关所（受委托）');
+    const receipt = verifyReceiptFile(drawn.text).receipt as InspectorReceipt;
+    expect(receipt.department.unit).toBe('城关所');
+    expect(receipt.pool.candidates.map((c) => c.name).sort()).toEqual(['冯涛', '韩梅'].sort());
+    const [again] = await h.send(`/draw delegate ${taskId} 开发区所`, wang);
+    expect(said(again)).toContain('不能再委托下属单位');
+
+    // 区卫健局 dispatches after its 5 working days: done, and the office is told.
+    later(10 * 24 * 60);
+    const lateSent = await h.send(`/draw delegate ${taskId} 卫生监督所`, li);
+    expect(said(lateSent.find((m) => said(m).startsWith('已将任务')))).toContain('已超过派发期限');
+    expect(dmsTo(users.office, lateSent).map(said).join('\n')).toMatch(
+      /将任务“.*”（#\d+）的名单派发至卫生监督所，超过派发期限 2026-12-08/,
+    );
+  });
+});

@@ -2,6 +2,7 @@
 // liaison posts the notice, departments contribute to the seed, the draw is made after the reveal time and
 // handed to every department; anyone bound can see a task's draws and have them re-checked.
 import { z } from 'zod';
+import { delegateList } from '../src/app/delegations.ts';
 import { checkBeacon, readReceipt } from '../src/app/draw-files.ts';
 import {
   contributeToDraw,
@@ -10,7 +11,7 @@ import {
   requireDraw,
   verifyStoredDraw,
 } from '../src/app/draw-protocol.ts';
-import { drawCardOf, drawSubject, takingPart, targetDrawView } from '../src/app/draw-views.ts';
+import { actsFor, drawCardOf, drawSubject, takingPart, targetDrawView } from '../src/app/draw-views.ts';
 import { commitTargetDraw, picksSheet, runTargetDraw } from '../src/app/draws.ts';
 import { commitInspectorDraw, reselectInspector, runInspectorDraw } from '../src/app/inspector-draws.ts';
 import { decideRedraw, redrawCardOf, redrawSubject, requestRedraw } from '../src/app/redraws.ts';
@@ -40,6 +41,7 @@ import { recordNumber } from '../src/bot/fields.ts';
 import type { Card } from '../src/cards/card.ts';
 import { handoverCard } from '../src/cards/draw-card.ts';
 import { DomainError } from '../src/domain/errors.ts';
+import { describeDeadline } from '../src/domain/working-days.ts';
 
 const window = WORKSPACE_SETTINGS['draws.contributionMinutes'];
 const minutesOption = z
@@ -113,6 +115,8 @@ function commitSubcommand(o: {
   posted: string;
   /** Whether the notice may name a public beacon (`--beacon quicknet`). */
   beacon?: boolean;
+  /** Who may type it (the use case checks the department): a delegated sub-unit's operators too, for inspectors. */
+  access: ('liaison' | 'operator')[];
 }) {
   return subcommand({
     name: o.name,
@@ -120,7 +124,7 @@ function commitSubcommand(o: {
     summary: o.summary,
     usage: `/draw ${o.name} <任务编号> [--minutes 贡献随机数的分钟数]${o.beacon ? ' [--beacon quicknet]' : ''}`,
     examples: o.examples,
-    access: ['liaison'],
+    access: o.access,
     params: [{ name: 'task', label: '任务编号' }],
     args: z.object({
       task: recordNumber('请写任务编号'),
@@ -171,6 +175,7 @@ export const draw = defineCommand({
       commit: commitTargetDraw,
       posted: '抽取公告',
       beacon: true,
+      access: ['liaison'],
     }),
     commitSubcommand({
       name: 'inspectors',
@@ -179,6 +184,7 @@ export const draw = defineCommand({
       examples: ['/draw inspectors 3'],
       commit: commitInspectorDraw,
       posted: '本部门选派检查人员的公告',
+      access: ['liaison', 'operator'],
     }),
     subcommand({
       name: 'redraw',
@@ -256,7 +262,7 @@ export const draw = defineCommand({
       summary: '重新选派不能参加检查的人员：按本次抽取的排名顺延（本部门联络员）',
       usage: '/draw reselect <抽取编号> <姓名> <原因>',
       examples: ['/draw reselect 7 张建国 突发疾病住院'],
-      access: ['liaison', 'office'],
+      access: ['liaison', 'operator', 'office'],
       params: [
         { name: 'draw', label: '抽取编号' },
         { name: 'name', label: '姓名' },
@@ -276,6 +282,39 @@ export const draw = defineCommand({
           by: auditActor(ctx.actor),
         });
         return { kind: 'text', text: `已重新选派：${changes.join('；')}。` };
+      },
+    }),
+    subcommand({
+      name: 'delegate',
+      aliases: ['委托', '派发'],
+      summary: '把本部门的检查委托给下属单位（所、队）：派发名单，由该单位选派检查人员（本部门联络员）',
+      usage: '/draw delegate <任务编号> <下属单位>',
+      examples: ['/draw delegate 3 城关市场监管所'],
+      access: ['liaison'],
+      params: [
+        { name: 'task', label: '任务编号' },
+        { name: 'unit', label: '下属单位' },
+      ],
+      args: z.object({
+        task: recordNumber('请写任务编号'),
+        unit: z.string({ error: '请写下属单位名称（所、队）' }),
+      }),
+      async handle(ctx) {
+        const r = await delegateList(ctx.services, {
+          taskId: ctx.args.task,
+          unit: ctx.args.unit,
+          person: requirePerson(ctx, '抽取'),
+          by: auditActor(ctx.actor),
+        });
+        return {
+          kind: 'text',
+          text:
+            `已将任务“${r.task.name}”的检查对象名单派发至${r.unit}，由其在 ${r.due} 前选派检查人员` +
+            (r.reached
+              ? `；已发送给该单位 ${r.reached} 位联络员、经办人。`
+              : '。该单位没有绑定账号的联络员或经办人，名单未能在线送达，请线下送达或为其绑定账号后由其发送 /draw show。') +
+            (r.late ? `\n注意：已超过派发期限 ${r.dispatchDue}，联席会议办公室已收到提示。` : ''),
+        };
       },
     }),
     subcommand({
@@ -303,33 +342,41 @@ export const draw = defineCommand({
           replies.push(card(await drawCardOf(store, d, timeZone), { track: drawSubject(d.id) }));
           for (const file of await drawFiles(store, d)) replies.push({ kind: 'file', file });
         }
-        // A liaison of a department in the task gets its list (one bound after the hand-over included).
+        // A liaison of a department in the task gets its list (one bound after the hand-over included), and so
+        // does the sub-unit the department delegated its part to.
         const current = draws.findLast((d) => d.kind === 'targets' && d.state === 'drawn');
-        if (
-          current &&
-          person.roles.includes('liaison') &&
-          (await takingPart(store, task)).includes(person.departmentId)
-        ) {
-          const handover = (await store.draws.handovers(current.id)).find(
-            (h) => h.departmentId === person.departmentId,
-          );
-          const department = ctx.actor.department;
-          if (handover && department) {
-            replies.push(
-              card(
-                handoverCard(
-                  await targetDrawView(store, current, timeZone),
-                  department.shortName ?? department.name,
-                  {
-                    text: handover.inspectorsDueText,
-                    days: (await settingValue(store, 'draws.inspectorDays'))!,
-                  },
-                ),
+        const found =
+          current && (await takingPart(store, task)).includes(person.departmentId)
+            ? (await store.draws.handovers(current.id)).find((h) => h.departmentId === person.departmentId)
+            : undefined;
+        const department = ctx.actor.department;
+        if (current && found && department && actsFor(person, found.departmentId, found.delegatedTo)) {
+          const name = department.shortName ?? department.name;
+          const forUnit = !!found.delegatedTo && person.unit === found.delegatedTo;
+          replies.push(
+            card(
+              handoverCard(
+                await targetDrawView(store, current, timeZone),
+                forUnit ? `${name} · ${found.delegatedTo}` : name,
+                {
+                  text: found.inspectorsDueText,
+                  days: (await settingValue(store, 'draws.inspectorDays'))!,
+                  ...(forUnit ? { delegatedBy: name } : {}),
+                  ...(!found.delegatedTo && found.dispatchDue
+                    ? { dispatch: describeDeadline({ ok: true, date: found.dispatchDue }) }
+                    : {}),
+                },
               ),
-            );
-            if (ctx.services.sheets) {
-              replies.push({ kind: 'file', file: await picksSheet(ctx.services, store, current, task.name) });
-            }
+            ),
+          );
+          if (found.delegatedTo && !forUnit) {
+            replies.push({
+              kind: 'text',
+              text: `本部门已于 ${found.delegatedOn} 将名单派发至${found.delegatedTo}，由其在 ${found.inspectorsDueText} 前选派检查人员。`,
+            });
+          }
+          if (ctx.services.sheets) {
+            replies.push({ kind: 'file', file: await picksSheet(ctx.services, store, current, task.name) });
           }
         }
         return replies;
@@ -410,7 +457,7 @@ export const draw = defineCommand({
       refresh: currentCard,
     }),
     contribute: action({
-      access: ['liaison'],
+      access: ['liaison', 'operator'],
       value: DrawClicked,
       async handle(ctx) {
         const { hash, card: shown } = await contributeToDraw(ctx.services, {
@@ -435,7 +482,7 @@ export const draw = defineCommand({
       refresh: currentCard,
     }),
     run: action({
-      access: ['liaison', 'office'],
+      access: ['liaison', 'operator', 'office'],
       value: DrawClicked,
       async handle(ctx) {
         const found = await requireDraw(ctx.services.store, ctx.value.id);

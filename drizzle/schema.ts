@@ -599,6 +599,12 @@ export const drawHandovers = pgTable(
     inspectorsDueText: text('inspectors_due_text').notNull(),
     /** False when no liaison could be reached on the task's platform (the office was told instead). */
     reached: boolean('reached').notNull(),
+    /** seed 000 art. 18: the last day a department that delegates its part may dispatch the list to a sub-unit. */
+    dispatchDue: text('dispatch_due'),
+    /** The sub-unit (所、队) the department delegated its part to, when and by whom it dispatched the list. */
+    delegatedTo: text('delegated_to'),
+    delegatedOn: text('delegated_on'),
+    delegatedBy: integer('delegated_by').references(() => people.id),
   },
   (t) => [primaryKey({ columns: [t.drawId, t.departmentId] })],
 );

@@ -71,7 +71,7 @@ const InspectorReceiptSchema = z.object({
   algorithm: z.string(),
   encoding: z.record(z.string(), z.string()),
   task: z.object({ ref: z.string(), name: z.string() }),
-  department: z.object({ code: z.string(), name: z.string() }),
+  department: z.object({ code: z.string(), name: z.string(), unit: z.string().optional() }),
   drawnAt: z.string(),
   pool: z.object({
     hash: hex,
@@ -165,7 +165,7 @@ export function verifyReceiptFile(
     return {
       receipt,
       problems: verifyInspectorReceipt(receipt),
-      summary: `${receipt.task.name}（${receipt.task.ref}）${receipt.department.name}检查人员：候选 ${receipt.pool.candidates.length} 人，${receipt.teams.length} 个检查组共选派 ${members} 人次，种子 ${receipt.seed.value.slice(0, 16)}…`,
+      summary: `${receipt.task.name}（${receipt.task.ref}）${receipt.department.name}${receipt.department.unit ? `（委托${receipt.department.unit}）` : ''}检查人员：候选 ${receipt.pool.candidates.length} 人，${receipt.teams.length} 个检查组共选派 ${members} 人次，种子 ${receipt.seed.value.slice(0, 16)}…`,
     };
   }
   let pool: ReturnType<typeof parsePool> | undefined;

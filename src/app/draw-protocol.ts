@@ -11,6 +11,7 @@ import { localStamp } from '../domain/local-date.ts';
 import { refreshCopies, sendTracked } from './card-copies.ts';
 import { verifyReceiptFile } from './draw-files.ts';
 import {
+  actsFor,
   CHAT_POOL_FILE_LIMIT,
   CHAT_RECEIPT_LIMIT,
   drawCardOf,
@@ -18,7 +19,7 @@ import {
   EMBED_POOL_LIMIT,
   takingPart,
 } from './draw-views.ts';
-import type { ChatRef, Draw, Person, Repos, Task } from './ports.ts';
+import type { ChatRef, Draw, InspectorDrawFacts, Person, Repos, Task } from './ports.ts';
 import type { Services } from './services.ts';
 import { requireTask, taskCardOf, taskSubject } from './tasks.ts';
 
@@ -101,8 +102,16 @@ export async function contributeToDraw(
   const value = input.value.trim();
   return services.store.transaction(async (tx) => {
     const { task, draw } = await lockDraw(tx, input.drawId);
-    if (!person.roles.includes('liaison') || !(await takingPart(tx, task)).includes(person.departmentId))
-      refuse('只有参加这项任务的部门的联络员可以贡献随机数。');
+    // A sub-unit the department delegated its part to gives the department's input to its own inspector draw.
+    const unit =
+      draw.kind === 'inspectors' && draw.departmentId === person.departmentId
+        ? (draw.filters as InspectorDrawFacts).unit
+        : undefined;
+    if (
+      !(await takingPart(tx, task)).includes(person.departmentId) ||
+      !actsFor(person, person.departmentId, unit)
+    )
+      refuse('只有参加这项任务的部门的联络员（或受委托下属单位的经办人）可以贡献随机数。');
     if (draw.state !== 'committed')
       throw new DomainError(STALE_CARD, `抽取 #${draw.id} ${closedWhy(draw)}，不再接受随机数。`);
     if (services.clock.now() >= draw.revealAt)

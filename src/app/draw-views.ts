@@ -37,6 +37,16 @@ export async function takingPart(repos: Repos, task: Task): Promise<number[]> {
   ];
 }
 
+/**
+ * Whether a person acts for a department's part of a task: its liaison, or — once the department delegated its part
+ * to a sub-unit — that sub-unit's liaison or operator.
+ */
+export function actsFor(person: Person, departmentId: number, delegatedTo: string | null | undefined) {
+  if (person.departmentId !== departmentId) return false;
+  if (person.roles.includes('liaison')) return true;
+  return !!delegatedTo && person.unit === delegatedTo && person.roles.includes('operator');
+}
+
 export const reachable = (people: Person[], platform: string) =>
   people.filter((p) => p.chatPlatform === platform && p.chatUserId);
 
@@ -184,7 +194,8 @@ export async function inspectorDrawView(
       : undefined;
   return {
     ...(await seedView(repos, draw, task, timeZone)),
-    department: department?.shortName ?? department?.name ?? '',
+    department:
+      (department?.shortName ?? department?.name ?? '') + (facts.unit ? ` · ${facts.unit}（受委托）` : ''),
     algorithm: INSPECTOR_ALGORITHM,
     candidates: draw.poolSize,
     poolHash: draw.poolHash,

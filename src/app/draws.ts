@@ -204,7 +204,7 @@ export async function commitTargetDraw(
 /** The target draw's own part of the protocol: who draws, the selection, and the hand-over that follows. */
 function targetMaker(
   services: Services,
-  inspectorDays: number,
+  days: { inspectors: number; dispatch: number },
   calendar: Awaited<ReturnType<typeof workingCalendar>>,
 ): DrawMaker {
   return {
@@ -263,14 +263,19 @@ function targetMaker(
       const view = await targetDrawView(tx, drawn, services.timeZone);
       const key = `${drawSubject(drawn.id)}:drawn`;
       const today = localDate(now, services.timeZone);
-      const due = calendar.addWorkingDays(today, inspectorDays);
+      const due = calendar.addWorkingDays(today, days.inspectors);
       const dueText = describeDeadline(due);
+      const dispatch = calendar.addWorkingDays(today, days.dispatch);
       const names = new Map((await tx.departments.list()).map((d) => [d.id, d.shortName ?? d.name]));
       const sheet = services.sheets ? await picksSheet(services, tx, drawn, task.name) : undefined;
       for (const departmentId of await takingPart(tx, task)) {
         const department = names.get(departmentId) ?? `#${departmentId}`;
         const people = reachable(await liaisonsOf(tx, departmentId), services.platform);
-        const handover = handoverCard(view, department, { text: dueText, days: inspectorDays });
+        const handover = handoverCard(view, department, {
+          text: dueText,
+          days: days.inspectors,
+          ...(dispatch.ok ? { dispatch: describeDeadline(dispatch) } : {}),
+        });
         for (const l of people) {
           const to = { userId: l.chatUserId! };
           const k = `${key}:handover:${departmentId}:${l.id}`;
@@ -295,6 +300,7 @@ function targetMaker(
           inspectorsDue: due.ok ? due.date : null,
           inspectorsDueText: dueText,
           reached: people.length > 0,
+          dispatchDue: dispatch.ok ? dispatch.date : null,
         });
       }
       return moved;
@@ -307,9 +313,12 @@ export async function runTargetDraw(
   services: Services,
   input: { drawId: number; version: number; person: Person; by: AuditActor; noInputReason?: string },
 ) {
-  const inspectorDays = (await settingValue(services.store, 'draws.inspectorDays'))!;
+  const days = {
+    inspectors: (await settingValue(services.store, 'draws.inspectorDays'))!,
+    dispatch: (await settingValue(services.store, 'draws.dispatchDays'))!,
+  };
   const calendar = await workingCalendar(services.store);
-  return runDraw(services, input, targetMaker(services, inspectorDays, calendar));
+  return runDraw(services, input, targetMaker(services, days, calendar));
 }
 
 /** The drawn list as a spreadsheet: every pick in force with the library's name and address, stratum and team. */

@@ -33,9 +33,10 @@ import {
 } from '../domain/inspector-receipt.ts';
 import { next, taskMachine } from '../domain/workflow.ts';
 import { liaisonsOf, refreshCopies } from './card-copies.ts';
+import { unitStaff } from './delegations.ts';
 import { readReceipt } from './draw-files.ts';
 import { type DrawMaker, lockDraw, postNotice, refuse, replacedBy, runDraw } from './draw-protocol.ts';
-import { drawCardOf, drawSubject, takingPart, taskRef } from './draw-views.ts';
+import { actsFor, drawCardOf, drawSubject, takingPart, taskRef } from './draw-views.ts';
 import type { Draw, InspectorDrawFacts, Person, Repos, Task } from './ports.ts';
 import type { Services } from './services.ts';
 import { requireTask, taskSubject } from './tasks.ts';
@@ -93,10 +94,15 @@ export async function commitInspectorDraw(
     const task = await requireTask(tx, input.taskId, true);
     const departments = await takingPart(tx, task);
     const departmentId = person.departmentId;
-    if (!person.roles.includes('liaison') || !departments.includes(departmentId))
-      refuse('只有参加这项任务的部门的联络员可以选派本部门的检查人员。');
     const draws = await tx.draws.forTask(task.id);
     const target = draws.find((d) => d.kind === 'targets' && d.state === 'drawn');
+    // seed 000 art. 18: a department that delegated its part draws from the sub-unit it dispatched the list to.
+    const unit = target
+      ? ((await tx.draws.handovers(target.id)).find((h) => h.departmentId === departmentId)?.delegatedTo ??
+        null)
+      : null;
+    if (!departments.includes(departmentId) || !actsFor(person, departmentId, unit))
+      refuse('只有参加这项任务的部门的联络员（或受委托下属单位的经办人）可以选派本部门的检查人员。');
     if (!target || (task.state !== 'drawn' && task.state !== 'staffed')) {
       refuse(`任务 #${task.id} 还没有抽取检查对象；名单分送后，各部门再选派检查人员。`);
     }
@@ -138,7 +144,7 @@ export async function commitInspectorDraw(
     const teams = await teamsOf(tx, target!);
     const drawnCodes = new Set(teams.flatMap((t) => t.targets.map((x) => x.code)));
     const handedOver = target!.drawnAt!;
-    const people = await tx.inspectors.candidates(departmentId);
+    const people = (await tx.inspectors.candidates(departmentId)).filter((p) => !unit || p.unit === unit);
     const candidates: Candidate[] = people.map((p) => ({
       id: String(p.id),
       name: p.name,
@@ -193,6 +199,7 @@ export async function commitInspectorDraw(
       lateEdits,
       excluded: excludedCounts(trial.exclusions),
       targetDrawId: target!.id,
+      ...(unit ? { unit } : {}),
     };
     const draw = await tx.draws.create({
       taskId: task.id,
@@ -231,7 +238,10 @@ export async function commitInspectorDraw(
         lateEdits: lateEdits.length,
       },
     });
-    const card = await postNotice(tx, services, task, draw, await liaisonsOf(tx, departmentId));
+    const card = await postNotice(tx, services, task, draw, [
+      ...(await liaisonsOf(tx, departmentId)),
+      ...(unit ? (await unitStaff(tx, departmentId, unit)).filter((p) => !p.roles.includes('liaison')) : []),
+    ]);
     return { draw, task, card };
   });
 }
@@ -240,8 +250,8 @@ export async function commitInspectorDraw(
 function inspectorMaker(services: Services): DrawMaker {
   return {
     mayDraw(person, _task, draw) {
-      if (!person.roles.includes('liaison') || person.departmentId !== draw.departmentId)
-        refuse('只有本部门的联络员或联席会议办公室可以选派本部门的检查人员。');
+      if (!actsFor(person, draw.departmentId, (draw.filters as InspectorDrawFacts).unit))
+        refuse('只有本部门的联络员（或受委托下属单位的经办人）或联席会议办公室可以选派本部门的检查人员。');
     },
     async make(tx, { task, draw, inputs, now, auditHead }) {
       const facts = draw.filters as InspectorDrawFacts;
@@ -259,7 +269,11 @@ function inspectorMaker(services: Services): DrawMaker {
       const receipt = inspectorReceiptOf({
         taskRef: ref,
         taskName: task.name,
-        department: { code: department.code, name: department.shortName ?? department.name },
+        department: {
+          code: department.code,
+          name: department.shortName ?? department.name,
+          ...(facts.unit ? { unit: facts.unit } : {}),
+        },
         drawnAt: now.toISOString(),
         pool,
         botEntropy: draw.botEntropy,
@@ -399,9 +413,9 @@ export async function reselectInspector(
       refuse(`抽取 #${draw.id} 不是已完成的检查人员选派。`);
     if (
       !person.roles.includes('office') &&
-      !(person.roles.includes('liaison') && person.departmentId === draw.departmentId)
+      !actsFor(person, draw.departmentId, (draw.filters as InspectorDrawFacts).unit)
     )
-      refuse('只有本部门的联络员或联席会议办公室可以重新选派本部门的检查人员。');
+      refuse('只有本部门的联络员（或受委托下属单位的经办人）或联席会议办公室可以重新选派本部门的检查人员。');
     const receipt = readReceipt(draw.receipt) as InspectorReceipt;
     const candidates = new Map(receipt.pool.candidates.map((c) => [c.id, c]));
     const ids = new Set(receipt.pool.candidates.filter((c) => c.name === input.name.trim()).map((c) => c.id));

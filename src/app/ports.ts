@@ -130,6 +130,8 @@ export interface Person {
   roles: Role[];
   chatPlatform: string | null;
   chatUserId: string | null;
+  /** The sub-unit (所、队、科室) the person works in, where the register says. */
+  unit?: string | null;
   version: number;
 }
 
@@ -241,6 +243,8 @@ export interface InspectorDrawFacts {
   excluded: Partial<Record<ExclusionReason, number>>;
   /** The target draw whose teams this draw staffs. */
   targetDrawId: number;
+  /** The sub-unit (所、队) the department delegated its part to; the pool is that unit's people (seed 000 art. 18). */
+  unit?: string;
 }
 
 /** A public randomness beacon a draw named in its notice (product.md §4.3), and its value once entered. */
@@ -348,6 +352,7 @@ export interface InspectorCandidate {
   qualificationTags: string[];
   isExpert: boolean;
   area: string | null;
+  unit: string | null;
   leaves: { from: string; to: string; at: Date }[];
   conflicts: { targetCode: string; at: Date }[];
 }
@@ -373,6 +378,12 @@ export interface DrawHandover {
   inspectorsDue: string | null;
   inspectorsDueText: string;
   reached: boolean;
+  /** seed 000 art. 18: the last day to dispatch the list to a sub-unit, when the department delegates its part. */
+  dispatchDue: string | null;
+  /** The sub-unit (所、队) the department delegated its part to, the day it dispatched the list, and who did. */
+  delegatedTo?: string | null;
+  delegatedOn?: string | null;
+  delegatedBy?: number | null;
 }
 
 export interface ChatUser {
@@ -725,6 +736,15 @@ export interface Repos {
       patch: Pick<RedrawRequest, 'state' | 'decidedBy' | 'decisionNote' | 'decidedAt'>,
     ): Promise<RedrawRequest | undefined>;
     handovers(drawId: number): Promise<DrawHandover[]>;
+    /** Records a department's dispatch of the list to a sub-unit and its new inspector deadline. */
+    delegate(
+      drawId: number,
+      departmentId: number,
+      patch: Pick<
+        DrawHandover,
+        'delegatedTo' | 'delegatedOn' | 'delegatedBy' | 'inspectorsDue' | 'inspectorsDueText'
+      >,
+    ): Promise<void>;
   };
   cardCopies: {
     add(subject: string, platform: string, copy: CardCopy): Promise<void>;

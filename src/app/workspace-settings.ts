@@ -47,6 +47,14 @@ export const WORKSPACE_SETTINGS = {
     integer: true,
     fallback: 5,
   },
+  /** seed 000 art. 18 (上级部门可委托下级部门): working days a department has to dispatch the list to a sub-unit. */
+  'draws.dispatchDays': {
+    label: '委托下属单位（所、队）检查的，名单抽取后派发的期限（工作日）',
+    min: 1,
+    max: 30,
+    integer: true,
+    fallback: 5,
+  },
   /** seed 000 art. 18; seed 003 五(五): leave out targets checked in the last N months (not set: none left out). */
   'draws.recentMonths': {
     label: '抽取时排除最近 N 个月内检查过的对象（不设置则不排除）',

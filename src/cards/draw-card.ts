@@ -345,7 +345,25 @@ function picksTable(picks: DrawView['picks']): Element {
 }
 
 /** The drawn list as a department receives it, with its deadline to draw its inspectors (seed 000 art. 18–19). */
-export function handoverCard(view: DrawView, department: string, due: { text: string; days: number }): Card {
+export function handoverCard(
+  view: DrawView,
+  department: string,
+  due: {
+    text: string;
+    days: number;
+    /** The last day to dispatch the list to a sub-unit (seed 000 art. 18), when the department may still delegate. */
+    dispatch?: string;
+    /** The department that dispatched the list, when it went to its sub-unit. */
+    delegatedBy?: string;
+  },
+): Card {
+  const ask = due.delegatedBy
+    ? `${due.delegatedBy}已将本任务的检查委托给本单位（**${department}**）。请在 **${due.text}** 前选派检查人员` +
+      `（收到名单后 ${due.days} 个工作日内）：发送 /draw inspectors ${view.taskId}。`
+    : `请**${department}**在 **${due.text}** 前选派本部门检查人员（收到名单后 ${due.days} 个工作日内）；` +
+      (due.dispatch
+        ? `委托下属单位（所、队）实施的，请在 **${due.dispatch}** 前派发：/draw delegate ${view.taskId} <下属单位>。`
+        : '委托下属单位（所、队）实施的，也请在此期限内派发。');
   return {
     header: {
       title: `检查对象名单：${view.taskName}`,
@@ -354,9 +372,7 @@ export function handoverCard(view: DrawView, department: string, due: { text: st
     },
     elements: [
       md(
-        `${view.lead}已抽取检查对象 ${view.pickCount} 个（${splitText(view.split)}），完整名单见随附表格。` +
-          `\n请**${department}**在 **${due.text}** 前选派本部门检查人员（收到名单后 ${due.days} 个工作日内）；` +
-          `委托下属单位（所、队）实施的，也请在此期限内分派。`,
+        `${view.lead}已抽取检查对象 ${view.pickCount} 个（${splitText(view.split)}），完整名单见随附表格。\n${ask}`,
       ),
       picksTable(view.picks),
       note(

@@ -48,7 +48,8 @@ export interface InspectorReceipt {
   algorithm: string;
   encoding: Record<keyof typeof INSPECTOR_ENCODING, string>;
   task: { ref: string; name: string };
-  department: { code: string; name: string };
+  /** The department, and the sub-unit it delegated its part to, if it did (seed 000 art. 18). */
+  department: { code: string; name: string; unit?: string };
   drawnAt: string;
   pool: InspectorPool & { hash: string };
   seed: { botCommitment: string; inputs: (SeedInput & { hash: string })[]; value: string };
@@ -69,7 +70,7 @@ export const inspectorTaskRef = (taskRef: string, departmentCode: string) =>
 export function inspectorReceiptOf(input: {
   taskRef: string;
   taskName: string;
-  department: { code: string; name: string };
+  department: InspectorReceipt['department'];
   drawnAt: string;
   pool: InspectorPool;
   botEntropy: string;

@@ -312,5 +312,11 @@ export function drawRepo(db: Db): Repos['draws'] {
         .where(eq(drawHandovers.drawId, drawId))
         .orderBy(asc(drawHandovers.departmentId));
     },
+    async delegate(drawId, departmentId, patch) {
+      await db
+        .update(drawHandovers)
+        .set(patch)
+        .where(and(eq(drawHandovers.drawId, drawId), eq(drawHandovers.departmentId, departmentId)));
+    },
   };
 }

@@ -397,6 +397,7 @@ export function inspectorRepo(db: Db): Repos['inspectors'] {
         qualificationTags: p.qualificationTags,
         isExpert: p.isExpert,
         area: p.area,
+        unit: p.unit,
         leaves: leaves
           .filter((l) => l.personId === p.id)
           .map((l) => ({ from: l.fromDate, to: l.toDate, at: l.createdAt })),

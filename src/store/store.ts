@@ -32,6 +32,7 @@ const toPerson = (r: PersonRow): Person => ({
   roles: r.roles as Role[],
   chatPlatform: r.chatPlatform,
   chatUserId: r.chatUserId,
+  unit: r.unit,
   version: r.version,
 });
 
