@@ -36,6 +36,7 @@ import {
   taskRef,
 } from './draw-views.ts';
 import type { BeaconVerifier, Draw, DrawBeacon, DrawFilters, Person, Repos } from './ports.ts';
+import { scoredPool } from './score-workers.ts';
 import type { Services } from './services.ts';
 import { requireTask, taskCardOf, taskSubject } from './tasks.ts';
 import { settingValue } from './workspace-settings.ts';
@@ -215,11 +216,14 @@ function targetMaker(
     async make(tx, { task, draw, inputs, now, auditHead, watch }) {
       const ref = taskRef(task);
       const seed = drawSeed(ref, draw.poolHash, seedInputs(draw.botEntropy, inputs));
-      // The domain's own algorithm, on the frozen pool: the specification is what draws.
-      const pool = parsePool(await tx.draws.poolText(draw.id));
+      // The domain's own algorithm, on the frozen pool: the specification is what draws. The scores are
+      // computed on every core while this thread parses the pool.
+      const poolText = await tx.draws.poolText(draw.id);
       watch.lap('read');
+      const { pool, prefixes } = await scoredPool(poolText, seed, 'target');
+      watch.lap('score');
       const rules = Object.fromEntries(draw.strata.map((s) => [s.stratum, s.rule]));
-      const selection = selectTargets(seed, pool, rules, draw.split);
+      const selection = selectTargets(seed, pool, rules, draw.split, prefixes);
       watch.lap('select');
       const receipt = receiptOf(
         {
@@ -244,7 +248,7 @@ function targetMaker(
         {
           size: draw.poolSize,
           hash: draw.poolHash,
-          ...(draw.poolSize <= EMBED_POOL_LIMIT ? { entries: pool } : {}),
+          ...(draw.poolSize <= EMBED_POOL_LIMIT ? { entries: parsePool(poolText) } : {}),
         },
         seed,
         selection,

@@ -122,18 +122,33 @@ export interface Ranked {
 }
 
 /**
+ * A score's leading 52 bits (13 hex digits), exact in a double: what the selection compares first. Hex output and
+ * parseInt measured faster than a Buffer digest.
+ */
+export const scorePrefix = (seed: string, purpose: string, id: string) =>
+  Number.parseInt(score(seed, purpose, id).slice(0, 13), 16);
+
+/**
  * The `k` lowest-scoring ids, in ascending order. Scores are compared first by their leading 52 bits (exact in
  * a double), found by a selection over a Float64Array rather than a sort of every id; only the candidates at or
  * below the k-th value are compared in full.
  */
 export function lowest(seed: string, purpose: string, ids: readonly string[], k: number): Ranked[] {
-  const n = ids.length;
+  const prefix = new Float64Array(ids.length);
+  for (let i = 0; i < ids.length; i++) prefix[i] = scorePrefix(seed, purpose, ids[i]!);
+  return lowestOf(seed, purpose, prefix, (i) => ids[i]!, k);
+}
+
+/** `lowest` over `n = prefix.length` ids read by position, their score prefixes already known. */
+function lowestOf(
+  seed: string,
+  purpose: string,
+  prefix: Float64Array,
+  idAt: (i: number) => string,
+  k: number,
+): Ranked[] {
+  const n = prefix.length;
   if (k <= 0 || n === 0) return [];
-  const prefix = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    // The first 52 bits (13 hex digits). Hex output and parseInt measured faster than a Buffer digest.
-    prefix[i] = Number.parseInt(score(seed, purpose, ids[i]!).slice(0, 13), 16);
-  }
   let chosen: number[];
   if (k >= n) chosen = Array.from({ length: n }, (_, i) => i);
   else {
@@ -141,13 +156,12 @@ export function lowest(seed: string, purpose: string, ids: readonly string[], k:
     chosen = [];
     for (let i = 0; i < n; i++) if (prefix[i]! <= threshold) chosen.push(i);
   }
-  const full = new Map(chosen.map((i) => [i, score(seed, purpose, ids[i]!)]));
-  chosen.sort((a, b) => {
-    const x = full.get(a)!;
-    const y = full.get(b)!;
-    return x < y ? -1 : x > y ? 1 : byteOrder(ids[a]!, ids[b]!);
+  const ranked = chosen.map((i) => {
+    const id = idAt(i);
+    return { id, score: score(seed, purpose, id) };
   });
-  return chosen.slice(0, k).map((i) => ({ id: ids[i]!, score: full.get(i)! }));
+  ranked.sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : byteOrder(a.id, b.id)));
+  return ranked.slice(0, k);
 }
 
 /** The value that would sit at index `k` if `values` were sorted (Hoare's selection; reorders `values`). */
@@ -251,34 +265,61 @@ export function assembleSelection(
 }
 
 /**
+ * A pool read by position, without an object per target: how many, and each one's id and stratum. A large frozen
+ * pool is read this way straight from its canonical text (app/score-workers.ts).
+ */
+export interface PoolColumns {
+  size: number;
+  id(i: number): string;
+  stratum(i: number): Stratum;
+}
+
+/**
  * Draws from each stratum by its rule and deals the picks to teams: `teams` teams, or as many teams of
- * `perTeam` targets as the picks need.
+ * `perTeam` targets as the picks need. `prefixes`, when given, are the pool's `scorePrefix(seed, 'target', id)`
+ * values in pool order, computed elsewhere (in parallel, say); the result is the same without them.
  */
 export function selectTargets(
   seed: string,
-  pool: readonly PoolEntry[],
+  pool: readonly PoolEntry[] | PoolColumns,
   rules: Partial<Record<Stratum, StratumRule>>,
   split: { teams: number } | { perTeam: number },
+  prefixes?: Float64Array,
 ): TargetSelection {
-  const byStratum = new Map<Stratum, string[]>();
-  for (const e of pool) {
-    const list = byStratum.get(e.stratum) ?? [];
-    list.push(e.id);
-    byStratum.set(e.stratum, list);
+  const entries = 'size' in pool ? undefined : pool;
+  const columns: PoolColumns = entries
+    ? { size: entries.length, id: (i) => entries[i]!.id, stratum: (i) => entries[i]!.stratum }
+    : (pool as PoolColumns);
+  const size = columns.size;
+  if (prefixes && prefixes.length !== size) throw new Error('评分前缀与对象池的条数不一致');
+  // Positions by stratum, in typed arrays: two passes, no object per target.
+  const strata = new Uint8Array(size);
+  const counts = new Array<number>(STRATA.length).fill(0);
+  for (let i = 0; i < size; i++) {
+    const k = STRATA.indexOf(columns.stratum(i));
+    strata[i] = k;
+    counts[k]!++;
   }
   const ranked: RankedStratum[] = [];
-  for (const stratum of STRATA) {
+  for (const [k, stratum] of STRATA.entries()) {
     const rule = rules[stratum];
-    const ids = byStratum.get(stratum) ?? [];
+    const n = counts[k]!;
     if (!rule) {
-      if (ids.length > 0) throw new Error(`对象池中有“${stratum}”分层的对象，但计划没有该分层的比例`);
+      if (n > 0) throw new Error(`对象池中有“${stratum}”分层的对象，但计划没有该分层的比例`);
       continue;
+    }
+    const at = new Uint32Array(n);
+    const prefix = new Float64Array(n);
+    for (let i = 0, j = 0; i < size; i++) {
+      if (strata[i] !== k) continue;
+      at[j] = i;
+      prefix[j++] = prefixes ? prefixes[i]! : scorePrefix(seed, 'target', columns.id(i));
     }
     ranked.push({
       stratum,
       rule,
-      pool: ids.length,
-      ranked: lowest(seed, 'target', ids, rankDepth(rule, ids.length)),
+      pool: n,
+      ranked: lowestOf(seed, 'target', prefix, (j) => columns.id(at[j]!), rankDepth(rule, n)),
     });
   }
   return assembleSelection(ranked, split);

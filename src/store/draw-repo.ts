@@ -1,7 +1,7 @@
 // Draws: the record, its frozen pool (its canonical bytes), the contributions, the picks
 // and the hand-overs. The pool is frozen inside the database as its canonical bytes, by one sorted aggregate, and
 // hashed there; the selection is the domain's (docs/decisions.md, "Draws in the chat").
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import {
   drawContributions,
   drawHandovers,
@@ -90,12 +90,16 @@ export function drawRepo(db: Db): Repos['draws'] {
       return row && toDraw(row);
     },
     async update(id, version, patch) {
-      const [row] = await db
-        .update(draws)
-        .set({ ...patch, version: sql`${draws.version} + 1` })
-        .where(and(eq(draws.id, id), eq(draws.version, version)))
-        .returning();
-      return row && toDraw(row);
+      const where = and(eq(draws.id, id), eq(draws.version, version));
+      const set = { ...patch, version: sql`${draws.version} + 1` };
+      if (patch.receipt === undefined) {
+        const [row] = await db.update(draws).set(set).where(where).returning();
+        return row && toDraw(row);
+      }
+      // A receipt just written (25 MB for a 3,000,000-target draw) is not read back: the caller holds it.
+      const { receipt: _, ...columns } = getTableColumns(draws);
+      const [row] = await db.update(draws).set(set).where(where).returning(columns);
+      return row && toDraw({ ...row, receipt: patch.receipt });
     },
     async freezeTargets(drawId, taskId, filters) {
       const scoped = scopedTargets(taskId, filters);
@@ -103,27 +107,38 @@ export function drawRepo(db: Db): Repos['draws'] {
         and (s.stratum <> 'all' or ${filters.withAll}::boolean)`;
       // Sorting a large pool in memory rather than in temporary files (this transaction only).
       await db.execute(sql`set local work_mem = '256MB'`);
-      const [counted] = rowsOf<Record<string, number>>(
+      // One scan of the library, one aggregate: the counts and the pool's canonical text together.
+      const [counted] = rowsOf<Record<string, number | string>>(
         await db.execute(sql`
-          select count(*)::int as in_scope,
-            count(*) filter (where s.recent)::int as recent,
-            count(*) filter (where s.open_elsewhere)::int as open_elsewhere,
-            count(*) filter (where s.stratum = 'all' and not ${filters.withAll}::boolean)::int as no_quota,
-            ${sql.join(
-              STRATA.map(
-                (k) =>
-                  sql`count(*) filter (where ${kept} and s.stratum = ${k})::int as ${sql.identifier(`n_${k}`)}`,
-              ),
-              sql`, `,
-            )}
-          from (${scoped}) s`),
-      );
-      const [stored] = rowsOf<{ hash: string }>(
-        await db.execute(sql`
-          insert into draw_pools (draw_id, content)
-          select ${drawId}, coalesce(string_agg(s.code || E'\\t' || s.stratum || E'\\n', '' order by s.code collate "C"), '')
-          from (${scoped}) s where ${kept}
-          returning encode(sha256(convert_to(content, 'UTF8')), 'hex') as hash`),
+          with agg as (
+            select
+              string_agg(s.code || E'\\t' || s.stratum || E'\\n', '' order by s.code collate "C")
+                filter (where ${kept}) as content,
+              count(*)::int as in_scope,
+              count(*) filter (where s.recent)::int as recent,
+              count(*) filter (where s.open_elsewhere)::int as open_elsewhere,
+              count(*) filter (where s.stratum = 'all' and not ${filters.withAll}::boolean)::int as no_quota,
+              ${sql.join(
+                STRATA.map(
+                  (k) =>
+                    sql`count(*) filter (where ${kept} and s.stratum = ${k})::int as ${sql.identifier(`n_${k}`)}`,
+                ),
+                sql`, `,
+              )}
+            from (${scoped}) s
+          ),
+          stored as (
+            insert into draw_pools (draw_id, content)
+            select ${drawId}, coalesce(content, '') from agg
+            returning encode(sha256(convert_to(content, 'UTF8')), 'hex') as hash
+          )
+          select stored.hash, ${sql.join(
+            ['in_scope', 'recent', 'open_elsewhere', 'no_quota', ...STRATA.map((k) => `n_${k}`)].map(
+              (c) => sql`agg.${sql.identifier(c)}`,
+            ),
+            sql`, `,
+          )}
+          from agg, stored`),
       );
       const c = counted!;
       return {
@@ -136,7 +151,7 @@ export function drawRepo(db: Db): Repos['draws'] {
           openElsewhere: Number(c.open_elsewhere),
           noQuota: Number(c.no_quota),
         } satisfies Partial<DrawFilters>,
-        hash: stored!.hash,
+        hash: String(c.hash),
       };
     },
     async poolText(drawId) {

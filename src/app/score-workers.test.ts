@@ -1,0 +1,67 @@
+// Scoring a pool on every core must change nothing but the time: each line read in place is the line parsed, its
+// prefix is the domain's, and the selection made with them is the selection made without (domain/draw.ts is the
+// specification).
+import { describe, expect, it } from 'vitest';
+import {
+  canonicalPool,
+  type PoolColumns,
+  type PoolEntry,
+  parsePool,
+  scorePrefix,
+  selectTargets,
+  sha256,
+} from '../domain/draw.ts';
+import type { Stratum } from '../domain/plan-record.ts';
+import { scoredPool } from './score-workers.ts';
+
+const CLASSES: Stratum[] = ['A', 'B', 'C', 'D', 'all'];
+// Ids of uneven length, a few outside ASCII, so a cut between workers falls anywhere in a line.
+const entries: PoolEntry[] = Array.from({ length: 30_011 }, (_, i) => ({
+  id: i % 997 === 0 ? `沪食药${i}号` : `91370105MA${String(i * 7919).padStart(i % 3 === 0 ? 9 : 8, '0')}`,
+  stratum: CLASSES[i % CLASSES.length]!,
+}));
+const text = canonicalPool(entries).toString('utf8');
+const pool = parsePool(text);
+const seed = sha256('score workers');
+const rules = {
+  A: { ratio: 3, rounding: 'up' as const },
+  B: { ratio: 5, rounding: 'up' as const },
+  C: { count: 40 },
+  D: { ratio: 20, rounding: 'nearest' as const },
+  all: { ratio: 5, rounding: 'down' as const },
+};
+
+describe('scoredPool', () => {
+  it('reads every line in place, with the domain’s score prefix, when split over workers', async () => {
+    const { pool: columns, prefixes } = await scoredPool(text, seed, 'target', 1);
+    const read = columns as PoolColumns;
+    expect(read.size).toBe(pool.length);
+    expect(prefixes).toHaveLength(pool.length);
+    pool.forEach((e, i) => {
+      const same =
+        read.id(i) === e.id &&
+        read.stratum(i) === e.stratum &&
+        prefixes![i] === scorePrefix(seed, 'target', e.id);
+      if (!same) throw new Error(`line ${i + 1}: ${e.id}`);
+    });
+    // A small pool is simply parsed.
+    expect((await scoredPool(text, seed, 'target')).pool).toEqual(pool);
+  });
+
+  it('leaves the draw as the domain makes it without workers', async () => {
+    const { pool: columns, prefixes } = await scoredPool(text, seed, 'target', 1);
+    const fast = selectTargets(seed, columns, rules, { teams: 7 }, prefixes);
+    expect(fast).toEqual(selectTargets(seed, pool, rules, { teams: 7 }));
+    expect(fast.picks.length).toBeGreaterThan(1000);
+    // Prefixes for another seed would change the draw; a wrong count is refused.
+    const other = await scoredPool(text, sha256('another'), 'target', 1);
+    expect(selectTargets(seed, columns, rules, { teams: 7 }, other.prefixes).picks).not.toEqual(fast.picks);
+    expect(() => selectTargets(seed, columns, rules, { teams: 7 }, prefixes!.subarray(1))).toThrow(
+      '条数不一致',
+    );
+  });
+
+  it('refuses a pool text that is not canonical', async () => {
+    await expect(scoredPool(`${text}9137XYZ\tE\n`, seed, 'target', 1)).rejects.toThrow('not a pool line');
+  });
+});
