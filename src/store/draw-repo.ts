@@ -14,6 +14,7 @@ import {
   targets,
 } from '../../drizzle/schema.ts';
 import type { Draw, DrawFilters, RedrawRequest, ReplacementRequest, Repos } from '../app/ports.ts';
+import { sha256 } from '../domain/draw.ts';
 import { STRATA, type Stratum } from '../domain/plan-record.ts';
 import { copyInto, type Db, rowsOf } from './db.ts';
 
@@ -105,41 +106,39 @@ export function drawRepo(db: Db): Repos['draws'] {
       const scoped = scopedTargets(taskId, filters);
       const kept = sql`not s.recent and not (${filters.excludeOpen}::boolean and s.open_elsewhere)
         and (s.stratum <> 'all' or ${filters.withAll}::boolean)`;
-      // Sorting a large pool in memory rather than in temporary files (this transaction only).
+      // Sorting a large pool in memory rather than in temporary files, and on every core: the planner is told
+      // that parallel workers cost nothing to start (this transaction only). A plain SELECT may run in parallel;
+      // an INSERT … SELECT may not, so the sorted text comes here and goes back. The aggregate takes the sorted
+      // subquery's rows in order (PostgreSQL's documented behaviour with no join above it); a pool out of order
+      // would fail every verification, which re-canonicalises it.
       await db.execute(sql`set local work_mem = '256MB'`);
-      // One scan of the library, one aggregate: the counts and the pool's canonical text together.
-      const [counted] = rowsOf<Record<string, number | string>>(
+      await db.execute(sql`set local parallel_setup_cost = 0`);
+      await db.execute(sql`set local parallel_tuple_cost = 0`);
+      const [counted] = rowsOf<Record<string, number>>(
         await db.execute(sql`
-          with agg as (
-            select
-              string_agg(s.code || E'\\t' || s.stratum || E'\\n', '' order by s.code collate "C")
-                filter (where ${kept}) as content,
-              count(*)::int as in_scope,
-              count(*) filter (where s.recent)::int as recent,
-              count(*) filter (where s.open_elsewhere)::int as open_elsewhere,
-              count(*) filter (where s.stratum = 'all' and not ${filters.withAll}::boolean)::int as no_quota,
-              ${sql.join(
-                STRATA.map(
-                  (k) =>
-                    sql`count(*) filter (where ${kept} and s.stratum = ${k})::int as ${sql.identifier(`n_${k}`)}`,
-                ),
-                sql`, `,
-              )}
-            from (${scoped}) s
-          ),
-          stored as (
-            insert into draw_pools (draw_id, content)
-            select ${drawId}, coalesce(content, '') from agg
-            returning encode(sha256(convert_to(content, 'UTF8')), 'hex') as hash
-          )
-          select stored.hash, ${sql.join(
-            ['in_scope', 'recent', 'open_elsewhere', 'no_quota', ...STRATA.map((k) => `n_${k}`)].map(
-              (c) => sql`agg.${sql.identifier(c)}`,
-            ),
-            sql`, `,
-          )}
-          from agg, stored`),
+          select count(*)::int as in_scope,
+            count(*) filter (where s.recent)::int as recent,
+            count(*) filter (where s.open_elsewhere)::int as open_elsewhere,
+            count(*) filter (where s.stratum = 'all' and not ${filters.withAll}::boolean)::int as no_quota,
+            ${sql.join(
+              STRATA.map(
+                (k) =>
+                  sql`count(*) filter (where ${kept} and s.stratum = ${k})::int as ${sql.identifier(`n_${k}`)}`,
+              ),
+              sql`, `,
+            )}
+          from (${scoped}) s`),
       );
+      const [pool] = rowsOf<{ content: string | null }>(
+        await db.execute(sql`
+          select string_agg(o.line, '') as content from (
+            select s.code || E'\\t' || s.stratum || E'\\n' as line
+            from (${scoped}) s where ${kept}
+            order by s.code collate "C"
+          ) o`),
+      );
+      const content = pool?.content ?? '';
+      await db.insert(drawPools).values({ drawId, content });
       const c = counted!;
       return {
         sizes: Object.fromEntries(
@@ -151,7 +150,7 @@ export function drawRepo(db: Db): Repos['draws'] {
           openElsewhere: Number(c.open_elsewhere),
           noQuota: Number(c.no_quota),
         } satisfies Partial<DrawFilters>,
-        hash: String(c.hash),
+        hash: sha256(content),
       };
     },
     async poolText(drawId) {
