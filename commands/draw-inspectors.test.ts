@@ -2,6 +2,7 @@
 // seed 002 art. 13 组长): too few people draws nothing and says why; leave and conflicts entered after the hand-over
 // are counted and flagged; a conflicted inspector never checks that target; every team gets a leader from the
 // lead department, two certificate holders and someone from every department; the receipt re-checks offline.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceiptFile } from '../src/app/draw-files.ts';
 import type { InspectorRow } from '../src/app/ports.ts';
@@ -290,5 +291,104 @@ describe('/draw delegate', () => {
     expect(dmsTo(users.office, lateSent).map(said).join('\n')).toMatch(
       /将任务“.*”（#\d+）的名单派发至卫生监督所，超过派发期限 2026-12-08/,
     );
+  });
+});
+
+describe('/draw choose', () => {
+  // seed 000 art. 19 重新选派: a hand-picked person takes a drawn member's place only with another office member's
+  // approval, logged with its reason, and only if the draw's own rules would have allowed them on that team.
+  it('puts a named, eligible person in a drawn member’s place once the office approves', async () => {
+    const taskId = await drawnTask();
+    await drawPeople(taskId, lin);
+    const draw = (await h.store.draws.forTask(taskId)).find(
+      (d) => d.kind === 'inspectors' && d.state === 'drawn',
+    )!;
+    const target = (await h.store.draws.forTask(taskId)).find((d) => d.kind === 'targets')!;
+    const teamOneCode = (await h.store.draws.picks(target.id)).find((p) => p.team === 1)!.id;
+    const before = await h.store.draws.members(draw.id);
+    const leaving = before.find((m) => m.team === 1 && m.certified)!;
+    const outName = (await h.store.people.get(leaving.personId))!.name;
+    const teams = before.filter((m) => m.personId === leaving.personId).map((m) => m.team);
+    // Three people join the library after the draw: one on leave in the window, one with a declared conflict with
+    // a target of team 1, one free.
+    await h.store.transaction((tx) =>
+      tx.inspectors.upsertMany([
+        inspector(ids.scjgj, '周密'),
+        inspector(ids.scjgj, '韦正'),
+        inspector(ids.scjgj, '高远'),
+      ]),
+    );
+    await h.send('/inspectors leave 周密 2027-05-06 2027-05-20 年休假', lin);
+    await h.send(`/conflict add 韦正 ${teamOneCode} 近亲属任该公司法定代表人`, lin);
+
+    const [onLeave] = await h.send(`/draw choose ${draw.id} ${outName} 周密 熟悉本行业的检查要点`, lin);
+    expect(said(onLeave)).toContain('不能指定周密：第 1 组：检查期间休假');
+    const [conflicted] = await h.send(`/draw choose ${draw.id} ${outName} 韦正 熟悉本行业的检查要点`, lin);
+    expect(said(conflicted)).toContain(`申报回避（与本组检查对象有利害关系）（${teamOneCode}）`);
+    const [stranger] = await h.send(`/draw choose ${draw.id} ${outName} 王二 熟悉本行业的检查要点`, lin);
+    expect(said(stranger)).toContain('本部门检查人员名录中没有“王二”');
+    expect(await h.store.draws.choices(draw.id)).toEqual([]);
+
+    const asked = await h.send(
+      `/draw choose ${draw.id} ${outName} 高远 "本组对象涉及冷链食品，高远有相关检查经验"`,
+      lin,
+    );
+    expect(said(asked.find((m) => said(m).startsWith('已提交指定选派申请')))).toContain(`高远顶替${outName}`);
+    // Nothing changes before the decision.
+    expect(await h.store.draws.members(draw.id)).toEqual(before);
+    const card = dmsTo(users.office, asked).find((m) => cardText(m.card).includes('指定选派申请'))!;
+    expect(cardText(card.card)).toContain('本组对象涉及冷链食品');
+    const stale = structuredClone(card);
+    // A liaison cannot decide it; the office can.
+    expect((await h.click(card, '提交审批', lin, { decision: 'approve' })).toast?.type).toBe('error');
+    const approved = await h.click(card, '提交审批', users.office, { decision: 'approve' });
+    expect(approved.toast?.type).toBe('success');
+
+    const after = await h.store.draws.members(draw.id);
+    const [request] = await h.store.draws.choices(draw.id);
+    expect(request).toMatchObject({ state: 'approved', decidedBy: expect.any(Number) });
+    const gao = (await h.store.inspectors.candidates(ids.scjgj)).find((p) => p.name === '高远')!;
+    for (const team of teams) {
+      const now = after.filter((m) => m.team === team);
+      expect(now.find((m) => m.personId === leaving.personId)?.withdrawn).toContain('指定选派');
+      expect(now.find((m) => m.personId === gao.id)).toMatchObject({
+        choiceId: request!.id,
+        replaces: leaving.personId,
+        certified: true,
+        withdrawn: null,
+      });
+      // Still a leader from the lead department and two certificate holders.
+      const current = now.filter((m) => !m.withdrawn);
+      expect(current.filter((m) => m.leader)).toHaveLength(1);
+      expect(current.filter((m) => m.certified).length).toBeGreaterThanOrEqual(2);
+    }
+    expect(inGroup(approved.sent).map((m) => m.text ?? '')).toContainEqual(
+      expect.stringContaining(`指定选派检查人员（经联席会议办公室批准`),
+    );
+    expect(cardText(card.card)).toContain('**已批准**（周明远）');
+    // A copy of the card from before the decision cannot decide it again.
+    const rejected = await h.click(stale, '提交审批', users.office2, {
+      decision: 'reject',
+      note: '重复申请',
+    });
+    expect(rejected.toast?.type).not.toBe('success');
+    expect((await h.store.draws.choices(draw.id))[0]!.state).toBe('approved');
+
+    // /draw verify holds the teams in use to the receipt, the ranking and the approved hand-pick.
+    const verdict = async () => said((await h.send(`/draw verify ${taskId}`, users.office))[0]);
+    expect(await verdict()).toContain(`抽取 #${draw.id}：一致。`);
+    await h.db.execute(
+      sql`update draw_team_members set choice_id = null where draw_id = ${draw.id} and person_id = ${gao.id}`,
+    );
+    expect(await verdict()).toContain(
+      `第 ${teams[0]} 组：高远 不在本组的顺延排名中，也不是经批准的指定选派。`,
+    );
+    await h.db.execute(
+      sql`update draw_team_members set choice_id = ${request!.id} where draw_id = ${draw.id} and person_id = ${gao.id}`,
+    );
+    await h.db.execute(
+      sql`update draw_team_members set leader = not leader where draw_id = ${draw.id} and team = ${teams[0]} and withdrawn is null`,
+    );
+    expect(await verdict()).toContain(`第 ${teams[0]} 组的组长不是本组排名最前的持证人员。`);
   });
 });

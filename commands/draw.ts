@@ -2,6 +2,13 @@
 // liaison posts the notice, departments contribute to the seed, the draw is made after the reveal time and
 // handed to every department; anyone bound can see a task's draws and have them re-checked.
 import { z } from 'zod';
+import {
+  checkMembers,
+  choiceCardOf,
+  choiceSubject,
+  decideChoice,
+  requestChoice,
+} from '../src/app/choices.ts';
 import { delegateList } from '../src/app/delegations.ts';
 import { checkBeacon, readReceipt } from '../src/app/draw-files.ts';
 import {
@@ -75,7 +82,7 @@ const Decision = z.object({
 
 /** The office's decision on a request card (a redraw, a replacement): one shape for both. */
 function decisionAction(o: {
-  decide: typeof decideRedraw | typeof decideReplacement;
+  decide: typeof decideRedraw | typeof decideReplacement | typeof decideChoice;
   subject: (id: number) => string;
   approved: string;
   current: (store: Services['store'], id: number) => Promise<Card>;
@@ -285,6 +292,40 @@ export const draw = defineCommand({
       },
     }),
     subcommand({
+      name: 'choose',
+      aliases: ['指定选派', '指定'],
+      summary: '申请指定某人顶替不能参加检查的人员（不按排名顺延；须符合选派条件，由另一位办公室成员批准）',
+      usage: '/draw choose <抽取编号> <不能参加的人员> <指定人员> <理由>',
+      examples: ['/draw choose 7 张建国 李卫东 "本组检查对象涉及特种设备，排名中无人具备相应资格"'],
+      access: ['liaison', 'operator', 'office'],
+      params: [
+        { name: 'draw', label: '抽取编号' },
+        { name: 'out', label: '不能参加的人员' },
+        { name: 'in', label: '指定人员' },
+        { name: 'reason', label: '理由' },
+      ],
+      args: z.object({
+        draw: recordNumber('请写抽取编号（见选派卡片上的“抽取 #编号”）'),
+        out: z.string({ error: '请写不能参加检查的人员姓名' }),
+        in: z.string({ error: '请写指定人员的姓名' }),
+        reason: z.string({ error: '请写明指定选派的理由' }),
+      }),
+      async handle(ctx) {
+        const { request, chosen } = await requestChoice(ctx.services, {
+          drawId: ctx.args.draw,
+          out: ctx.args.out,
+          in: ctx.args.in,
+          reason: ctx.args.reason,
+          person: requirePerson(ctx, '抽取'),
+          by: auditActor(ctx.actor),
+        });
+        return {
+          kind: 'text',
+          text: `已提交指定选派申请 #${request.id}（${chosen}顶替${ctx.args.out.trim()}），等待联席会议办公室另一位成员审批。`,
+        };
+      },
+    }),
+    subcommand({
       name: 'delegate',
       aliases: ['委托', '派发'],
       summary: '把本部门的检查委托给下属单位（所、队）：派发名单，由该单位选派检查人员（本部门联络员）',
@@ -405,7 +446,7 @@ export const draw = defineCommand({
             ...(await checkBeacon(readReceipt(d.receipt!), ctx.services.beacons)),
             ...(d.kind === 'targets'
               ? [...(await checkReplacements(store, d)), ...(await checkPicks(store, d))]
-              : []),
+              : await checkMembers(store, d)),
           ];
           lines.push(
             problems.length === 0
@@ -418,6 +459,16 @@ export const draw = defineCommand({
     }),
   ],
   actions: {
+    'decide-choice': decisionAction({
+      decide: decideChoice,
+      subject: choiceSubject,
+      approved: '已批准指定选派',
+      current: async (store, id) => {
+        const request = await store.draws.choice(id);
+        if (!request) throw new DomainError('CHOICE_NOT_FOUND', `找不到指定选派申请 #${id}。`);
+        return choiceCardOf(store, request);
+      },
+    }),
     'decide-replacement': decisionAction({
       decide: decideReplacement,
       subject: replacementSubject,

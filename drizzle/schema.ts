@@ -628,6 +628,8 @@ export const drawTeamMembers = pgTable(
     replaces: integer('replaces'),
     /** Why the member was withdrawn (kept listed). */
     withdrawn: text('withdrawn'),
+    /** A hand-picked member (指定选派): the office-approved request that put them here, outside the ranking. */
+    choiceId: integer('choice_id'),
   },
   (t) => [primaryKey({ columns: [t.drawId, t.team, t.position] })],
 );
@@ -685,4 +687,35 @@ export const drawReplacements = pgTable(
     decidedAt: timestamp('decided_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('draw_replacements_open_uq').on(t.drawId, t.code).where(sql`state = 'requested'`)],
+);
+
+/**
+ * Hand-picked re-selections (指定选派, seed 000 art. 19 重新选派): a department asks to put a named person in place of a
+ * drawn member, outside the draw's ranking; another office member approves or rejects, and the reason is kept.
+ */
+export const drawChoices = pgTable(
+  'draw_choices',
+  {
+    id: serial('id').primaryKey(),
+    drawId: integer('draw_id')
+      .notNull()
+      .references(() => draws.id),
+    personOut: integer('person_out')
+      .notNull()
+      .references(() => people.id),
+    personIn: integer('person_in')
+      .notNull()
+      .references(() => people.id),
+    reason: text('reason').notNull(),
+    state: text('state').notNull(),
+    version: integer('version').notNull().default(1),
+    requestedBy: integer('requested_by')
+      .notNull()
+      .references(() => people.id),
+    decidedBy: integer('decided_by').references(() => people.id),
+    decisionNote: text('decision_note'),
+    createdAt: createdAt(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('draw_choices_open_uq').on(t.drawId, t.personOut).where(sql`state = 'requested'`)],
 );

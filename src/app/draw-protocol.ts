@@ -8,6 +8,7 @@ import { type AuditActor, canonicalJson, type Json } from '../domain/audit-chain
 import { type SeedInput, sha256 } from '../domain/draw.ts';
 import { DomainError, STALE_CARD } from '../domain/errors.ts';
 import { localStamp } from '../domain/local-date.ts';
+import { next, type RedrawState, type redrawMachine } from '../domain/workflow.ts';
 import { refreshCopies, sendTracked } from './card-copies.ts';
 import { verifyReceiptFile } from './draw-files.ts';
 import {
@@ -216,6 +217,64 @@ export function checkDecision(
   if (request.requestedBy === input.person.id) refuse(words.notSelf, '请由办公室的另一位同事处理。');
   if (input.decision === 'reject' && !note) throw new DomainError(words.noteCode, '驳回时请写明理由。');
   return note;
+}
+
+/**
+ * Records the office's decision on a request — its next state, who, when, the note — and audits it as
+ * `<action>-approve|reject`. A card decided meanwhile (its version moved) is refused as stale.
+ */
+export async function recordDecision<
+  R extends { id: number; version: number; state: RedrawState },
+  X extends object,
+>(
+  tx: Repos,
+  services: Services,
+  found: R,
+  input: DecisionInput,
+  o: {
+    decide: (
+      id: number,
+      version: number,
+      patch: { state: RedrawState; decidedBy: number; decisionNote: string | null; decidedAt: Date } & X,
+    ) => Promise<R | undefined>;
+    machine: typeof redrawMachine;
+    action: string;
+    drawId: number;
+    note: string | null;
+    /** Columns the request records besides the decision (a replacement's code). */
+    extra: X;
+    details?: Record<string, Json>;
+  },
+): Promise<R> {
+  const decided = await o.decide(found.id, found.version, {
+    state: next(o.machine, found.state, input.decision),
+    decidedBy: input.person.id,
+    decisionNote: o.note,
+    decidedAt: services.clock.now(),
+    ...o.extra,
+  });
+  if (!decided) throw new DomainError(STALE_CARD, '这项申请刚刚被审批，卡片已更新为最新情况。');
+  await tx.audit.append({
+    actor: input.by,
+    action: `${o.action}-${input.decision}`,
+    subject: drawSubject(o.drawId),
+    outcome: 'ok',
+    details: { request: found.id, ...o.details, ...(o.note ? { note: o.note } : {}) },
+  });
+  return decided;
+}
+
+/** A draw whose lists changed after it was made: its version moves on and every copy of its card shows it now. */
+export async function refreshDraw(tx: Repos, services: Services, draw: Draw): Promise<Draw> {
+  const fresh = (await tx.draws.get(draw.id))!;
+  const updated = (await tx.draws.update(fresh.id, fresh.version, {}))!;
+  await refreshCopies(
+    tx,
+    drawSubject(draw.id),
+    `v${updated.version}`,
+    await drawCardOf(tx, updated, services.timeZone),
+  );
+  return updated;
 }
 
 /** What one kind of draw does inside the protocol's transaction. */

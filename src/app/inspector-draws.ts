@@ -32,12 +32,28 @@ import {
   type LateEdit,
 } from '../domain/inspector-receipt.ts';
 import { next, taskMachine } from '../domain/workflow.ts';
-import { liaisonsOf, refreshCopies } from './card-copies.ts';
+import { liaisonsOf } from './card-copies.ts';
 import { unitStaff } from './delegations.ts';
 import { readReceipt } from './draw-files.ts';
-import { type DrawMaker, lockDraw, postNotice, refuse, replacedBy, runDraw } from './draw-protocol.ts';
-import { actsFor, drawCardOf, drawSubject, takingPart, taskRef } from './draw-views.ts';
-import type { Draw, InspectorDrawFacts, Person, Repos, Task } from './ports.ts';
+import {
+  type DrawMaker,
+  lockDraw,
+  postNotice,
+  refreshDraw,
+  refuse,
+  replacedBy,
+  runDraw,
+} from './draw-protocol.ts';
+import { actsFor, drawSubject, takingPart, taskRef } from './draw-views.ts';
+import type {
+  Draw,
+  InspectorCandidate,
+  InspectorDrawFacts,
+  Person,
+  Repos,
+  Task,
+  TeamMember,
+} from './ports.ts';
 import type { Services } from './services.ts';
 import { requireTask, taskSubject } from './tasks.ts';
 import { settingValue } from './workspace-settings.ts';
@@ -145,18 +161,7 @@ export async function commitInspectorDraw(
     const drawnCodes = new Set(teams.flatMap((t) => t.targets.map((x) => x.code)));
     const handedOver = target!.drawnAt!;
     const people = (await tx.inspectors.candidates(departmentId)).filter((p) => !unit || p.unit === unit);
-    const candidates: Candidate[] = people.map((p) => ({
-      id: String(p.id),
-      name: p.name,
-      active: p.active,
-      certificateNo: p.certificateNo,
-      certificateValidUntil: p.certificateValidUntil,
-      qualificationTags: [...p.qualificationTags].sort(),
-      isExpert: p.isExpert,
-      area: p.area,
-      leaves: p.leaves.map((l) => ({ from: l.from, to: l.to })).sort((a, b) => (a.from < b.from ? -1 : 1)),
-      conflicts: p.conflicts.map((c) => c.targetCode).sort(),
-    }));
+    const candidates = people.map(candidateOf);
     // seed 000 art. 19 and product.md §4.5: leave or conflicts entered after the list went out are flagged.
     const lateEdits: LateEdit[] = people.flatMap((p) => [
       ...p.leaves
@@ -245,6 +250,20 @@ export async function commitInspectorDraw(
     return { draw, task, card };
   });
 }
+
+/** A person of the library as an inspector draw sees them (frozen at its commit; a hand-pick is checked alike). */
+export const candidateOf = (p: InspectorCandidate): Candidate => ({
+  id: String(p.id),
+  name: p.name,
+  active: p.active,
+  certificateNo: p.certificateNo,
+  certificateValidUntil: p.certificateValidUntil,
+  qualificationTags: [...p.qualificationTags].sort(),
+  isExpert: p.isExpert,
+  area: p.area,
+  leaves: p.leaves.map((l) => ({ from: l.from, to: l.to })).sort((a, b) => (a.from < b.from ? -1 : 1)),
+  conflicts: p.conflicts.map((c) => c.targetCode).sort(),
+});
 
 /** The inspector draw's own part of the protocol: who draws, the selection, and what follows. */
 function inspectorMaker(services: Services): DrawMaker {
@@ -418,23 +437,16 @@ export async function reselectInspector(
       refuse('只有本部门的联络员（或受委托下属单位的经办人）或联席会议办公室可以重新选派本部门的检查人员。');
     const receipt = readReceipt(draw.receipt) as InspectorReceipt;
     const candidates = new Map(receipt.pool.candidates.map((c) => [c.id, c]));
-    const ids = new Set(receipt.pool.candidates.filter((c) => c.name === input.name.trim()).map((c) => c.id));
-    const members = await tx.draws.members(draw.id);
-    const out = members.filter((m) => !m.withdrawn && ids.has(String(m.personId)));
-    if (out.length === 0) refuse(`${input.name} 不在本部门这次选派的检查组中。`);
-    if (new Set(out.map((m) => m.personId)).size > 1)
-      refuse(`本次选派中有不止一位“${input.name}”，请联系联席会议办公室处理。`);
+    const { members, out } = await namedMember(tx, draw, input.name);
     // Nobody withdrawn from this draw as unable to serve comes back through another team's ranking.
-    const unable = new Set([...members.filter((m) => m.withdrawn).map((m) => String(m.personId)), ...ids]);
+    const unable = new Set([...members.filter((m) => m.withdrawn), ...out].map((m) => String(m.personId)));
     const q = receipt.pool.quota;
     const certified = (id: string) => holdsCertificate(candidates.get(id)!, q.window);
     const changes: string[] = [];
     for (const m of out) {
       const team = receipt.teams.find((t) => t.team === m.team)!;
       const onTeam = members.filter((x) => x.team === m.team);
-      const staying = onTeam.filter((x) => !x.withdrawn && x.personId !== m.personId);
-      const needCertified = m.certified && staying.filter((x) => x.certified).length < q.certificateHolders;
-      const needExpert = m.expert && q.expert && !staying.some((x) => x.expert);
+      const { needCertified, needExpert } = needsOf(m, onTeam, q);
       const nextId = team.reserve.find(
         (id) =>
           !unable.has(id) &&
@@ -448,46 +460,26 @@ export async function reselectInspector(
           '请联系联席会议办公室。',
         );
       }
-      await tx.draws.withdrawMember(draw.id, m.team, m.personId, reason);
-      await tx.draws.saveMembers([
-        {
-          drawId: draw.id,
-          team: m.team,
-          position: Math.max(...onTeam.map((x) => x.position)) + 1,
-          personId: Number(nextId),
-          certified: certified(nextId),
-          expert: candidates.get(nextId)!.isExpert,
-          leader: false,
-          replaces: m.personId,
-          withdrawn: null,
-        },
-      ]);
-      if (q.leads) {
-        const holders = [...staying.map((x) => String(x.personId)), nextId].filter(certified);
-        const ranked = holders.sort((a, b) => {
-          const x = score(receipt.seed.value, 'inspector', `${m.team}\t${a}`);
-          const y = score(receipt.seed.value, 'inspector', `${m.team}\t${b}`);
-          return x < y ? -1 : x > y ? 1 : 0;
-        });
-        await tx.draws.setLeader(draw.id, m.team, ranked[0] ? Number(ranked[0]) : null);
-      }
       changes.push(
-        `第 ${m.team} 组：${candidates.get(String(m.personId))!.name} → ${candidates.get(nextId)!.name}`,
-      );
-      const newcomer = await tx.people.get(Number(nextId));
-      if (newcomer?.chatPlatform === services.platform && newcomer.chatUserId) {
-        await tx.outbox.enqueue(
-          services.platform,
+        await swapMember(
+          tx,
+          services,
+          { task, draw, seed: receipt.seed.value, leads: q.leads },
           {
-            op: 'send',
-            message: {
-              to: { userId: newcomer.chatUserId },
-              text: `您被重新选派参加任务“${task.name}”（#${task.id}）第 ${m.team} 组（顶替 ${candidates.get(String(m.personId))!.name}）；检查时间 ${task.windowStart} 至 ${task.windowEnd}。`,
+            member: m,
+            onTeam,
+            newcomer: {
+              id: Number(nextId),
+              name: candidates.get(nextId)!.name,
+              certified: certified(nextId),
+              expert: candidates.get(nextId)!.isExpert,
             },
+            outName: input.name.trim(),
+            reason,
+            choiceId: null,
           },
-          `${drawSubject(draw.id)}:reselect:${m.team}:${m.personId}:${nextId}`,
-        );
-      }
+        ),
+      );
     }
     await tx.audit.append({
       actor: input.by,
@@ -496,13 +488,7 @@ export async function reselectInspector(
       outcome: 'ok',
       details: { name: input.name.trim(), reason, changes: changes.join('；') },
     });
-    const updated = (await tx.draws.update(draw.id, draw.version, {}))!;
-    await refreshCopies(
-      tx,
-      drawSubject(draw.id),
-      `v${updated.version}`,
-      await drawCardOf(tx, updated, services.timeZone),
-    );
+    const updated = await refreshDraw(tx, services, draw);
     await tx.outbox.enqueue(
       services.platform,
       {
@@ -516,4 +502,89 @@ export async function reselectInspector(
     );
     return { changes };
   });
+}
+
+/** The current (not withdrawn) members of an inspector draw called `name`: one person, on one team or more. */
+export async function namedMember(tx: Repos, draw: Draw, name: string) {
+  const members = await tx.draws.members(draw.id);
+  const out: TeamMember[] = [];
+  for (const m of members) {
+    if (!m.withdrawn && (await tx.people.get(m.personId))?.name === name.trim()) out.push(m);
+  }
+  if (out.length === 0) refuse(`${name} 不在本部门这次选派的检查组中。`);
+  if (new Set(out.map((m) => m.personId)).size > 1)
+    refuse(`本次选派中有不止一位“${name}”，请联系联席会议办公室处理。`);
+  return { members, out };
+}
+
+/** What a team loses with a member: a certificate seat it cannot spare, its only expert. */
+export function needsOf(m: TeamMember, onTeam: TeamMember[], q: InspectorQuota) {
+  const staying = onTeam.filter((x) => !x.withdrawn && x.personId !== m.personId);
+  return {
+    needCertified: m.certified && staying.filter((x) => x.certified).length < q.certificateHolders,
+    needExpert: m.expert && q.expert && !staying.some((x) => x.expert),
+  };
+}
+
+/**
+ * Puts `newcomer` in place of a drawn member on one team: the member stays listed as withdrawn with the reason, the
+ * newcomer is added after the team's last position (marked with the approved hand-pick, if it is one), the lead
+ * department's leader is recomputed as at the draw (top-ranked certified member), and the newcomer is told.
+ */
+export async function swapMember(
+  tx: Repos,
+  services: Services,
+  ctx: { task: Task; draw: Draw; seed: string; leads: boolean },
+  swap: {
+    member: TeamMember;
+    onTeam: TeamMember[];
+    newcomer: { id: number; name: string; certified: boolean; expert: boolean };
+    outName: string;
+    reason: string;
+    choiceId: number | null;
+  },
+): Promise<string> {
+  const { task, draw } = ctx;
+  const { member: m, newcomer } = swap;
+  await tx.draws.withdrawMember(draw.id, m.team, m.personId, swap.reason);
+  await tx.draws.saveMembers([
+    {
+      drawId: draw.id,
+      team: m.team,
+      position: Math.max(...swap.onTeam.map((x) => x.position)) + 1,
+      personId: newcomer.id,
+      certified: newcomer.certified,
+      expert: newcomer.expert,
+      leader: false,
+      replaces: m.personId,
+      withdrawn: null,
+      choiceId: swap.choiceId,
+    },
+  ]);
+  if (ctx.leads) {
+    const staying = swap.onTeam.filter((x) => !x.withdrawn && x.personId !== m.personId);
+    const holders = [...staying.filter((x) => x.certified).map((x) => String(x.personId))];
+    if (newcomer.certified) holders.push(String(newcomer.id));
+    const ranked = holders.sort((a, b) => {
+      const x = score(ctx.seed, 'inspector', `${m.team}\t${a}`);
+      const y = score(ctx.seed, 'inspector', `${m.team}\t${b}`);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    await tx.draws.setLeader(draw.id, m.team, ranked[0] ? Number(ranked[0]) : null);
+  }
+  const person = await tx.people.get(newcomer.id);
+  if (person?.chatPlatform === services.platform && person.chatUserId) {
+    await tx.outbox.enqueue(
+      services.platform,
+      {
+        op: 'send',
+        message: {
+          to: { userId: person.chatUserId },
+          text: `您被${swap.choiceId ? '指定' : '重新'}选派参加任务“${task.name}”（#${task.id}）第 ${m.team} 组（顶替 ${swap.outName}）；检查时间 ${task.windowStart} 至 ${task.windowEnd}。`,
+        },
+      },
+      `${drawSubject(draw.id)}:${swap.choiceId ? `choice:${swap.choiceId}` : 'reselect'}:${m.team}:${m.personId}:${newcomer.id}`,
+    );
+  }
+  return `第 ${m.team} 组：${swap.outName} → ${newcomer.name}`;
 }

@@ -369,6 +369,24 @@ export interface TeamMember {
   replaces: number | null;
   /** Why the member was withdrawn (kept listed). */
   withdrawn: string | null;
+  /** A hand-picked member (指定选派): the office-approved request that put them here. */
+  choiceId?: number | null;
+}
+
+/** A hand-picked re-selection (指定选派) asked for by a department and decided by the office. */
+export interface ChoiceRequest {
+  id: number;
+  drawId: number;
+  personOut: number;
+  personIn: number;
+  reason: string;
+  state: RedrawState;
+  version: number;
+  requestedBy: number;
+  decidedBy: number | null;
+  decisionNote: string | null;
+  createdAt: Date;
+  decidedAt: Date | null;
 }
 
 export interface DrawHandover {
@@ -715,6 +733,17 @@ export interface Repos {
       r: Pick<ReplacementRequest, 'drawId' | 'code' | 'cause' | 'note' | 'requestedBy'>,
     ): Promise<ReplacementRequest | undefined>;
     replacement(id: number): Promise<ReplacementRequest | undefined>;
+    /** A pending hand-pick; undefined when one is already pending for that member. */
+    requestChoice(
+      r: Pick<ChoiceRequest, 'drawId' | 'personOut' | 'personIn' | 'reason' | 'requestedBy'>,
+    ): Promise<ChoiceRequest | undefined>;
+    choice(id: number): Promise<ChoiceRequest | undefined>;
+    choices(drawId: number): Promise<ChoiceRequest[]>;
+    decideChoice(
+      id: number,
+      version: number,
+      patch: Pick<ChoiceRequest, 'state' | 'decidedBy' | 'decisionNote' | 'decidedAt'>,
+    ): Promise<ChoiceRequest | undefined>;
     replacements(drawId: number): Promise<ReplacementRequest[]>;
     decideReplacement(
       id: number,

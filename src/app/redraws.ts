@@ -4,10 +4,10 @@
 // draw. Redoing the targets supersedes the departments' inspector draws too, whose teams no longer exist.
 import { type OfficeRequestView, officeRequestCard } from '../cards/draw-card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
-import { DomainError, STALE_CARD } from '../domain/errors.ts';
+import { DomainError } from '../domain/errors.ts';
 import { drawMachine, next, redrawMachine, taskMachine } from '../domain/workflow.ts';
 import { liaisonsOf, refreshCopies, tell, toOffice } from './card-copies.ts';
-import { checkDecision, type DecisionInput, lockDraw, refuse } from './draw-protocol.ts';
+import { checkDecision, type DecisionInput, lockDraw, recordDecision, refuse } from './draw-protocol.ts';
 import { drawCardOf, drawSubject, takingPart } from './draw-views.ts';
 import type { Draw, Person, RedrawRequest, Repos, Task } from './ports.ts';
 import type { Services } from './services.ts';
@@ -87,7 +87,6 @@ export async function requestRedraw(
  * task) and sends the task back to the step that drew it.
  */
 export async function decideRedraw(services: Services, input: DecisionInput) {
-  const { person } = input;
   return services.store.transaction(async (tx) => {
     const found = await tx.draws.redraw(input.requestId);
     if (!found) throw new DomainError('REDRAW_NOT_FOUND', `找不到重新抽取申请 #${input.requestId}。`);
@@ -99,19 +98,13 @@ export async function decideRedraw(services: Services, input: DecisionInput) {
     });
     if (input.decision === 'approve' && draw.state === 'superseded')
       refuse(`抽取 #${draw.id} 已经作废，无需再重新抽取。`, '请驳回这项申请。');
-    const decided = await tx.draws.decideRedraw(found.id, found.version, {
-      state: next(redrawMachine, found.state, input.decision),
-      decidedBy: person.id,
-      decisionNote: note,
-      decidedAt: services.clock.now(),
-    });
-    if (!decided) throw new DomainError(STALE_CARD, '这项申请刚刚被审批，卡片已更新为最新情况。');
-    await tx.audit.append({
-      actor: input.by,
-      action: `draw.redraw-${input.decision}`,
-      subject: drawSubject(draw.id),
-      outcome: 'ok',
-      details: { request: found.id, ...(note ? { note } : {}) },
+    const decided = await recordDecision(tx, services, found, input, {
+      decide: tx.draws.decideRedraw,
+      machine: redrawMachine,
+      action: 'draw.redraw',
+      drawId: draw.id,
+      note,
+      extra: {},
     });
     const requester = (await tx.people.get(found.requestedBy))!;
     const key = `${redrawSubject(found.id)}:${input.decision}`;

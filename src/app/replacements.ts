@@ -8,12 +8,19 @@ import { type OfficeRequestView, officeRequestCard } from '../cards/draw-card.ts
 import type { AuditActor } from '../domain/audit-chain.ts';
 import { parsePool } from '../domain/draw.ts';
 import { nextReserve } from '../domain/draw-receipt.ts';
-import { DomainError, STALE_CARD } from '../domain/errors.ts';
-import { next, replacementMachine } from '../domain/workflow.ts';
+import { DomainError } from '../domain/errors.ts';
+import { replacementMachine } from '../domain/workflow.ts';
 import { liaisonsOf, refreshCopies, tell, toOffice } from './card-copies.ts';
 import { readReceipt, targetReceipt } from './draw-files.ts';
-import { checkDecision, type DecisionInput, lockDraw, refuse } from './draw-protocol.ts';
-import { drawCardOf, drawSubject, takingPart } from './draw-views.ts';
+import {
+  checkDecision,
+  type DecisionInput,
+  lockDraw,
+  recordDecision,
+  refreshDraw,
+  refuse,
+} from './draw-protocol.ts';
+import { drawSubject, takingPart } from './draw-views.ts';
 import { picksSheet } from './draws.ts';
 import type { Draw, Person, ReplacementRequest, Repos } from './ports.ts';
 import type { Services } from './services.ts';
@@ -119,7 +126,6 @@ export async function requestReplacement(
 
 /** The office decides; on approval the next reserve target of the pick's stratum takes its place in its team. */
 export async function decideReplacement(services: Services, input: DecisionInput) {
-  const { person } = input;
   return services.store.transaction(async (tx) => {
     const found = await tx.draws.replacement(input.requestId);
     if (!found) throw new DomainError('REPLACEMENT_NOT_FOUND', `找不到递补申请 #${input.requestId}。`);
@@ -136,36 +142,18 @@ export async function decideReplacement(services: Services, input: DecisionInput
       if (!replacement) refuse('该分层已没有可以递补的对象。');
       await tx.draws.replacePick(draw.id, found.code, `${CAUSES[found.cause]}：${found.note}`, replacement);
     }
-    const decided = await tx.draws.decideReplacement(found.id, found.version, {
-      state: next(replacementMachine, found.state, input.decision),
-      decidedBy: person.id,
-      decisionNote: note,
-      decidedAt: services.clock.now(),
-      replacementCode: replacement?.id ?? null,
-    });
-    if (!decided) throw new DomainError(STALE_CARD, '这项申请刚刚被审批，卡片已更新为最新情况。');
-    await tx.audit.append({
-      actor: input.by,
-      action: `draw.replacement-${input.decision}`,
-      subject: drawSubject(draw.id),
-      outcome: 'ok',
-      details: {
-        request: found.id,
-        code: found.code,
-        ...(replacement ? { replacement: replacement.id } : {}),
-        ...(note ? { note } : {}),
-      },
+    const decided = await recordDecision(tx, services, found, input, {
+      decide: tx.draws.decideReplacement,
+      machine: replacementMachine,
+      action: 'draw.replacement',
+      drawId: draw.id,
+      note,
+      extra: { replacementCode: replacement?.id ?? null },
+      details: { code: found.code, ...(replacement ? { replacement: replacement.id } : {}) },
     });
     const key = `${replacementSubject(found.id)}:${input.decision}`;
     if (replacement) {
-      const fresh = (await tx.draws.get(draw.id))!;
-      const updated = (await tx.draws.update(fresh.id, fresh.version, {}))!;
-      await refreshCopies(
-        tx,
-        drawSubject(draw.id),
-        `v${updated.version}`,
-        await drawCardOf(tx, updated, services.timeZone),
-      );
+      const updated = await refreshDraw(tx, services, draw);
       const told: Person[] = [];
       for (const id of await takingPart(tx, task)) told.push(...(await liaisonsOf(tx, id)));
       const pick = (await tx.draws.picks(draw.id)).find((p) => p.id === replacement!.id)!;

@@ -150,6 +150,10 @@ function teamExclusion(c: Candidate, team: TeamTargets, q: InspectorQuota) {
   return null;
 }
 
+/** Why a person may not check this team under the draw's rules (a hand-picked person too), or null. */
+export const exclusionOf = (c: Candidate, team: TeamTargets, q: InspectorQuota) =>
+  globalExclusion(c, q) ?? teamExclusion(c, team, q);
+
 /** Draws the department's people for every team; nothing when any team cannot be filled. */
 export function drawInspectors(
   seed: string,

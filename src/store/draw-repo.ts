@@ -1,8 +1,9 @@
-// Draws: the record, its frozen pool (its canonical bytes), the contributions, the picks
-// and the hand-overs. The pool is frozen inside the database as its canonical bytes, by one sorted aggregate, and
-// hashed there; the selection is the domain's (docs/decisions.md, "Draws in the chat").
+// Draws: the record, its frozen pool (its canonical bytes), the contributions, the picks, the hand-overs and the
+// requests the office decides. The pool's lines are sorted by the database on every core and stored as its
+// canonical bytes; the selection is the domain's (docs/decisions.md, "Draws in the chat").
 import { and, asc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import {
+  drawChoices,
   drawContributions,
   drawHandovers,
   drawPicks,
@@ -13,7 +14,14 @@ import {
   drawTeamMembers,
   targets,
 } from '../../drizzle/schema.ts';
-import type { Draw, DrawFilters, RedrawRequest, ReplacementRequest, Repos } from '../app/ports.ts';
+import type {
+  ChoiceRequest,
+  Draw,
+  DrawFilters,
+  RedrawRequest,
+  ReplacementRequest,
+  Repos,
+} from '../app/ports.ts';
 import { sha256 } from '../domain/draw.ts';
 import { STRATA, type Stratum } from '../domain/plan-record.ts';
 import { copyInto, type Db, rowsOf } from './db.ts';
@@ -22,6 +30,11 @@ const toReplacement = (r: typeof drawReplacements.$inferSelect): ReplacementRequ
   ...r,
   cause: r.cause as ReplacementRequest['cause'],
   state: r.state as ReplacementRequest['state'],
+});
+
+const toChoice = (r: typeof drawChoices.$inferSelect): ChoiceRequest => ({
+  ...r,
+  state: r.state as ChoiceRequest['state'],
 });
 
 const toRedraw = (r: typeof drawRedraws.$inferSelect): RedrawRequest => ({
@@ -315,6 +328,34 @@ export function drawRepo(db: Db): Repos['draws'] {
         .where(and(eq(drawReplacements.id, id), eq(drawReplacements.version, version)))
         .returning();
       return row && toReplacement(row);
+    },
+    async requestChoice(r) {
+      const [row] = await db
+        .insert(drawChoices)
+        .values({ ...r, state: 'requested' })
+        .onConflictDoNothing()
+        .returning();
+      return row && toChoice(row);
+    },
+    async choice(id) {
+      const [row] = await db.select().from(drawChoices).where(eq(drawChoices.id, id));
+      return row && toChoice(row);
+    },
+    async choices(drawId) {
+      const rows = await db
+        .select()
+        .from(drawChoices)
+        .where(eq(drawChoices.drawId, drawId))
+        .orderBy(asc(drawChoices.id));
+      return rows.map(toChoice);
+    },
+    async decideChoice(id, version, patch) {
+      const [row] = await db
+        .update(drawChoices)
+        .set({ ...patch, version: sql`${drawChoices.version} + 1` })
+        .where(and(eq(drawChoices.id, id), eq(drawChoices.version, version)))
+        .returning();
+      return row && toChoice(row);
     },
     async addHandover(h) {
       await db.insert(drawHandovers).values(h).onConflictDoNothing();

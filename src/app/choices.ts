@@ -1,0 +1,280 @@
+// Hand-picked re-selection (指定选派; seed 000 art. 19 重新选派; product.md §4.7): when a drawn member cannot serve
+// and the draw's ranking is not the answer (nobody left who qualifies, a rare expertise), the department may name
+// the person to take the place. That bypasses the random order, so it needs another office member's approval and is
+// logged with its reason. It does not bypass the rules: the person named must be eligible as the draw would have
+// required (in the library, not on leave in the window, qualified, no declared conflict with the team's targets,
+// same-area recusal where set, a certificate or expertise when the team would otherwise fall short) — checked when
+// asked and again when approved.
+import { type OfficeRequestView, officeRequestCard } from '../cards/draw-card.ts';
+import type { AuditActor } from '../domain/audit-chain.ts';
+import { holdsCertificate } from '../domain/availability.ts';
+import { score } from '../domain/draw.ts';
+import { DomainError } from '../domain/errors.ts';
+import { EXCLUSION_REASONS, exclusionOf } from '../domain/inspector-draw.ts';
+import type { InspectorReceipt } from '../domain/inspector-receipt.ts';
+import { replacementMachine } from '../domain/workflow.ts';
+import { refreshCopies, tell, toOffice } from './card-copies.ts';
+import { readReceipt } from './draw-files.ts';
+import {
+  checkDecision,
+  type DecisionInput,
+  lockDraw,
+  recordDecision,
+  refreshDraw,
+  refuse,
+} from './draw-protocol.ts';
+import { actsFor, drawSubject } from './draw-views.ts';
+import { candidateOf, namedMember, needsOf, swapMember } from './inspector-draws.ts';
+import type { ChoiceRequest, Draw, InspectorDrawFacts, Person, Repos, TeamMember } from './ports.ts';
+import type { Services } from './services.ts';
+
+export const choiceSubject = (id: number) => `choice:${id}`;
+
+async function choiceView(repos: Repos, c: ChoiceRequest): Promise<OfficeRequestView> {
+  const draw = (await repos.draws.get(c.drawId))!;
+  const task = (await repos.tasks.get(draw.taskId))!;
+  const department = await repos.departments.get(draw.departmentId);
+  const name = async (id: number | null) => (id === null ? undefined : (await repos.people.get(id))?.name);
+  const decidedBy = await name(c.decidedBy);
+  return {
+    action: 'decide-choice',
+    id: c.id,
+    version: c.version,
+    state: c.state,
+    title: `指定选派申请：${task.name}`,
+    subtitle: `抽取 #${draw.id} · ${department?.shortName ?? department?.name ?? ''}`,
+    facts: [
+      { label: '任务', value: `#${task.id} ${task.name}` },
+      { label: '不能参加的人员', value: (await name(c.personOut)) ?? '' },
+      { label: '指定人员', value: (await name(c.personIn)) ?? '' },
+      { label: '理由', value: c.reason },
+      { label: '申请人', value: (await name(c.requestedBy)) ?? '' },
+    ],
+    consequence:
+      '指定选派不按本次抽取的排名顺延，批准后记录在案并在抽取卡片上注明；被指定人员须符合本次选派的条件（已核对）。',
+    approveLabel: '批准指定选派',
+    ...(decidedBy ? { decidedBy } : {}),
+    decisionNote: c.decisionNote,
+  };
+}
+
+export const choiceCardOf = async (repos: Repos, c: ChoiceRequest) =>
+  officeRequestCard(await choiceView(repos, c));
+
+/**
+ * The swap a hand-pick would make, or why it cannot: the member named leaves each team they are on, the person
+ * named joins it, if the draw's own rules allow them there.
+ */
+async function plannedSwap(tx: Repos, draw: Draw, outName: string, inName: string) {
+  if (draw.kind !== 'inspectors' || draw.state !== 'drawn' || !draw.receipt)
+    refuse(`抽取 #${draw.id} 不是有效的检查人员选派结果。`);
+  const receipt = readReceipt(draw.receipt) as InspectorReceipt;
+  const q = receipt.pool.quota;
+  const { members, out } = await namedMember(tx, draw, outName);
+  const named = (await tx.inspectors.candidates(draw.departmentId)).filter((p) => p.name === inName.trim());
+  if (named.length === 0) refuse(`本部门检查人员名录中没有“${inName}”。`);
+  if (named.length > 1) refuse(`本部门检查人员名录中有不止一位“${inName}”，请联系联席会议办公室处理。`);
+  const chosen = candidateOf(named[0]!);
+  const problems: string[] = [];
+  for (const m of out) {
+    const team = receipt.pool.teams.find((t) => t.team === m.team)!;
+    const onTeam = members.filter((x) => x.team === m.team);
+    if (onTeam.some((x) => !x.withdrawn && String(x.personId) === chosen.id)) {
+      problems.push(`${chosen.name}已在第 ${m.team} 组。`);
+      continue;
+    }
+    const excluded = exclusionOf(chosen, team, q);
+    if (excluded) {
+      problems.push(
+        `第 ${m.team} 组：${EXCLUSION_REASONS[excluded.reason]}${excluded.detail ? `（${excluded.detail}）` : ''}。`,
+      );
+    }
+    const { needCertified, needExpert } = needsOf(m, onTeam, q);
+    if (needCertified && !holdsCertificate(chosen, q.window))
+      problems.push(`第 ${m.team} 组需要持有效执法证（有效期覆盖检查期间）的人员。`);
+    if (needExpert && !chosen.isExpert) problems.push(`第 ${m.team} 组需要专家。`);
+  }
+  if (problems.length > 0) refuse(`不能指定${chosen.name}：${problems.join('')}`, '请另选符合条件的人员。');
+  return { receipt, members, out, chosen };
+}
+
+/** The department (or the office) asks to put a named person in place of a drawn member. */
+export async function requestChoice(
+  services: Services,
+  input: { drawId: number; out: string; in: string; reason: string; person: Person; by: AuditActor },
+) {
+  const { person } = input;
+  const reason = input.reason.trim();
+  if (reason.length < 4) throw new DomainError('CHOICE_REASON', '请写明指定选派的理由（至少 4 个字）。');
+  return services.store.transaction(async (tx) => {
+    const { draw } = await lockDraw(tx, input.drawId);
+    if (
+      !person.roles.includes('office') &&
+      !actsFor(person, draw.departmentId, (draw.filters as InspectorDrawFacts).unit)
+    )
+      refuse('只有本部门的联络员（或受委托下属单位的经办人）或联席会议办公室可以申请指定选派。');
+    const { out, chosen } = await plannedSwap(tx, draw, input.out, input.in);
+    const request = await tx.draws.requestChoice({
+      drawId: draw.id,
+      personOut: out[0]!.personId,
+      personIn: Number(chosen.id),
+      reason,
+      requestedBy: person.id,
+    });
+    if (!request) refuse(`${input.out.trim()} 已有待审批的指定选派申请。`);
+    await tx.audit.append({
+      actor: input.by,
+      action: 'draw.choice-request',
+      subject: drawSubject(draw.id),
+      outcome: 'ok',
+      details: { request: request.id, out: out[0]!.personId, in: Number(chosen.id), reason },
+    });
+    await toOffice(
+      tx,
+      services.platform,
+      `${choiceSubject(request.id)}:request`,
+      { card: await choiceCardOf(tx, request), subject: choiceSubject(request.id) },
+      person.id,
+    );
+    return { request, chosen: chosen.name };
+  });
+}
+
+/** Another office member decides; on approval the swap is made again from what holds now. */
+export async function decideChoice(services: Services, input: DecisionInput) {
+  return services.store.transaction(async (tx) => {
+    const found = await tx.draws.choice(input.requestId);
+    if (!found) throw new DomainError('CHOICE_NOT_FOUND', `找不到指定选派申请 #${input.requestId}。`);
+    const { task, draw } = await lockDraw(tx, found.drawId);
+    const note = checkDecision(found, input, {
+      office: '只有联席会议办公室可以审批指定选派。',
+      notSelf: '指定选派须由申请人以外的办公室成员审批。',
+      noteCode: 'CHOICE_NOTE',
+    });
+    const outName = (await tx.people.get(found.personOut))!.name;
+    const inName = (await tx.people.get(found.personIn))!.name;
+    const changes: string[] = [];
+    if (input.decision === 'approve') {
+      const { receipt, members, out, chosen } = await plannedSwap(tx, draw, outName, inName);
+      for (const m of out) {
+        changes.push(
+          await swapMember(
+            tx,
+            services,
+            { task, draw, seed: receipt.seed.value, leads: receipt.pool.quota.leads },
+            {
+              member: m,
+              onTeam: members.filter((x: TeamMember) => x.team === m.team),
+              newcomer: {
+                id: Number(chosen.id),
+                name: chosen.name,
+                certified: holdsCertificate(chosen, receipt.pool.quota.window),
+                expert: chosen.isExpert,
+              },
+              outName,
+              reason: `指定选派（申请 #${found.id}）：${found.reason}`,
+              choiceId: found.id,
+            },
+          ),
+        );
+      }
+    }
+    const decided = await recordDecision(tx, services, found, input, {
+      decide: tx.draws.decideChoice,
+      machine: replacementMachine,
+      action: 'draw.choice',
+      drawId: draw.id,
+      note,
+      extra: {},
+      ...(changes.length ? { details: { changes: changes.join('；') } } : {}),
+    });
+    const key = `${choiceSubject(found.id)}:${input.decision}`;
+    const requester = (await tx.people.get(found.requestedBy))!;
+    if (input.decision === 'approve') {
+      await refreshDraw(tx, services, draw);
+      await tx.outbox.enqueue(
+        services.platform,
+        {
+          op: 'send',
+          message: {
+            to: { chatId: task.chatId },
+            text: `任务“${task.name}”（#${task.id}）指定选派检查人员（经联席会议办公室批准，理由：${found.reason}）：${changes.join('；')}。发送 /draw show ${task.id} 查看。`,
+          },
+        },
+        key,
+      );
+      await tell(
+        tx,
+        services.platform,
+        [requester],
+        `您的指定选派申请 #${found.id} 已获批准：${changes.join('；')}。`,
+        `${key}:requester`,
+      );
+    } else {
+      await tell(
+        tx,
+        services.platform,
+        [requester],
+        `联席会议办公室驳回了任务“${task.name}”（#${task.id}）指定${inName}顶替${outName}的申请：${note}`,
+        key,
+      );
+    }
+    const card = await choiceCardOf(tx, decided);
+    await refreshCopies(tx, choiceSubject(found.id), `v${decided.version}`, card);
+    return { card };
+  });
+}
+
+/**
+ * The teams in use against an inspector draw's receipt: each team's drawn members as the receipt lists them (none
+ * missing, none added); every later member either the team's next-ranked eligible person in the receipt's reserve
+ * (重新选派), or an approved hand-pick standing in for the member it names; each replaced member withdrawn with a
+ * reason; and the lead department's leader the top-ranked certificate holder of the team as it now stands.
+ * The differences, empty when all hold.
+ */
+export async function checkMembers(repos: Repos, draw: Draw): Promise<string[]> {
+  if (draw.kind !== 'inspectors' || !draw.receipt) return [];
+  const receipt = readReceipt(draw.receipt) as InspectorReceipt;
+  const members = await repos.draws.members(draw.id);
+  const approved = new Map(
+    (await repos.draws.choices(draw.id)).filter((c) => c.state === 'approved').map((c) => [c.id, c]),
+  );
+  const name = async (id: number) => (await repos.people.get(id))?.name ?? `#${id}`;
+  const problems: string[] = [];
+  for (const team of receipt.teams) {
+    const rows = members.filter((m) => m.team === team.team);
+    const drawn = rows.filter((m) => m.replaces === null).map((m) => String(m.personId));
+    if (drawn.join(',') !== team.members.map((m) => m.id).join(','))
+      problems.push(`第 ${team.team} 组的抽中人员与收据不一致。`);
+    for (const m of rows.filter((x) => x.replaces !== null)) {
+      const out = rows.find((x) => x.personId === m.replaces);
+      if (!out?.withdrawn)
+        problems.push(`第 ${team.team} 组：${await name(m.personId)} 顶替的人员没有记录为退出。`);
+      if (m.choiceId) {
+        const c = approved.get(m.choiceId);
+        if (!c || c.personIn !== m.personId || c.personOut !== m.replaces)
+          problems.push(`第 ${team.team} 组：${await name(m.personId)} 没有经批准的指定选派申请。`);
+      } else if (!team.reserve.includes(String(m.personId))) {
+        problems.push(
+          `第 ${team.team} 组：${await name(m.personId)} 不在本组的顺延排名中，也不是经批准的指定选派。`,
+        );
+      }
+    }
+    if (receipt.pool.quota.leads) {
+      const holders = rows.filter((m) => !m.withdrawn && m.certified).map((m) => String(m.personId));
+      const expected = holders.sort((a, b) => {
+        const x = score(receipt.seed.value, 'inspector', `${team.team}\t${a}`);
+        const y = score(receipt.seed.value, 'inspector', `${team.team}\t${b}`);
+        return x < y ? -1 : x > y ? 1 : 0;
+      })[0];
+      const leaders = rows.filter((m) => m.leader && !m.withdrawn).map((m) => String(m.personId));
+      if (leaders.length !== 1 || leaders[0] !== expected)
+        problems.push(`第 ${team.team} 组的组长不是本组排名最前的持证人员。`);
+    }
+  }
+  for (const m of members) {
+    if (!receipt.teams.some((t) => t.team === m.team))
+      problems.push(`收据中没有第 ${m.team} 组，名单中却有 ${await name(m.personId)}。`);
+  }
+  return problems;
+}
