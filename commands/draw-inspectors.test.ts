@@ -392,3 +392,34 @@ describe('/draw choose', () => {
     expect(await verdict()).toContain(`第 ${teams[0]} 组的组长不是本组排名最前的持证人员。`);
   });
 });
+
+describe('/draw reselect', () => {
+  // seed 000 art. 19: the next person in the ranking takes the place — unless they can no longer serve. Leave entered
+  // after the draw counts: someone now on leave in the window is passed over, as the draw itself would have.
+  it('passes over a ranked person whose leave was entered after the draw', async () => {
+    const taskId = await drawnTask();
+    const lead = await drawPeople(taskId, lin);
+    const receipt = verifyReceiptFile(lead.text).receipt as InspectorReceipt;
+    const draw = (await h.store.draws.forTask(taskId)).find(
+      (d) => d.kind === 'inspectors' && d.state === 'drawn',
+    )!;
+    const q = receipt.pool.quota;
+    const team = receipt.teams.find((t) => t.team === 1)!;
+    const leaving = team.members[0]!;
+    const person = (id: string) => receipt.pool.candidates.find((c) => c.id === id)!;
+    const needsCertificate =
+      leaving.certified && team.members.filter((m) => m.certified).length - 1 < q.certificateHolders;
+    const usable = team.reserve.filter(
+      (id) => !team.members.some((m) => m.id === id) && (!needsCertificate || person(id).certificateNo),
+    );
+    // Without new leave, the ranking has someone for this place: the refusal below is the leave's doing.
+    expect(usable.length).toBeGreaterThan(0);
+    for (const id of team.reserve) {
+      await h.send(`/inspectors leave ${person(id).name} 2027-05-06 2027-05-20 新登记的年休假`, lin);
+    }
+    const before = await h.store.draws.members(draw.id);
+    const [refused] = await h.send(`/draw reselect ${draw.id} ${person(leaving.id).name} 临时抽调`, lin);
+    expect(said(refused)).toContain('第 1 组已没有可以按排名顺延的人员');
+    expect(await h.store.draws.members(draw.id)).toEqual(before);
+  });
+});

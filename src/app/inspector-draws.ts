@@ -18,6 +18,7 @@ import {
   drawInspectors,
   EXCLUSION_REASONS,
   type ExclusionReason,
+  exclusionOf,
   INSPECTOR_ALGORITHM,
   type InspectorQuota,
   type Shortfall,
@@ -436,7 +437,11 @@ export async function reselectInspector(
     )
       refuse('只有本部门的联络员（或受委托下属单位的经办人）或联席会议办公室可以重新选派本部门的检查人员。');
     const receipt = readReceipt(draw.receipt) as InspectorReceipt;
-    const candidates = new Map(receipt.pool.candidates.map((c) => [c.id, c]));
+    // The ranking is the receipt's; whether the next person can serve is judged on the library as it is now
+    // (leave or a conflict entered since the draw, a certificate renewed), by the draw's own rules.
+    const candidates = new Map(
+      (await tx.inspectors.candidates(draw.departmentId)).map((p) => [String(p.id), candidateOf(p)]),
+    );
     const { members, out } = await namedMember(tx, draw, input.name);
     // Nobody withdrawn from this draw as unable to serve comes back through another team's ranking.
     const unable = new Set([...members.filter((m) => m.withdrawn), ...out].map((m) => String(m.personId)));
@@ -447,10 +452,13 @@ export async function reselectInspector(
       const team = receipt.teams.find((t) => t.team === m.team)!;
       const onTeam = members.filter((x) => x.team === m.team);
       const { needCertified, needExpert } = needsOf(m, onTeam, q);
+      const frozen = receipt.pool.teams.find((t) => t.team === m.team)!;
       const nextId = team.reserve.find(
         (id) =>
           !unable.has(id) &&
           !onTeam.some((x) => String(x.personId) === id) &&
+          candidates.has(id) &&
+          !exclusionOf(candidates.get(id)!, frozen, q) &&
           (!needCertified || certified(id)) &&
           (!needExpert || candidates.get(id)!.isExpert),
       );
