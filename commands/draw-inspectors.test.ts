@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyReceiptFile } from '../src/app/draw-files.ts';
 import type { InspectorRow } from '../src/app/ports.ts';
+import { setSetting } from '../src/app/workspace-settings.ts';
 import type { InspectorReceipt } from '../src/domain/inspector-receipt.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
 import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
@@ -77,6 +78,9 @@ beforeAll(async () => {
   );
 }, 60_000);
 afterAll(() => h.close());
+
+const recheck = (months: string) =>
+  h.store.transaction((tx) => setSetting(tx, 'draws.recheckMonths', months, { kind: 'system', id: 'test' }));
 
 async function drawnTask(): Promise<number> {
   const taskId = await readyTask(h, planId, {
@@ -298,6 +302,8 @@ describe('/draw choose', () => {
   // seed 000 art. 19 重新选派: a hand-picked person takes a drawn member's place only with another office member's
   // approval, logged with its reason, and only if the draw's own rules would have allowed them on that team.
   it('puts a named, eligible person in a drawn member’s place once the office approves', async () => {
+    // Five people serve every task of this file: the same-target 回避 (tested below) is off here.
+    await recheck('0');
     const taskId = await drawnTask();
     await drawPeople(taskId, lin);
     const draw = (await h.store.draws.forTask(taskId)).find(
@@ -397,6 +403,7 @@ describe('/draw reselect', () => {
   // seed 000 art. 19: the next person in the ranking takes the place — unless they can no longer serve. Leave entered
   // after the draw counts: someone now on leave in the window is passed over, as the draw itself would have.
   it('passes over a ranked person whose leave was entered after the draw', async () => {
+    await recheck('0');
     const taskId = await drawnTask();
     const lead = await drawPeople(taskId, lin);
     const receipt = verifyReceiptFile(lead.text).receipt as InspectorReceipt;
@@ -421,5 +428,45 @@ describe('/draw reselect', () => {
     const [refused] = await h.send(`/draw reselect ${draw.id} ${person(leaving.id).name} 临时抽调`, lin);
     expect(said(refused)).toContain('第 1 组已没有可以按排名顺延的人员');
     expect(await h.store.draws.members(draw.id)).toEqual(before);
+  });
+});
+
+describe('回避: the same target twice running', () => {
+  // product.md §4.5: nobody checks a target they checked lately. What each person checked is what the teams of
+  // earlier tasks gave them (within draws.recheckMonths); it is frozen with the candidates, under the pool's hash.
+  it('freezes what each candidate checked on earlier tasks, and never puts them on those targets again', async () => {
+    await recheck('12');
+    // Enough people that the 回避 never starves a team, whatever the earlier tasks of this file drew.
+    await h.store.transaction((tx) =>
+      tx.inspectors.upsertMany(
+        ['甲一', '乙二', '丙三', '丁四', '戊五', '己六'].map((n) => inspector(ids.scjgj, n)),
+      ),
+    );
+    const first = await drawnTask();
+    const a = verifyReceiptFile((await drawPeople(first, lin)).text).receipt as InspectorReceipt;
+    const second = await drawnTask();
+    const drawn = await drawPeople(second, lin);
+    const { receipt: read, problems } = verifyReceiptFile(drawn.text);
+    expect(problems).toEqual([]);
+    const b = read as InspectorReceipt;
+    const codes = (r: InspectorReceipt, team: number) =>
+      r.pool.teams.find((t) => t.team === team)!.targets.map((t) => t.code);
+    for (const team of a.teams) {
+      for (const m of team.members) {
+        const checked = b.pool.candidates.find((c) => c.id === m.id)?.checked ?? [];
+        expect(checked).toEqual(expect.arrayContaining(codes(a, team.team)));
+      }
+    }
+    for (const team of b.teams) {
+      for (const m of team.members) {
+        const checked = b.pool.candidates.find((c) => c.id === m.id)!.checked ?? [];
+        expect(checked.filter((code) => codes(b, team.team).includes(code))).toEqual([]);
+      }
+    }
+    // Changing what someone checked changes the pool's hash: the receipt no longer re-checks.
+    const someone = b.pool.candidates.findIndex((c) => c.checked?.length);
+    const tampered = structuredClone(b);
+    tampered.pool.candidates[someone]!.checked = [];
+    expect(verifyReceiptFile(JSON.stringify(tampered)).problems.join('\n')).toContain('不一致');
   });
 });

@@ -24,7 +24,7 @@ import {
   refuse,
 } from './draw-protocol.ts';
 import { actsFor, drawSubject } from './draw-views.ts';
-import { candidateOf, namedMember, needsOf, swapMember } from './inspector-draws.ts';
+import { candidatesNow, namedMember, needsOf, swapMember } from './inspector-draws.ts';
 import type { ChoiceRequest, Draw, InspectorDrawFacts, Person, Repos, TeamMember } from './ports.ts';
 import type { Services } from './services.ts';
 
@@ -65,16 +65,18 @@ export const choiceCardOf = async (repos: Repos, c: ChoiceRequest) =>
  * The swap a hand-pick would make, or why it cannot: the member named leaves each team they are on, the person
  * named joins it, if the draw's own rules allow them there.
  */
-async function plannedSwap(tx: Repos, draw: Draw, outName: string, inName: string) {
+async function plannedSwap(tx: Repos, services: Services, draw: Draw, outName: string, inName: string) {
   if (draw.kind !== 'inspectors' || draw.state !== 'drawn' || !draw.receipt)
     refuse(`抽取 #${draw.id} 不是有效的检查人员选派结果。`);
   const receipt = readReceipt(draw.receipt) as InspectorReceipt;
   const q = receipt.pool.quota;
   const { members, out } = await namedMember(tx, draw, outName);
-  const named = (await tx.inspectors.candidates(draw.departmentId)).filter((p) => p.name === inName.trim());
+  const named = (await candidatesNow(tx, services, draw.departmentId, draw.taskId)).filter(
+    (c) => c.name === inName.trim(),
+  );
   if (named.length === 0) refuse(`本部门检查人员名录中没有“${inName}”。`);
   if (named.length > 1) refuse(`本部门检查人员名录中有不止一位“${inName}”，请联系联席会议办公室处理。`);
-  const chosen = candidateOf(named[0]!);
+  const chosen = named[0]!;
   const problems: string[] = [];
   for (const m of out) {
     const team = receipt.pool.teams.find((t) => t.team === m.team)!;
@@ -113,7 +115,7 @@ export async function requestChoice(
       !actsFor(person, draw.departmentId, (draw.filters as InspectorDrawFacts).unit)
     )
       refuse('只有本部门的联络员（或受委托下属单位的经办人）或联席会议办公室可以申请指定选派。');
-    const { out, chosen } = await plannedSwap(tx, draw, input.out, input.in);
+    const { out, chosen } = await plannedSwap(tx, services, draw, input.out, input.in);
     const request = await tx.draws.requestChoice({
       drawId: draw.id,
       personOut: out[0]!.personId,
@@ -155,7 +157,7 @@ export async function decideChoice(services: Services, input: DecisionInput) {
     const inName = (await tx.people.get(found.personIn))!.name;
     const changes: string[] = [];
     if (input.decision === 'approve') {
-      const { receipt, members, out, chosen } = await plannedSwap(tx, draw, outName, inName);
+      const { receipt, members, out, chosen } = await plannedSwap(tx, services, draw, outName, inName);
       for (const m of out) {
         changes.push(
           await swapMember(

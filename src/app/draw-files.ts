@@ -87,6 +87,7 @@ const InspectorReceiptSchema = z.object({
         area: z.string().nullable(),
         leaves: z.array(z.object({ from: z.string(), to: z.string() })),
         conflicts: z.array(z.string()),
+        checked: z.array(z.string()).optional(),
       }),
     ),
     teams: z.array(

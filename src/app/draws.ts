@@ -19,7 +19,7 @@ import {
 } from '../domain/draw.ts';
 import { receiptOf, seedInputs } from '../domain/draw-receipt.ts';
 import { DomainError } from '../domain/errors.ts';
-import { localDate } from '../domain/local-date.ts';
+import { localDate, monthsBefore } from '../domain/local-date.ts';
 import { RISK_CLASSES, type Stratum, statedQuotas, stratumLabel } from '../domain/plan-record.ts';
 import { next, taskMachine } from '../domain/workflow.ts';
 import { describeDeadline } from '../domain/working-days.ts';
@@ -54,16 +54,6 @@ function rulesOf(plan: { ratios: object; counts: object; rounding: 'up' | 'neare
     rules[q.stratum] = 'ratio' in q ? { ratio: q.ratio, rounding: plan.rounding } : { count: q.count };
   }
   return rules;
-}
-
-/** `YYYY-MM-DD` N months before `day` (clamped to the month's last day). */
-function monthsBefore(day: string, months: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const total = y * 12 + (m - 1) - months;
-  const year = Math.floor(total / 12);
-  const month = (total % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
 
 /**

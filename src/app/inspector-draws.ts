@@ -32,6 +32,7 @@ import {
   inspectorTaskRef,
   type LateEdit,
 } from '../domain/inspector-receipt.ts';
+import { localDate, monthsBefore } from '../domain/local-date.ts';
 import { next, taskMachine } from '../domain/workflow.ts';
 import { liaisonsOf } from './card-copies.ts';
 import { unitStaff } from './delegations.ts';
@@ -162,7 +163,7 @@ export async function commitInspectorDraw(
     const drawnCodes = new Set(teams.flatMap((t) => t.targets.map((x) => x.code)));
     const handedOver = target!.drawnAt!;
     const people = (await tx.inspectors.candidates(departmentId)).filter((p) => !unit || p.unit === unit);
-    const candidates = people.map(candidateOf);
+    const candidates = await candidatesNow(tx, services, departmentId, task.id, people);
     // seed 000 art. 19 and product.md §4.5: leave or conflicts entered after the list went out are flagged.
     const lateEdits: LateEdit[] = people.flatMap((p) => [
       ...p.leaves
@@ -252,8 +253,28 @@ export async function commitInspectorDraw(
   });
 }
 
+/**
+ * The department's people as an inspector draw sees them now: the library's record, and (回避, not the same target
+ * twice running) the targets each checked on other tasks' teams within `draws.recheckMonths`.
+ */
+export async function candidatesNow(
+  tx: Repos,
+  services: Services,
+  departmentId: number,
+  taskId: number,
+  people?: InspectorCandidate[],
+): Promise<Candidate[]> {
+  const months = (await settingValue(tx, 'draws.recheckMonths'))!;
+  const since = monthsBefore(localDate(services.clock.now(), services.timeZone), months);
+  const checked =
+    months > 0 ? await tx.draws.checkedBy(departmentId, taskId, since) : new Map<number, string[]>();
+  return (people ?? (await tx.inspectors.candidates(departmentId))).map((p) =>
+    candidateOf(p, checked.get(p.id)),
+  );
+}
+
 /** A person of the library as an inspector draw sees them (frozen at its commit; a hand-pick is checked alike). */
-export const candidateOf = (p: InspectorCandidate): Candidate => ({
+export const candidateOf = (p: InspectorCandidate, checked?: string[]): Candidate => ({
   id: String(p.id),
   name: p.name,
   active: p.active,
@@ -264,6 +285,7 @@ export const candidateOf = (p: InspectorCandidate): Candidate => ({
   area: p.area,
   leaves: p.leaves.map((l) => ({ from: l.from, to: l.to })).sort((a, b) => (a.from < b.from ? -1 : 1)),
   conflicts: p.conflicts.map((c) => c.targetCode).sort(),
+  ...(checked?.length ? { checked } : {}),
 });
 
 /** The inspector draw's own part of the protocol: who draws, the selection, and what follows. */
@@ -440,7 +462,7 @@ export async function reselectInspector(
     // The ranking is the receipt's; whether the next person can serve is judged on the library as it is now
     // (leave or a conflict entered since the draw, a certificate renewed), by the draw's own rules.
     const candidates = new Map(
-      (await tx.inspectors.candidates(draw.departmentId)).map((p) => [String(p.id), candidateOf(p)]),
+      (await candidatesNow(tx, services, draw.departmentId, task.id)).map((c) => [c.id, c]),
     );
     const { members, out } = await namedMember(tx, draw, input.name);
     // Nobody withdrawn from this draw as unable to serve comes back through another team's ranking.

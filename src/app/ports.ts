@@ -765,6 +765,11 @@ export interface Repos {
       patch: Pick<RedrawRequest, 'state' | 'decidedBy' | 'decisionNote' | 'decidedAt'>,
     ): Promise<RedrawRequest | undefined>;
     handovers(drawId: number): Promise<DrawHandover[]>;
+    /**
+     * For a department's people: the targets each was on a team for in another task's inspector draw since `since`
+     * (a day), as person id → codes in byte order. Withdrawn members and replaced targets do not count.
+     */
+    checkedBy(departmentId: number, exceptTaskId: number, since: string): Promise<Map<number, string[]>>;
     /** Records a department's dispatch of the list to a sub-unit and its new inspector deadline. */
     delegate(
       drawId: number,

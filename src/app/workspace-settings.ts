@@ -55,6 +55,14 @@ export const WORKSPACE_SETTINGS = {
     integer: true,
     fallback: 5,
   },
+  /** product.md §4.5 回避: an inspector does not check a target they checked within this many months. */
+  'draws.recheckMonths': {
+    label: '检查人员回避最近 N 个月内本人检查过的对象（按此前任务的检查组计；0 表示不回避）',
+    min: 0,
+    max: 60,
+    integer: true,
+    fallback: 12,
+  },
   /** seed 000 art. 18; seed 003 五(五): leave out targets checked in the last N months (not set: none left out). */
   'draws.recentMonths': {
     label: '抽取时排除最近 N 个月内检查过的对象（不设置则不排除）',

@@ -99,10 +99,17 @@ describe('the inspector draw', () => {
       person('5', { conflicts: ['T2'] }),
       person('6'),
       person('7'),
+      // 8 checked T1 on an earlier task's team: not again (回避).
+      person('8', { checked: ['T9', 'T1'] }),
     ];
     for (const seed of seeds) {
       const result = drawInspectors(seed, people, [teams[0]!], quota());
       expect(result.ok && result.teams[0]!.members.map((m) => m.id).sort()).toEqual(['6', '7']);
+      expect(result.ok && result.exclusions.find((e) => e.id === '8')).toMatchObject({
+        team: 1,
+        reason: 'checked_before',
+        detail: 'T1',
+      });
     }
   });
 

@@ -25,6 +25,7 @@ export const EXCLUSION_REASONS = {
   on_leave: '检查期间休假',
   unqualified: '缺少抽查事项所需资格',
   conflict: '申报回避（与本组检查对象有利害关系）',
+  checked_before: '近期检查过本组检查对象',
   same_area: '与本组检查对象同片区',
 } as const;
 export type ExclusionReason = keyof typeof EXCLUSION_REASONS;
@@ -42,6 +43,11 @@ export interface Candidate {
   leaves: { from: string; to: string }[];
   /** Codes of targets the person declared a conflict with. */
   conflicts: string[];
+  /**
+   * Codes of targets the person checked lately, on a team of an earlier task (回避: not the same target twice running,
+   * product.md §4.5). Absent when there are none, so that pools without any hash as before.
+   */
+  checked?: string[];
 }
 
 export interface TeamTargets {
@@ -143,6 +149,8 @@ function globalExclusion(c: Candidate, q: InspectorQuota): Omit<Exclusion, 'id' 
 function teamExclusion(c: Candidate, team: TeamTargets, q: InspectorQuota) {
   const conflicted = team.targets.filter((t) => c.conflicts.includes(t.code)).map((t) => t.code);
   if (conflicted.length > 0) return { reason: 'conflict' as const, detail: conflicted.join('、') };
+  const again = team.targets.filter((t) => c.checked?.includes(t.code)).map((t) => t.code);
+  if (again.length > 0) return { reason: 'checked_before' as const, detail: again.join('、') };
   if (q.sameAreaRecusal && c.area) {
     const shared = team.targets.find((t) => t.area === c.area);
     if (shared) return { reason: 'same_area' as const, detail: `${c.area}（${shared.code}）` };

@@ -21,3 +21,13 @@ export function localStamp(at: Date, timeZone: string): string {
   );
   return `${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
+
+/** `YYYY-MM-DD` N months before `day` (clamped to the month's last day). */
+export function monthsBefore(day: string, months: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (m - 1) - months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}

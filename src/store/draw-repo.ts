@@ -367,6 +367,27 @@ export function drawRepo(db: Db): Repos['draws'] {
         .where(eq(drawHandovers.drawId, drawId))
         .orderBy(asc(drawHandovers.departmentId));
     },
+    async checkedBy(departmentId, exceptTaskId, since) {
+      const rows = rowsOf<{ person_id: number; code: string }>(
+        await db.execute(sql`
+          select distinct m.person_id, p.code collate "C" as code
+          from draw_team_members m
+          join draws d on d.id = m.draw_id
+          join tasks k on k.id = d.task_id
+          join draw_picks p on p.draw_id = (d.filters->>'targetDrawId')::int and p.team = m.team
+          where d.kind = 'inspectors' and d.state = 'drawn' and d.department_id = ${departmentId}
+            and d.task_id <> ${exceptTaskId} and k.state <> 'cancelled'
+            and d.drawn_at >= ${since}::date
+            and m.withdrawn is null and p.withdrawn is null
+          order by 2`),
+      );
+      const checked = new Map<number, string[]>();
+      for (const r of rows) {
+        const id = Number(r.person_id);
+        checked.set(id, [...(checked.get(id) ?? []), r.code]);
+      }
+      return checked;
+    },
     async delegate(drawId, departmentId, patch) {
       await db
         .update(drawHandovers)
