@@ -24,7 +24,7 @@ import {
   refuse,
 } from './draw-protocol.ts';
 import { actsFor, drawSubject } from './draw-views.ts';
-import { candidatesNow, namedMember, needsOf, swapMember } from './inspector-draws.ts';
+import { candidatesNow, namedMember, needsOf, postRoster, swapMember } from './inspector-draws.ts';
 import type { ChoiceRequest, Draw, InspectorDrawFacts, Person, Repos, TeamMember } from './ports.ts';
 import type { Services } from './services.ts';
 
@@ -193,7 +193,7 @@ export async function decideChoice(services: Services, input: DecisionInput) {
     const key = `${choiceSubject(found.id)}:${input.decision}`;
     const requester = (await tx.people.get(found.requestedBy))!;
     if (input.decision === 'approve') {
-      await refreshDraw(tx, services, draw);
+      const updated = await refreshDraw(tx, services, draw);
       await tx.outbox.enqueue(
         services.platform,
         {
@@ -205,6 +205,8 @@ export async function decideChoice(services: Services, input: DecisionInput) {
         },
         key,
       );
+      if (task.state === 'staffed')
+        await postRoster(tx, services, task, `${drawSubject(draw.id)}:roster@v${updated.version}`);
       await tell(
         tx,
         services.platform,

@@ -393,16 +393,22 @@ async function staffIfDone(tx: Repos, services: Services, task: Task): Promise<T
   const staffed = (await tx.tasks.update(task.id, task.version, {
     state: next(taskMachine, task.state, 'staff'),
   }))!;
+  await postRoster(tx, services, staffed, `${taskSubject(task.id)}:staffed@v${staffed.version}`);
+  return staffed;
+}
+
+/** The task's teams as they now stand (targets, leader, members by department), posted in its chat under `key`. */
+export async function postRoster(tx: Repos, services: Services, task: Task, key: string) {
   const names = new Map((await tx.departments.list()).map((d) => [d.id, d.shortName ?? d.name]));
-  const target = (await tx.draws.forTask(task.id)).find((d) => d.kind === 'targets' && d.state === 'drawn')!;
-  const picks = await tx.draws.picks(target.id);
+  const draws = await tx.draws.forTask(task.id);
+  const target = draws.find((d) => d.kind === 'targets' && d.state === 'drawn')!;
   const rows = new Map<number, { targets: number; leader: string; members: string[] }>();
-  for (const p of picks.filter((x) => !x.withdrawn)) {
+  for (const p of (await tx.draws.picks(target.id)).filter((x) => !x.withdrawn)) {
     const row = rows.get(p.team) ?? { targets: 0, leader: '', members: [] };
     row.targets++;
     rows.set(p.team, row);
   }
-  for (const d of draws) {
+  for (const d of draws.filter((x) => x.kind === 'inspectors' && x.state === 'drawn')) {
     for (const m of await tx.draws.members(d.id)) {
       if (m.withdrawn) continue;
       const row = rows.get(m.team)!;
@@ -423,9 +429,8 @@ async function staffIfDone(tx: Repos, services: Services, task: Task): Promise<T
         ),
       },
     },
-    `${taskSubject(task.id)}:staffed@v${staffed.version}`,
+    key,
   );
-  return staffed;
 }
 
 /** Draws the department's inspectors: its liaison or the office (draw-protocol.ts says when). */
@@ -530,6 +535,8 @@ export async function reselectInspector(
       },
       `${drawSubject(draw.id)}:reselect:v${updated.version}`,
     );
+    if (task.state === 'staffed')
+      await postRoster(tx, services, task, `${drawSubject(draw.id)}:roster@v${updated.version}`);
     return { changes };
   });
 }
