@@ -234,13 +234,24 @@ describe('/draw delegate', () => {
   // days of the draw; the sub-unit then has its own 5 working days (art. 19) and draws from its own people.
   it('dispatches the list to a sub-unit, whose operator draws from that unit alone; a late dispatch is flagged', async () => {
     const sun = { userId: 'sun.li', name: '孙丽' };
+    const qian = { userId: 'qian.qi', name: '钱七' };
     await h.store.transaction(async (tx) => {
-      await tx.departments.addNames(ids.swj, 'units', ['城关所', '开发区所']);
+      await tx.departments.addNames(ids.swj, 'units', ['城关所', '开发区所', '东城所']);
       await tx.inspectors.upsertMany([
         inspector(ids.swj, '冯涛', { unit: '城关所' }),
         inspector(ids.swj, '韩梅', { unit: '城关所' }),
+        inspector(ids.swj, '邓超', { unit: '东城所' }),
+        inspector(ids.swj, '蔡明', { unit: '东城所' }),
         inspector(ids.wjj, '卫一', { unit: '卫生监督所' }),
       ]);
+      await tx.people.create({
+        departmentId: ids.swj,
+        name: qian.name,
+        roles: ['operator'],
+        chatPlatform: 'memory',
+        chatUserId: qian.userId,
+        unit: '东城所',
+      });
       await tx.departments.addNames(ids.wjj, 'units', ['卫生监督所']);
       await tx.people.create({
         departmentId: ids.swj,
@@ -263,8 +274,9 @@ describe('/draw delegate', () => {
     const [unknown] = await h.send(`/draw delegate ${taskId} 西城所`, wang);
     expect(said(unknown)).toContain('没有名为“西城所”的下属单位');
     expect(said(unknown)).toContain('城关所、开发区所');
+    // A unit that could not staff the teams is refused with what it lacks: its draw would fail whatever the seed.
     const [empty] = await h.send(`/draw delegate ${taskId} 开发区所`, wang);
-    expect(said(empty)).toContain('开发区所在检查人员名录中没有在职人员');
+    expect(said(empty)).toContain('区商务局 · 开发区所的检查人员不足，未抽取');
     expect(
       (await h.store.draws.handovers(target.id)).find((x) => x.departmentId === ids.swj)!.delegatedTo,
     ).toBe(null);
@@ -282,6 +294,17 @@ describe('/draw delegate', () => {
     // Five working days from the day the unit received the list (2026-12-02 is a Wednesday).
     expect(delegated.inspectorsDue).toBe('2026-12-09');
 
+    // Moved to 东城所 and back: each unit hears of it, and 城关所 gets the list again.
+    const moved = await h.send(`/draw delegate ${taskId} 东城所`, wang);
+    expect(dmsTo(sun, moved).map(said)).toContainEqual(expect.stringContaining('改由东城所'));
+    expect(cardText(dmsTo(qian, moved).find((m) => m.card)?.card)).toContain('委托给本单位');
+    const back = await h.send(`/draw delegate ${taskId} 城关所`, wang);
+    expect(dmsTo(qian, back).map(said)).toContainEqual(expect.stringContaining('东城所不再为本任务选派'));
+    expect(cardText(dmsTo(sun, back).find((m) => m.card)?.card)).toContain('委托给本单位');
+    // 东城所's operator no longer acts for the department.
+    const [notTheirs] = await h.send(`/draw inspectors ${taskId}`, qian);
+    expect(said(notTheirs)).toContain('受委托下属单位的经办人');
+
     // The operator draws for the department, from 城关所's people only.
     const drawn = await drawPeople(taskId, sun);
     expect(drawn.noticeText).toContain('区商务局 · 城关所（受委托）');
@@ -289,7 +312,15 @@ describe('/draw delegate', () => {
     expect(receipt.department.unit).toBe('城关所');
     expect(receipt.pool.candidates.map((c) => c.name).sort()).toEqual(['冯涛', '韩梅'].sort());
     const [again] = await h.send(`/draw delegate ${taskId} 开发区所`, wang);
-    expect(said(again)).toContain('不能再委托下属单位');
+    expect(said(again)).toContain('不能再委托或收回');
+    // The unit's operator re-selects within the unit's ranking; another unit's operator may not.
+    const unitDraw = (await h.store.draws.forTask(taskId)).find(
+      (d) => d.kind === 'inspectors' && d.departmentId === ids.swj,
+    )!;
+    const [refusedOther] = await h.send(`/draw reselect ${unitDraw.id} 冯涛 临时抽调`, qian);
+    expect(said(refusedOther)).toContain('只有本部门的联络员（或受委托下属单位的经办人）');
+    const reselected = await h.send(`/draw reselect ${unitDraw.id} 冯涛 临时抽调`, sun);
+    expect(reselected.map(said).join('\n')).toMatch(/第 \d 组：冯涛 → 韩梅/);
 
     // 区卫健局 dispatches after its 5 working days: done, and the office is told.
     later(10 * 24 * 60);
@@ -298,6 +329,13 @@ describe('/draw delegate', () => {
     expect(dmsTo(users.office, lateSent).map(said).join('\n')).toMatch(
       /将任务“.*”（#\d+）的名单派发至卫生监督所，超过派发期限 2026-12-08/,
     );
+    // 区卫健局 takes its part back: its own deadline, from the hand-over, applies again.
+    const [takenBack] = await h.send(`/draw delegate ${taskId} 收回`, li);
+    expect(said(takenBack)).toContain('已收回委托卫生监督所的检查');
+    expect((await h.store.draws.handovers(target.id)).find((x) => x.departmentId === ids.wjj)).toMatchObject({
+      delegatedTo: null,
+      inspectorsDue: '2026-12-08',
+    });
   });
 });
 
@@ -375,12 +413,17 @@ describe('/draw choose', () => {
       expect.stringContaining(`指定选派检查人员（经联席会议办公室批准`),
     );
     expect(cardText(card.card)).toContain('**已批准**（周明远）');
+    // Someone withdrawn from this draw does not come back by hand.
+    const stays = after.find((m) => m.team === teams[0] && !m.withdrawn && m.personId !== gao.id)!;
+    const staysName = (await h.store.people.get(stays.personId))!.name;
+    const [back] = await h.send(`/draw choose ${draw.id} ${staysName} ${outName} 原人员已能参加检查`, lin);
+    expect(said(back)).toContain(`${outName}已从本次选派中退出`);
     // A copy of the card from before the decision cannot decide it again.
     const rejected = await h.click(stale, '提交审批', users.office2, {
       decision: 'reject',
       note: '重复申请',
     });
-    expect(rejected.toast?.type).not.toBe('success');
+    expect(rejected.toast?.text).toContain('已经审批过');
     expect((await h.store.draws.choices(draw.id))[0]!.state).toBe('approved');
 
     // /draw verify holds the teams in use to the receipt, the ranking and the approved hand-pick.

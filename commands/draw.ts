@@ -329,8 +329,8 @@ export const draw = defineCommand({
       name: 'delegate',
       aliases: ['委托', '派发'],
       summary: '把本部门的检查委托给下属单位（所、队）：派发名单，由该单位选派检查人员（本部门联络员）',
-      usage: '/draw delegate <任务编号> <下属单位>',
-      examples: ['/draw delegate 3 城关市场监管所'],
+      usage: '/draw delegate <任务编号> <下属单位|收回>',
+      examples: ['/draw delegate 3 城关市场监管所', '/draw delegate 3 收回'],
       access: ['liaison'],
       params: [
         { name: 'task', label: '任务编号' },
@@ -347,6 +347,12 @@ export const draw = defineCommand({
           person: requirePerson(ctx, '抽取'),
           by: auditActor(ctx.actor),
         });
+        if (!r.unit) {
+          return {
+            kind: 'text',
+            text: `已收回委托${r.previous}的检查：本部门在 ${r.due} 前选派检查人员。`,
+          };
+        }
         return {
           kind: 'text',
           text:

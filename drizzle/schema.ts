@@ -629,7 +629,7 @@ export const drawTeamMembers = pgTable(
     /** Why the member was withdrawn (kept listed). */
     withdrawn: text('withdrawn'),
     /** A hand-picked member (指定选派): the office-approved request that put them here, outside the ranking. */
-    choiceId: integer('choice_id'),
+    choiceId: integer('choice_id').references(() => drawChoices.id),
   },
   (t) => [primaryKey({ columns: [t.drawId, t.team, t.position] })],
 );

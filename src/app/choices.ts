@@ -62,26 +62,31 @@ export const choiceCardOf = async (repos: Repos, c: ChoiceRequest) =>
   officeRequestCard(await choiceView(repos, c));
 
 /**
- * The swap a hand-pick would make, or why it cannot: the member named leaves each team they are on, the person
- * named joins it, if the draw's own rules allow them there.
+ * The swap a hand-pick would make, or why it cannot: the member (`outId`) leaves each team they are on, the person
+ * (`inId`) joins it, if the draw's own rules allow them there. Nobody withdrawn from this draw comes back by hand.
  */
-async function plannedSwap(tx: Repos, services: Services, draw: Draw, outName: string, inName: string) {
+async function plannedSwap(tx: Repos, services: Services, draw: Draw, outId: number, inId: number) {
   if (draw.kind !== 'inspectors' || draw.state !== 'drawn' || !draw.receipt)
     refuse(`抽取 #${draw.id} 不是有效的检查人员选派结果。`);
   const receipt = readReceipt(draw.receipt) as InspectorReceipt;
   const q = receipt.pool.quota;
-  const { members, out } = await namedMember(tx, draw, outName);
-  const named = (await candidatesNow(tx, services, draw.departmentId, draw.taskId)).filter(
-    (c) => c.name === inName.trim(),
+  const members = await tx.draws.members(draw.id);
+  const out = members.filter((m) => m.personId === outId && !m.withdrawn);
+  const outName = (await tx.people.get(outId))?.name ?? `#${outId}`;
+  if (out.length === 0) refuse(`${outName} 已不在本部门这次选派的检查组中。`);
+  const chosen = (await candidatesNow(tx, services, draw.departmentId, draw.taskId)).find(
+    (c) => c.id === String(inId),
   );
-  if (named.length === 0) refuse(`本部门检查人员名录中没有“${inName}”。`);
-  if (named.length > 1) refuse(`本部门检查人员名录中有不止一位“${inName}”，请联系联席会议办公室处理。`);
-  const chosen = named[0]!;
+  if (!chosen) refuse('指定人员已不在本部门检查人员名录中。');
+  if (members.some((m) => m.personId === inId && m.withdrawn))
+    refuse(
+      `${chosen.name}已从本次选派中退出（${members.find((m) => m.personId === inId)!.withdrawn}），不能再指定。`,
+    );
   const problems: string[] = [];
   for (const m of out) {
     const team = receipt.pool.teams.find((t) => t.team === m.team)!;
     const onTeam = members.filter((x) => x.team === m.team);
-    if (onTeam.some((x) => !x.withdrawn && String(x.personId) === chosen.id)) {
+    if (onTeam.some((x) => x.personId === inId)) {
       problems.push(`${chosen.name}已在第 ${m.team} 组。`);
       continue;
     }
@@ -97,7 +102,17 @@ async function plannedSwap(tx: Repos, services: Services, draw: Draw, outName: s
     if (needExpert && !chosen.isExpert) problems.push(`第 ${m.team} 组需要专家。`);
   }
   if (problems.length > 0) refuse(`不能指定${chosen.name}：${problems.join('')}`, '请另选符合条件的人员。');
-  return { receipt, members, out, chosen };
+  return { receipt, members, out, outName, chosen };
+}
+
+/** The one person of the department's library called `name`, or a refusal that says why not. */
+async function libraryPerson(tx: Repos, services: Services, draw: Draw, name: string) {
+  const named = (await candidatesNow(tx, services, draw.departmentId, draw.taskId)).filter(
+    (c) => c.name === name.trim(),
+  );
+  if (named.length === 0) refuse(`本部门检查人员名录中没有“${name}”。`);
+  if (named.length > 1) refuse(`本部门检查人员名录中有不止一位“${name}”，请联系联席会议办公室处理。`);
+  return Number(named[0]!.id);
 }
 
 /** The department (or the office) asks to put a named person in place of a drawn member. */
@@ -115,7 +130,16 @@ export async function requestChoice(
       !actsFor(person, draw.departmentId, (draw.filters as InspectorDrawFacts).unit)
     )
       refuse('只有本部门的联络员（或受委托下属单位的经办人）或联席会议办公室可以申请指定选派。');
-    const { out, chosen } = await plannedSwap(tx, services, draw, input.out, input.in);
+    if (draw.kind !== 'inspectors' || draw.state !== 'drawn')
+      refuse(`抽取 #${draw.id} 不是有效的检查人员选派结果。`);
+    const { out: named } = await namedMember(tx, draw, input.out);
+    const { out, chosen } = await plannedSwap(
+      tx,
+      services,
+      draw,
+      named[0]!.personId,
+      await libraryPerson(tx, services, draw, input.in),
+    );
     const request = await tx.draws.requestChoice({
       drawId: draw.id,
       personOut: out[0]!.personId,
@@ -145,9 +169,11 @@ export async function requestChoice(
 /** Another office member decides; on approval the swap is made again from what holds now. */
 export async function decideChoice(services: Services, input: DecisionInput) {
   return services.store.transaction(async (tx) => {
-    const found = await tx.draws.choice(input.requestId);
-    if (!found) throw new DomainError('CHOICE_NOT_FOUND', `找不到指定选派申请 #${input.requestId}。`);
-    const { task, draw } = await lockDraw(tx, found.drawId);
+    const asked = await tx.draws.choice(input.requestId);
+    if (!asked) throw new DomainError('CHOICE_NOT_FOUND', `找不到指定选派申请 #${input.requestId}。`);
+    const { task, draw } = await lockDraw(tx, asked.drawId);
+    // Read again under the draw's lock: a decision made meanwhile is seen as such.
+    const found = (await tx.draws.choice(asked.id))!;
     const note = checkDecision(found, input, {
       office: '只有联席会议办公室可以审批指定选派。',
       notSelf: '指定选派须由申请人以外的办公室成员审批。',
@@ -157,7 +183,14 @@ export async function decideChoice(services: Services, input: DecisionInput) {
     const inName = (await tx.people.get(found.personIn))!.name;
     const changes: string[] = [];
     if (input.decision === 'approve') {
-      const { receipt, members, out, chosen } = await plannedSwap(tx, services, draw, outName, inName);
+      // By the ids on the card: a namesake who joined since changes nothing.
+      const { receipt, members, out, chosen } = await plannedSwap(
+        tx,
+        services,
+        draw,
+        found.personOut,
+        found.personIn,
+      );
       for (const m of out) {
         changes.push(
           await swapMember(

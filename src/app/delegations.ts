@@ -10,19 +10,13 @@ import { describeDeadline } from '../domain/working-days.ts';
 import { workingCalendar } from './calendar.ts';
 import { toOffice } from './card-copies.ts';
 import { refuse } from './draw-protocol.ts';
-import { drawSubject, reachable, takingPart, targetDrawView } from './draw-views.ts';
+import { drawSubject, reachable, takingPart, targetDrawView, unitStaff } from './draw-views.ts';
 import { picksSheet } from './draws.ts';
+import { inspectorPoolNow } from './inspector-draws.ts';
 import type { Person, Repos } from './ports.ts';
 import type { Services } from './services.ts';
 import { requireTask } from './tasks.ts';
 import { settingValue } from './workspace-settings.ts';
-
-/** The people of a sub-unit who receive its list and may draw for it: its bound liaisons and operators (经办人). */
-export async function unitStaff(repos: Repos, departmentId: number, unit: string): Promise<Person[]> {
-  return (await repos.people.listByDepartment(departmentId)).filter(
-    (p) => p.unit === unit && (p.roles.includes('operator') || p.roles.includes('liaison')),
-  );
-}
 
 /** The department's hand-over of the task's current target draw, if the list was handed over. */
 export async function handoverOf(repos: Repos, taskId: number, departmentId: number) {
@@ -32,13 +26,20 @@ export async function handoverOf(repos: Repos, taskId: number, departmentId: num
   return handover && { draw, handover };
 }
 
-/** `/draw delegate <任务> <下属单位>`: the department's liaison dispatches the list to a sub-unit. */
+/** What `/draw delegate <任务> 收回` takes: the department takes its part back from the sub-unit. */
+export const TAKE_BACK = ['收回', '本部门'];
+
+/**
+ * `/draw delegate <任务> <下属单位>`: the department's liaison dispatches the list to a sub-unit (or, with 收回,
+ * takes its part back). Refused when the unit could not staff the teams: its draw would fail whatever the seed.
+ */
 export async function delegateList(
   services: Services,
   input: { taskId: number; unit: string; person: Person; by: AuditActor },
 ) {
   const { person } = input;
-  const unit = input.unit.trim();
+  const requested = input.unit.trim();
+  const unit = TAKE_BACK.includes(requested) ? null : requested;
   const calendar = await workingCalendar(services.store);
   const inspectorDays = (await settingValue(services.store, 'draws.inspectorDays'))!;
   const dispatchDays = (await settingValue(services.store, 'draws.dispatchDays'))!;
@@ -56,10 +57,12 @@ export async function delegateList(
       (d) => d.kind === 'inspectors' && d.departmentId === departmentId && d.state !== 'superseded',
     );
     if (existing)
-      refuse(`本部门已发布选派公告（抽取 #${existing.id}），检查人员由该次抽取选派，不能再委托下属单位。`);
+      refuse(`本部门已发布选派公告（抽取 #${existing.id}），检查人员由该次抽取选派，不能再委托或收回。`);
     const department = (await tx.departments.get(departmentId))!;
     const departmentName = department.shortName ?? department.name;
-    if (!department.units.includes(unit)) {
+    const previous = handover.delegatedTo ?? null;
+    if (unit === null && previous === null) refuse('本部门没有委托下属单位，无需收回。');
+    if (unit !== null && !department.units.includes(unit)) {
       throw new DomainError(
         'UNKNOWN_UNIT',
         department.units.length
@@ -68,55 +71,72 @@ export async function delegateList(
         '下属单位随检查人员名录导入登记；请核对单位名称。',
       );
     }
-    if (handover.delegatedTo === unit) refuse(`名单已于 ${handover.delegatedOn} 派发给${unit}。`);
-    if (!(await tx.inspectors.candidates(departmentId)).some((c) => c.unit === unit && c.active))
-      refuse(`${unit}在检查人员名录中没有在职人员，不能承担选派。`, '请先导入该单位的检查人员名录。');
-    // The sub-unit's inspector deadline runs from the day it first received the list; a second dispatch (to a
-    // different unit, correcting a mistake) does not restart it.
-    const first = handover.delegatedOn ?? today;
-    const due = calendar.addWorkingDays(first, inspectorDays);
+    if (unit !== null && previous === unit) refuse(`名单已于 ${handover.delegatedOn} 派发给${unit}。`);
+    // The unit must be able to staff the teams: otherwise its draw would be refused whatever the seed.
+    await inspectorPoolNow(tx, services, task, draw, departmentId, unit);
+    // Whoever draws has its working days from the day it received the list (art. 19): the unit from this
+    // dispatch; the department, taking its part back, from the hand-over.
+    const due = calendar.addWorkingDays(unit ? today : handover.handedOn, inspectorDays);
     const dueText = describeDeadline(due);
-    const late = handover.dispatchDue !== null && today > handover.dispatchDue;
+    const late = unit !== null && handover.dispatchDue !== null && today > handover.dispatchDue;
     await tx.draws.delegate(draw.id, departmentId, {
       delegatedTo: unit,
-      delegatedOn: first,
-      delegatedBy: person.id,
+      delegatedOn: unit ? today : null,
+      delegatedBy: unit ? person.id : null,
       inspectorsDue: due.ok ? due.date : null,
       inspectorsDueText: dueText,
     });
-    await tx.audit.append({
+    const entry = await tx.audit.append({
       actor: input.by,
-      action: 'draw.delegate',
+      action: unit ? 'draw.delegate' : 'draw.take-back',
       subject: drawSubject(draw.id),
       outcome: 'ok',
       details: {
         task: task.id,
         department: department.code,
-        unit,
-        ...(handover.delegatedTo ? { previous: handover.delegatedTo } : {}),
+        ...(unit ? { unit } : {}),
+        ...(previous ? { previous } : {}),
         dispatchDue: handover.dispatchDue,
         late,
         inspectorsDue: due.ok ? due.date : null,
       },
     });
-    const staff = reachable(await unitStaff(tx, departmentId, unit), services.platform);
-    const view = await targetDrawView(tx, draw, services.timeZone);
-    const card = handoverCard(view, `${departmentName} · ${unit}`, {
-      text: dueText,
-      days: inspectorDays,
-      delegatedBy: departmentName,
-    });
-    const sheet = services.sheets ? await picksSheet(services, tx, draw, task.name) : undefined;
-    const key = `${drawSubject(draw.id)}:delegate:${departmentId}:${unit}`;
-    for (const p of staff) {
-      const to = { userId: p.chatUserId! };
-      await tx.outbox.enqueue(services.platform, { op: 'send', message: { to, card } }, `${key}:${p.id}`);
-      if (sheet) {
+    // One key per dispatch (its audit entry): going back to a unit dispatched to before sends the list again.
+    const key = `${drawSubject(draw.id)}:delegate:${departmentId}:${entry.seq}`;
+    if (previous) {
+      for (const p of reachable(await unitStaff(tx, departmentId, previous), services.platform)) {
         await tx.outbox.enqueue(
           services.platform,
-          { op: 'send', message: { to, file: sheet } },
-          `${key}:${p.id}:sheet`,
+          {
+            op: 'send',
+            message: {
+              to: { userId: p.chatUserId! },
+              text: `${departmentName}已${unit ? `改由${unit}` : '收回'}任务“${task.name}”（#${task.id}）的检查，${previous}不再为本任务选派检查人员。`,
+            },
+          },
+          `${key}:previous:${p.id}`,
         );
+      }
+    }
+    const staff = unit ? reachable(await unitStaff(tx, departmentId, unit), services.platform) : [];
+    if (unit) {
+      const view = await targetDrawView(tx, draw, services.timeZone);
+      const card = handoverCard(view, `${departmentName} · ${unit}`, {
+        text: dueText,
+        days: inspectorDays,
+        delegatedBy: departmentName,
+      });
+      const sheet = services.sheets ? await picksSheet(services, tx, draw, task.name) : undefined;
+      for (const p of staff) {
+        const to = { userId: p.chatUserId! };
+        await tx.outbox.enqueue(services.platform, { op: 'send', message: { to, card } }, `${key}:${p.id}`);
+        if (sheet) {
+          await tx.outbox.enqueue(
+            services.platform,
+            { op: 'send', message: { to, file: sheet } },
+            `${key}:${p.id}:sheet`,
+          );
+        }
       }
     }
     await tx.outbox.enqueue(
@@ -125,7 +145,9 @@ export async function delegateList(
         op: 'send',
         message: {
           to: { chatId: task.chatId },
-          text: `${departmentName}已将检查对象名单派发至${unit}，由${unit}在 ${dueText} 前选派检查人员。`,
+          text: unit
+            ? `${departmentName}已将检查对象名单派发至${unit}，由${unit}在 ${dueText} 前选派检查人员。`
+            : `${departmentName}已收回委托${previous}的检查，由本部门在 ${dueText} 前选派检查人员。`,
         },
       },
       `${key}:chat`,
@@ -135,6 +157,15 @@ export async function delegateList(
         text: `${departmentName}于 ${today} 将任务“${task.name}”（#${task.id}）的名单派发至${unit}，超过派发期限 ${handover.dispatchDue}（名单抽取后 ${dispatchDays} 个工作日内）。`,
       });
     }
-    return { task, draw, unit, due: dueText, reached: staff.length, late, dispatchDue: handover.dispatchDue };
+    return {
+      task,
+      draw,
+      unit,
+      previous,
+      due: dueText,
+      reached: staff.length,
+      late,
+      dispatchDue: handover.dispatchDue,
+    };
   });
 }

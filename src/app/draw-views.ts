@@ -47,6 +47,13 @@ export function actsFor(person: Person, departmentId: number, delegatedTo: strin
   return !!delegatedTo && person.unit === delegatedTo && person.roles.includes('operator');
 }
 
+/** The people of a sub-unit who receive its list and may draw for it: its bound liaisons and operators (经办人). */
+export async function unitStaff(repos: Repos, departmentId: number, unit: string): Promise<Person[]> {
+  return (await repos.people.listByDepartment(departmentId)).filter(
+    (p) => p.unit === unit && (p.roles.includes('operator') || p.roles.includes('liaison')),
+  );
+}
+
 export const reachable = (people: Person[], platform: string) =>
   people.filter((p) => p.chatPlatform === platform && p.chatUserId);
 

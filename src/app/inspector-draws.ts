@@ -35,7 +35,6 @@ import {
 import { localDate, monthsBefore } from '../domain/local-date.ts';
 import { next, taskMachine } from '../domain/workflow.ts';
 import { liaisonsOf } from './card-copies.ts';
-import { unitStaff } from './delegations.ts';
 import { readReceipt } from './draw-files.ts';
 import {
   type DrawMaker,
@@ -46,7 +45,7 @@ import {
   replacedBy,
   runDraw,
 } from './draw-protocol.ts';
-import { actsFor, drawSubject, takingPart, taskRef } from './draw-views.ts';
+import { actsFor, drawSubject, takingPart, taskRef, unitStaff } from './draw-views.ts';
 import type {
   Draw,
   InspectorCandidate,
@@ -97,6 +96,88 @@ function excludedCounts(exclusions: { id: string; reason: ExclusionReason }[]) {
 }
 
 /**
+ * What a department's inspector draw would freeze now: the quota, the teams, its people (only the sub-unit's when
+ * the department delegated its part) with what makes them eligible, and the leave and conflicts entered since the
+ * hand-over. Refused, naming what is missing, when the teams cannot be filled whatever the seed.
+ */
+export async function inspectorPoolNow(
+  tx: Repos,
+  services: Services,
+  task: Task,
+  target: Draw,
+  departmentId: number,
+  unit: string | null,
+) {
+  const departments = await takingPart(tx, task);
+  const sameArea = (await settingValue(tx, 'draws.sameAreaRecusal')) === 1;
+  const department = (await tx.departments.get(departmentId))!;
+  const departmentName = department.shortName ?? department.name;
+  const plan = (await tx.plans.get(task.planId))!;
+  const matters = (await tx.matters.list({ departmentId })).filter((m) => plan.matterIds.includes(m.id));
+  const shares = certificateShares(
+    departments.map((id) => ({ departmentId: id, count: task.perTeam[String(id)] ?? 0 })),
+    task.certificateHolders,
+  );
+  // A department released by the office takes its people with it: the rest must still seat the holders.
+  const seated = [...shares.values()].reduce((a, b) => a + b, 0);
+  if (seated < task.certificateHolders) {
+    refuse(
+      `参加任务的部门每组合计只有 ${seated} 个持证名额，少于要求的 ${task.certificateHolders} 人（有部门已退出任务）。`,
+      '请联系联席会议办公室调整任务后再选派。',
+    );
+  }
+  const quota: InspectorQuota = {
+    perTeam: task.perTeam[String(departmentId)] ?? 1,
+    certificateHolders: shares.get(departmentId) ?? 0,
+    expert: matters.some((m) => m.needsExpert),
+    tags: [...new Set(matters.flatMap((m) => m.qualificationTags))].sort(),
+    window: { from: task.windowStart, to: task.windowEnd },
+    sameAreaRecusal: sameArea,
+    leads: departmentId === task.leadDepartmentId,
+  };
+  const teams = await teamsOf(tx, target!);
+  const drawnCodes = new Set(teams.flatMap((t) => t.targets.map((x) => x.code)));
+  const handedOver = target!.drawnAt!;
+  const people = (await tx.inspectors.candidates(departmentId)).filter((p) => !unit || p.unit === unit);
+  const candidates = await candidatesNow(tx, services, departmentId, task.id, people);
+  // seed 000 art. 19 and product.md §4.5: leave or conflicts entered after the list went out are flagged.
+  const lateEdits: LateEdit[] = people.flatMap((p) => [
+    ...p.leaves
+      .filter((l) => l.at > handedOver && l.from <= task.windowEnd && l.to >= task.windowStart)
+      .map(
+        (l): LateEdit => ({
+          id: String(p.id),
+          name: p.name,
+          what: 'leave',
+          detail: `${l.from} 至 ${l.to}`,
+          at: l.at.toISOString(),
+        }),
+      ),
+    ...p.conflicts
+      .filter((c) => c.at > handedOver && drawnCodes.has(c.targetCode))
+      .map(
+        (c): LateEdit => ({
+          id: String(p.id),
+          name: p.name,
+          what: 'conflict',
+          detail: c.targetCode,
+          at: c.at.toISOString(),
+        }),
+      ),
+  ]);
+  // Eligibility does not depend on the seed: a department that cannot fill its teams is told now.
+  const trial = drawInspectors(sha256('feasibility'), candidates, teams, quota);
+  if (!trial.ok) {
+    throw new DomainError(
+      'INSPECTORS_SHORT',
+      shortfallText(unit ? `${departmentName} · ${unit}` : departmentName, trial.shortfalls),
+      '请补充检查人员名录、核对休假和回避，或请牵头部门调整每组人数。',
+    );
+  }
+  return { department, quota, teams, candidates, lateEdits, trial };
+}
+
+/**
  * `/draw inspectors`: a liaison of a department taking part commits the department's inspector draw, once the
  * target list has been handed over.
  */
@@ -106,7 +187,6 @@ export async function commitInspectorDraw(
 ) {
   const { person } = input;
   const minutes = input.minutes ?? (await settingValue(services.store, 'draws.contributionMinutes'))!;
-  const sameArea = (await settingValue(services.store, 'draws.sameAreaRecusal')) === 1;
   const now = services.clock.now();
   return services.store.transaction(async (tx) => {
     const task = await requireTask(tx, input.taskId, true);
@@ -134,70 +214,14 @@ export async function commitInspectorDraw(
         `发送 /draw show ${task.id} 查看。`,
       );
     }
-    const department = (await tx.departments.get(departmentId))!;
-    const departmentName = department.shortName ?? department.name;
-    const plan = (await tx.plans.get(task.planId))!;
-    const matters = (await tx.matters.list({ departmentId })).filter((m) => plan.matterIds.includes(m.id));
-    const shares = certificateShares(
-      departments.map((id) => ({ departmentId: id, count: task.perTeam[String(id)] ?? 0 })),
-      task.certificateHolders,
+    const { department, quota, teams, candidates, lateEdits, trial } = await inspectorPoolNow(
+      tx,
+      services,
+      task,
+      target!,
+      departmentId,
+      unit,
     );
-    // A department released by the office takes its people with it: the rest must still seat the holders.
-    const seated = [...shares.values()].reduce((a, b) => a + b, 0);
-    if (seated < task.certificateHolders) {
-      refuse(
-        `参加任务的部门每组合计只有 ${seated} 个持证名额，少于要求的 ${task.certificateHolders} 人（有部门已退出任务）。`,
-        '请联系联席会议办公室调整任务后再选派。',
-      );
-    }
-    const quota: InspectorQuota = {
-      perTeam: task.perTeam[String(departmentId)] ?? 1,
-      certificateHolders: shares.get(departmentId) ?? 0,
-      expert: matters.some((m) => m.needsExpert),
-      tags: [...new Set(matters.flatMap((m) => m.qualificationTags))].sort(),
-      window: { from: task.windowStart, to: task.windowEnd },
-      sameAreaRecusal: sameArea,
-      leads: departmentId === task.leadDepartmentId,
-    };
-    const teams = await teamsOf(tx, target!);
-    const drawnCodes = new Set(teams.flatMap((t) => t.targets.map((x) => x.code)));
-    const handedOver = target!.drawnAt!;
-    const people = (await tx.inspectors.candidates(departmentId)).filter((p) => !unit || p.unit === unit);
-    const candidates = await candidatesNow(tx, services, departmentId, task.id, people);
-    // seed 000 art. 19 and product.md §4.5: leave or conflicts entered after the list went out are flagged.
-    const lateEdits: LateEdit[] = people.flatMap((p) => [
-      ...p.leaves
-        .filter((l) => l.at > handedOver && l.from <= task.windowEnd && l.to >= task.windowStart)
-        .map(
-          (l): LateEdit => ({
-            id: String(p.id),
-            name: p.name,
-            what: 'leave',
-            detail: `${l.from} 至 ${l.to}`,
-            at: l.at.toISOString(),
-          }),
-        ),
-      ...p.conflicts
-        .filter((c) => c.at > handedOver && drawnCodes.has(c.targetCode))
-        .map(
-          (c): LateEdit => ({
-            id: String(p.id),
-            name: p.name,
-            what: 'conflict',
-            detail: c.targetCode,
-            at: c.at.toISOString(),
-          }),
-        ),
-    ]);
-    // Eligibility does not depend on the seed: a department that cannot fill its teams is told now.
-    const trial = drawInspectors(sha256('feasibility'), candidates, teams, quota);
-    if (!trial.ok) {
-      throw new DomainError(
-        'INSPECTORS_SHORT',
-        shortfallText(departmentName, trial.shortfalls),
-        '请补充检查人员名录、核对休假和回避，或请牵头部门调整每组人数。',
-      );
-    }
     const pool: InspectorPool = { candidates, teams, quota };
     const content = inspectorPoolText(pool);
     const entropy = randomBytes(32).toString('hex');

@@ -88,9 +88,11 @@ export async function requestRedraw(
  */
 export async function decideRedraw(services: Services, input: DecisionInput) {
   return services.store.transaction(async (tx) => {
-    const found = await tx.draws.redraw(input.requestId);
-    if (!found) throw new DomainError('REDRAW_NOT_FOUND', `找不到重新抽取申请 #${input.requestId}。`);
-    const { task, draw } = await lockDraw(tx, found.drawId);
+    const asked = await tx.draws.redraw(input.requestId);
+    if (!asked) throw new DomainError('REDRAW_NOT_FOUND', `找不到重新抽取申请 #${input.requestId}。`);
+    const { task, draw } = await lockDraw(tx, asked.drawId);
+    // Read again under the draw's lock: a decision made meanwhile is seen as such.
+    const found = (await tx.draws.redraw(asked.id))!;
     const note = checkDecision(found, input, {
       office: '只有联席会议办公室可以审批重新抽取。',
       notSelf: '重新抽取须由申请人以外的另一位办公室成员审批。',

@@ -127,9 +127,11 @@ export async function requestReplacement(
 /** The office decides; on approval the next reserve target of the pick's stratum takes its place in its team. */
 export async function decideReplacement(services: Services, input: DecisionInput) {
   return services.store.transaction(async (tx) => {
-    const found = await tx.draws.replacement(input.requestId);
-    if (!found) throw new DomainError('REPLACEMENT_NOT_FOUND', `找不到递补申请 #${input.requestId}。`);
-    const { task, draw } = await lockDraw(tx, found.drawId);
+    const asked = await tx.draws.replacement(input.requestId);
+    if (!asked) throw new DomainError('REPLACEMENT_NOT_FOUND', `找不到递补申请 #${input.requestId}。`);
+    const { task, draw } = await lockDraw(tx, asked.drawId);
+    // Read again under the draw's lock: a decision made meanwhile is seen as such.
+    const found = (await tx.draws.replacement(asked.id))!;
     const note = checkDecision(found, input, {
       office: '只有联席会议办公室可以审批递补。',
       notSelf: '递补须由申请人以外的办公室成员审批。',

@@ -32,8 +32,8 @@ const rules = {
 };
 
 describe('scoredPool', () => {
-  it('reads every line in place, with the domain’s score prefix, when split over workers', async () => {
-    const { pool: columns, prefixes } = await scoredPool(text, seed, 'target', 1);
+  it('reads every line in place, with the domain’s score prefix, when split over three workers', async () => {
+    const { pool: columns, prefixes } = await scoredPool(text, seed, 'target', 1, 3);
     const read = columns as PoolColumns;
     expect(read.size).toBe(pool.length);
     expect(prefixes).toHaveLength(pool.length);
@@ -49,12 +49,12 @@ describe('scoredPool', () => {
   });
 
   it('leaves the draw as the domain makes it without workers', async () => {
-    const { pool: columns, prefixes } = await scoredPool(text, seed, 'target', 1);
+    const { pool: columns, prefixes } = await scoredPool(text, seed, 'target', 1, 3);
     const fast = selectTargets(seed, columns, rules, { teams: 7 }, prefixes);
     expect(fast).toEqual(selectTargets(seed, pool, rules, { teams: 7 }));
     expect(fast.picks.length).toBeGreaterThan(1000);
     // Prefixes for another seed would change the draw; a wrong count is refused.
-    const other = await scoredPool(text, sha256('another'), 'target', 1);
+    const other = await scoredPool(text, sha256('another'), 'target', 1, 3);
     expect(selectTargets(seed, columns, rules, { teams: 7 }, other.prefixes).picks).not.toEqual(fast.picks);
     expect(() => selectTargets(seed, columns, rules, { teams: 7 }, prefixes!.subarray(1))).toThrow(
       '条数不一致',
@@ -62,6 +62,6 @@ describe('scoredPool', () => {
   });
 
   it('refuses a pool text that is not canonical', async () => {
-    await expect(scoredPool(`${text}9137XYZ\tE\n`, seed, 'target', 1)).rejects.toThrow('not a pool line');
+    await expect(scoredPool(`${text}9137XYZ\tE\n`, seed, 'target', 1, 3)).rejects.toThrow('not a pool line');
   });
 });

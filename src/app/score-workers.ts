@@ -67,8 +67,8 @@ export async function scoredPool(
   seed: string,
   purpose: string,
   parallelFrom = PARALLEL_FROM,
+  parts = Math.min(availableParallelism(), 8),
 ): Promise<{ pool: PoolEntry[] | PoolColumns; prefixes?: Float64Array }> {
-  const parts = Math.min(availableParallelism(), 8);
   if (text.length < parallelFrom || parts < 2) return { pool: parsePool(text) };
   if (!text.endsWith('\n')) throw new Error('对象池文件应以换行结束');
   // Cut at line ends near equal shares of the text.
