@@ -296,7 +296,9 @@ describe('/draw delegate', () => {
 
     // Moved to 东城所 and back: each unit hears of it, and 城关所 gets the list again.
     const moved = await h.send(`/draw delegate ${taskId} 东城所`, wang);
-    expect(dmsTo(sun, moved).map(said)).toContainEqual(expect.stringContaining('改由东城所'));
+    expect(dmsTo(sun, moved).map(said)).toContainEqual(
+      expect.stringContaining('的检查改由东城所实施，城关所不再为本任务选派检查人员'),
+    );
     expect(cardText(dmsTo(qian, moved).find((m) => m.card)?.card)).toContain('委托给本单位');
     const back = await h.send(`/draw delegate ${taskId} 城关所`, wang);
     expect(dmsTo(qian, back).map(said)).toContainEqual(expect.stringContaining('东城所不再为本任务选派'));

@@ -111,7 +111,7 @@ export async function delegateList(
             op: 'send',
             message: {
               to: { userId: p.chatUserId! },
-              text: `${departmentName}已${unit ? `改由${unit}` : '收回'}任务“${task.name}”（#${task.id}）的检查，${previous}不再为本任务选派检查人员。`,
+              text: `${departmentName}已${unit ? `将任务“${task.name}”（#${task.id}）的检查改由${unit}实施` : `收回任务“${task.name}”（#${task.id}）的检查`}，${previous}不再为本任务选派检查人员。`,
             },
           },
           `${key}:previous:${p.id}`,
