@@ -2,12 +2,18 @@
 // seed 002 art. 13 组长): too few people draws nothing and says why; leave and conflicts entered after the hand-over
 // are counted and flagged; a conflicted inspector never checks that target; every team gets a leader from the
 // lead department, two certificate holders and someone from every department; the receipt re-checks offline.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { teamsInUse } from '../src/app/choices.ts';
 import { verifyReceiptFile } from '../src/app/draw-files.ts';
 import type { InspectorRow } from '../src/app/ports.ts';
 import { setSetting } from '../src/app/workspace-settings.ts';
-import type { InspectorReceipt } from '../src/domain/inspector-receipt.ts';
+import { runCli } from '../src/cli.ts';
+import { parseConfig } from '../src/config.ts';
+import type { InspectorReceipt, TeamsInUse } from '../src/domain/inspector-receipt.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
 import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
 import {
@@ -431,6 +437,34 @@ describe('/draw choose', () => {
     // /draw verify holds the teams in use to the receipt, the ranking and the approved hand-pick.
     const verdict = async () => said((await h.send(`/draw verify ${taskId}`, users.office))[0]);
     expect(await verdict()).toContain(`抽取 #${draw.id}：一致。`);
+
+    // The same, offline: the receipt and the teams-in-use file `draw export` writes, with no database.
+    const drawn = (await h.store.draws.get(draw.id))!;
+    const dir = mkdtempSync(join(tmpdir(), 'teams-'));
+    const receiptPath = join(dir, 'receipt.json');
+    writeFileSync(receiptPath, drawn.receipt!);
+    const inUse = await teamsInUse(h.store, drawn);
+    const offline = async (teams: TeamsInUse) => {
+      const teamsPath = join(dir, 'teams.json');
+      writeFileSync(teamsPath, JSON.stringify(teams));
+      const out: string[] = [];
+      const code = await runCli(
+        ['draw', 'verify', receiptPath, '--teams', teamsPath],
+        parseConfig({}),
+        { out: (s) => out.push(s), err: (s) => out.push(s) },
+        async () => {
+          throw new Error('draw verify must not open a database');
+        },
+      );
+      return { code, out: out.join('\n') };
+    };
+    expect(await offline(inUse)).toMatchObject({ code: 0, out: expect.stringContaining('一致') });
+    const unapproved = structuredClone(inUse);
+    for (const m of unapproved.members) if (m.name === '高远') m.choice = null;
+    expect(await offline(unapproved)).toMatchObject({
+      code: 1,
+      out: expect.stringContaining('高远 不在本组的顺延排名中，也不是经批准的指定选派'),
+    });
     await h.db.execute(
       sql`update draw_team_members set choice_id = null where draw_id = ${draw.id} and person_id = ${gao.id}`,
     );

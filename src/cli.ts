@@ -6,8 +6,9 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { importCalendar, workingCalendar } from './app/calendar.ts';
+import { teamsInUse } from './app/choices.ts';
 import { seedDemo } from './app/demo.ts';
-import { checkBeacon, verifyReceiptFile } from './app/draw-files.ts';
+import { checkBeacon, verifyReceiptFile, verifyTeamsFile } from './app/draw-files.ts';
 import { drawFiles } from './app/draw-protocol.ts';
 import { headerTest, importRegister } from './app/import-registers.ts';
 import { errorFileCsv } from './app/import-runner.ts';
@@ -65,10 +66,12 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
   calendar list [--json]             查看工作日历覆盖哪些年份；未覆盖年份的期限不计算
   setting list [--json]              查看工作区设置（一般事项比例上限、会审期限等）及其当前值
   setting set <名称> <值>            修改一项工作区设置
-  draw verify <收据.json> [--pool 对象池文件]
-                                     重新计算一次抽取并与收据核对（不需要数据库）：一致，或逐项列出不一致之处
+  draw verify <收据.json> [--pool 对象池文件] [--teams 检查组现状文件]
+                                     重新计算一次抽取并与收据核对（不需要数据库）：一致，或逐项列出不一致之处；
+                                     --teams 同时核对检查人员抽取之后的重新选派和指定选派
   draw export <任务编号> [--out 目录]
-                                     导出任务各次抽取的收据（对象池不在收据中时另附对象池文件），供离线复核或存档
+                                     导出任务各次抽取的收据（对象池不在收据中时另附对象池文件；检查人员抽取另附
+                                     检查组现状文件），供离线复核或存档
   seed demo                          向空数据库载入演示数据（仅本地工作区）
   help                               显示本帮助
 
@@ -143,6 +146,7 @@ export async function runCli(
       tag: { type: 'string' },
       partial: { type: 'boolean' },
       pool: { type: 'string' },
+      teams: { type: 'string' },
     },
   });
   const [group, verb] = positionals;
@@ -183,7 +187,12 @@ export async function runCli(
   // Re-checking a receipt needs no database: an auditor's machine has only the project.
   if (command === 'draw verify') {
     try {
-      return await verifyDraw(positionals[2], typeof values.pool === 'string' ? values.pool : undefined, io);
+      return await verifyDraw(
+        positionals[2],
+        typeof values.pool === 'string' ? values.pool : undefined,
+        typeof values.teams === 'string' ? values.teams : undefined,
+        io,
+      );
     } catch (error) {
       if (error instanceof UsageError) {
         io.err(`${error.message}\n\n${USAGE}`);
@@ -233,10 +242,14 @@ export async function runCli(
   }
 }
 
-/** `draw verify <收据> [--pool 文件]`: prints 一致, or each difference (exit 1). */
+/**
+ * `draw verify <收据> [--pool 文件] [--teams 文件]`: prints 一致, or each difference (exit 1). With `--teams`, an
+ * inspector draw's teams as they now stand are held to the receipt too.
+ */
 async function verifyDraw(
   file: string | undefined,
   poolFile: string | undefined,
+  teamsFile: string | undefined,
   io: CliIo,
 ): Promise<number> {
   if (!file) throw new UsageError('draw verify 需要收据文件路径');
@@ -250,8 +263,13 @@ async function verifyDraw(
       );
     }
   };
-  const checked = verifyReceiptFile(read(file).toString('utf8'), poolFile ? read(poolFile) : undefined);
-  const problems = [...checked.problems, ...(await checkBeacon(checked.receipt, drandBeacons()))];
+  const text = read(file).toString('utf8');
+  const checked = verifyReceiptFile(text, poolFile ? read(poolFile) : undefined);
+  const problems = [
+    ...checked.problems,
+    ...(await checkBeacon(checked.receipt, drandBeacons())),
+    ...(teamsFile ? verifyTeamsFile(text, read(teamsFile).toString('utf8')) : []),
+  ];
   const { summary } = checked;
   if (problems.length === 0) {
     io.out(`一致：${summary}`);
@@ -555,6 +573,11 @@ async function runCommand(
         })) {
           const path = join(dir, file.name);
           writeFileSync(path, Buffer.from(file.base64, 'base64'));
+          io.out(`已导出：${path}`);
+        }
+        if (d.kind === 'inspectors') {
+          const path = join(dir, `检查组现状-任务${d.taskId}-抽取${d.id}.json`);
+          writeFileSync(path, `${JSON.stringify(await teamsInUse(store, d), null, 1)}\n`);
           io.out(`已导出：${path}`);
         }
       }

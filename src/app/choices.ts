@@ -8,10 +8,14 @@
 import { type OfficeRequestView, officeRequestCard } from '../cards/draw-card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
 import { holdsCertificate } from '../domain/availability.ts';
-import { score } from '../domain/draw.ts';
 import { DomainError } from '../domain/errors.ts';
 import { EXCLUSION_REASONS, exclusionOf } from '../domain/inspector-draw.ts';
-import type { InspectorReceipt } from '../domain/inspector-receipt.ts';
+import {
+  checkTeamsInUse,
+  type InspectorReceipt,
+  TEAMS_IN_USE_FORMAT,
+  type TeamsInUse,
+} from '../domain/inspector-receipt.ts';
 import { replacementMachine } from '../domain/workflow.ts';
 import { refreshCopies, tell, toOffice } from './card-copies.ts';
 import { readReceipt } from './draw-files.ts';
@@ -262,56 +266,42 @@ export async function decideChoice(services: Services, input: DecisionInput) {
   });
 }
 
-/**
- * The teams in use against an inspector draw's receipt: each team's drawn members as the receipt lists them (none
- * missing, none added); every later member either the team's next-ranked eligible person in the receipt's reserve
- * (重新选派), or an approved hand-pick standing in for the member it names; each replaced member withdrawn with a
- * reason; and the lead department's leader the top-ranked certificate holder of the team as it now stands.
- * The differences, empty when all hold.
- */
+/** An inspector draw's teams as they now stand, as the record anyone can re-check against the receipt. */
+export async function teamsInUse(repos: Repos, draw: Draw): Promise<TeamsInUse> {
+  const members = await repos.draws.members(draw.id);
+  const name = async (id: number) => (await repos.people.get(id))?.name ?? `#${id}`;
+  const choices = [];
+  for (const c of await repos.draws.choices(draw.id)) {
+    if (c.state !== 'approved') continue;
+    choices.push({
+      id: c.id,
+      out: String(c.personOut),
+      in: String(c.personIn),
+      reason: c.reason,
+      decidedAt: c.decidedAt?.toISOString() ?? null,
+    });
+  }
+  return {
+    format: TEAMS_IN_USE_FORMAT,
+    receiptHash: draw.receiptHash ?? '',
+    members: await Promise.all(
+      members.map(async (m) => ({
+        team: m.team,
+        id: String(m.personId),
+        name: await name(m.personId),
+        certified: m.certified,
+        leader: m.leader,
+        replaces: m.replaces === null ? null : String(m.replaces),
+        withdrawn: m.withdrawn,
+        choice: m.choiceId ?? null,
+      })),
+    ),
+    choices,
+  };
+}
+
+/** `/draw verify`'s check of an inspector draw's teams in use against its receipt (domain `checkTeamsInUse`). */
 export async function checkMembers(repos: Repos, draw: Draw): Promise<string[]> {
   if (draw.kind !== 'inspectors' || !draw.receipt) return [];
-  const receipt = readReceipt(draw.receipt) as InspectorReceipt;
-  const members = await repos.draws.members(draw.id);
-  const approved = new Map(
-    (await repos.draws.choices(draw.id)).filter((c) => c.state === 'approved').map((c) => [c.id, c]),
-  );
-  const name = async (id: number) => (await repos.people.get(id))?.name ?? `#${id}`;
-  const problems: string[] = [];
-  for (const team of receipt.teams) {
-    const rows = members.filter((m) => m.team === team.team);
-    const drawn = rows.filter((m) => m.replaces === null).map((m) => String(m.personId));
-    if (drawn.join(',') !== team.members.map((m) => m.id).join(','))
-      problems.push(`第 ${team.team} 组的抽中人员与收据不一致。`);
-    for (const m of rows.filter((x) => x.replaces !== null)) {
-      const out = rows.find((x) => x.personId === m.replaces);
-      if (!out?.withdrawn)
-        problems.push(`第 ${team.team} 组：${await name(m.personId)} 顶替的人员没有记录为退出。`);
-      if (m.choiceId) {
-        const c = approved.get(m.choiceId);
-        if (!c || c.personIn !== m.personId || c.personOut !== m.replaces)
-          problems.push(`第 ${team.team} 组：${await name(m.personId)} 没有经批准的指定选派申请。`);
-      } else if (!team.reserve.includes(String(m.personId))) {
-        problems.push(
-          `第 ${team.team} 组：${await name(m.personId)} 不在本组的顺延排名中，也不是经批准的指定选派。`,
-        );
-      }
-    }
-    if (receipt.pool.quota.leads) {
-      const holders = rows.filter((m) => !m.withdrawn && m.certified).map((m) => String(m.personId));
-      const expected = holders.sort((a, b) => {
-        const x = score(receipt.seed.value, 'inspector', `${team.team}\t${a}`);
-        const y = score(receipt.seed.value, 'inspector', `${team.team}\t${b}`);
-        return x < y ? -1 : x > y ? 1 : 0;
-      })[0];
-      const leaders = rows.filter((m) => m.leader && !m.withdrawn).map((m) => String(m.personId));
-      if (leaders.length !== 1 || leaders[0] !== expected)
-        problems.push(`第 ${team.team} 组的组长不是本组排名最前的持证人员。`);
-    }
-  }
-  for (const m of members) {
-    if (!receipt.teams.some((t) => t.team === m.team))
-      problems.push(`收据中没有第 ${m.team} 组，名单中却有 ${await name(m.personId)}。`);
-  }
-  return problems;
+  return checkTeamsInUse(readReceipt(draw.receipt) as InspectorReceipt, await teamsInUse(repos, draw));
 }

@@ -1,13 +1,15 @@
 // Receipts and pool files as they travel outside the bot (downloaded from the chat, handed to an auditor): read
 // with every field checked, then re-checked by the domain's verifier. Needs no database.
 import { z } from 'zod';
-import { parsePool } from '../domain/draw.ts';
+import { parsePool, sha256 } from '../domain/draw.ts';
 import { type DrawReceipt, RECEIPT_FORMAT, verifyReceipt } from '../domain/draw-receipt.ts';
 import { DomainError } from '../domain/errors.ts';
 import { EXCLUSION_REASONS } from '../domain/inspector-draw.ts';
 import {
+  checkTeamsInUse,
   INSPECTOR_RECEIPT_FORMAT,
   type InspectorReceipt,
+  TEAMS_IN_USE_FORMAT,
   verifyInspectorReceipt,
 } from '../domain/inspector-receipt.ts';
 import { STRATA } from '../domain/plan-record.ts';
@@ -182,6 +184,59 @@ export function verifyReceiptFile(
     problems: verifyReceipt(receipt, pool),
     summary: `${receipt.task.name}（${receipt.task.ref}），对象池 ${receipt.pool.size} 个，抽中 ${receipt.picks.length} 个，种子 ${receipt.seed.value.slice(0, 16)}…`,
   };
+}
+
+const TeamsInUseSchema = z.object({
+  format: z.literal(TEAMS_IN_USE_FORMAT),
+  receiptHash: z.string(),
+  members: z.array(
+    z.object({
+      team: z.number().int(),
+      id: z.string(),
+      name: z.string(),
+      certified: z.boolean(),
+      leader: z.boolean(),
+      replaces: z.string().nullable(),
+      withdrawn: z.string().nullable(),
+      choice: z.number().int().nullable(),
+    }),
+  ),
+  choices: z.array(
+    z.object({
+      id: z.number().int(),
+      out: z.string(),
+      in: z.string(),
+      reason: z.string(),
+      decidedAt: z.string().nullable(),
+    }),
+  ),
+});
+
+/**
+ * An inspector draw's teams-in-use file against its receipt (`draw export` writes both): the file must come from
+ * this receipt, and every change since the draw must be a ranked re-selection or an approved hand-pick.
+ */
+export function verifyTeamsFile(receiptText: string, teamsText: string): string[] {
+  const receipt = readReceipt(receiptText);
+  if (receipt.format !== INSPECTOR_RECEIPT_FORMAT)
+    return ['检查组现状文件只能与检查人员抽取的收据一同复核。'];
+  let raw: unknown;
+  try {
+    raw = JSON.parse(teamsText);
+  } catch {
+    throw new DomainError('TEAMS_INVALID', '检查组现状文件不是 JSON。');
+  }
+  const parsed = TeamsInUseSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new DomainError(
+      'TEAMS_INVALID',
+      `检查组现状文件格式不正确：${issue.path.join('.') || '（整个文件）'} ${issue.message}`,
+    );
+  }
+  if (parsed.data.receiptHash !== sha256(receiptText))
+    return ['检查组现状文件不是这份收据的（收据哈希不一致）。'];
+  return checkTeamsInUse(receipt, parsed.data);
 }
 
 /** A target-draw receipt, refused when the file holds another kind. */

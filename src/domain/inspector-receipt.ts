@@ -2,7 +2,7 @@
 // "pool"), every seed input, the quota, the teams drawn, every exclusion with its reason, the edits made after
 // the target list was handed over, and the audit head — and the check that recomputes it with no database.
 import { canonicalJson } from './audit-chain.ts';
-import { drawSeed, inputProblems, type SeedInput, sha256 } from './draw.ts';
+import { drawSeed, inputProblems, type SeedInput, score, sha256 } from './draw.ts';
 import { seedInputs } from './draw-receipt.ts';
 import {
   type Candidate,
@@ -155,5 +155,75 @@ export function verifyInspectorReceipt(receipt: InspectorReceipt): string[] {
   }
   if (canonicalJson(receipt.exclusions) !== canonicalJson(again.exclusions))
     problems.push('排除人员及原因与重新计算的结果不一致。');
+  return problems;
+}
+
+export const TEAMS_IN_USE_FORMAT = 'jointcheck-teams-in-use';
+
+/**
+ * An inspector draw's teams as they stand after it: every member row (the drawn, the withdrawn with why, those who
+ * took their places), and the hand-picks the office approved. Exported beside the receipt, it lets anyone re-check
+ * the changes made since the draw with no database (`checkTeamsInUse`).
+ */
+export interface TeamsInUse {
+  format: typeof TEAMS_IN_USE_FORMAT;
+  /** The receipt these teams come from, by the SHA-256 of its bytes. */
+  receiptHash: string;
+  members: {
+    team: number;
+    id: string;
+    name: string;
+    certified: boolean;
+    leader: boolean;
+    /** The member this one took the place of. */
+    replaces: string | null;
+    withdrawn: string | null;
+    /** The approved hand-pick (指定选派) that put them here. */
+    choice: number | null;
+  }[];
+  choices: { id: number; out: string; in: string; reason: string; decidedAt: string | null }[];
+}
+
+/**
+ * The teams in use against the receipt: each team's drawn members as the receipt lists them (none missing, none
+ * added); every later member either in the team's reserve ranking (重新选派) or an approved hand-pick for the member
+ * it names; each replaced member withdrawn; and the lead department's leader the top-ranked certificate holder of
+ * the team as it now stands. The differences, empty when all hold.
+ */
+export function checkTeamsInUse(receipt: InspectorReceipt, inUse: Pick<TeamsInUse, 'members' | 'choices'>) {
+  const choices = new Map(inUse.choices.map((c) => [c.id, c]));
+  const problems: string[] = [];
+  for (const team of receipt.teams) {
+    const rows = inUse.members.filter((m) => m.team === team.team);
+    const drawn = rows.filter((m) => m.replaces === null).map((m) => m.id);
+    if (drawn.join(',') !== team.members.map((m) => m.id).join(','))
+      problems.push(`第 ${team.team} 组的抽中人员与收据不一致。`);
+    for (const m of rows.filter((x) => x.replaces !== null)) {
+      if (!rows.find((x) => x.id === m.replaces)?.withdrawn)
+        problems.push(`第 ${team.team} 组：${m.name} 顶替的人员没有记录为退出。`);
+      if (m.choice !== null) {
+        const c = choices.get(m.choice);
+        if (!c || c.in !== m.id || c.out !== m.replaces)
+          problems.push(`第 ${team.team} 组：${m.name} 没有经批准的指定选派申请。`);
+      } else if (!team.reserve.includes(m.id)) {
+        problems.push(`第 ${team.team} 组：${m.name} 不在本组的顺延排名中，也不是经批准的指定选派。`);
+      }
+    }
+    if (receipt.pool.quota.leads) {
+      const holders = rows.filter((m) => !m.withdrawn && m.certified).map((m) => m.id);
+      const ranked = holders.sort((a, b) => {
+        const x = score(receipt.seed.value, 'inspector', `${team.team}\t${a}`);
+        const y = score(receipt.seed.value, 'inspector', `${team.team}\t${b}`);
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+      const leaders = rows.filter((m) => m.leader && !m.withdrawn).map((m) => m.id);
+      if (leaders.length !== 1 || leaders[0] !== ranked[0])
+        problems.push(`第 ${team.team} 组的组长不是本组排名最前的持证人员。`);
+    }
+  }
+  for (const m of inUse.members) {
+    if (!receipt.teams.some((t) => t.team === m.team))
+      problems.push(`收据中没有第 ${m.team} 组，名单中却有 ${m.name}。`);
+  }
   return problems;
 }
