@@ -79,10 +79,12 @@ export function findButton(card: Card | undefined, label: string): Button {
 
 export async function createHarness(options: { demo?: boolean } = {}) {
   const opened = await freshDb();
-  const store = createStore(opened.db);
+  // One clock for the store and the sender, as the app has: a test that sets the time sets it for both (the
+  // outbox is stamped by the store and drained by the sender).
+  const clock = { now: () => new Date() };
+  const store = createStore(opened.db, () => clock.now());
   const platform = createMemoryPlatform(PLATFORM);
   const { logger, lines } = captureLogger();
-  const clock = { now: () => new Date() };
   const uploads = new Map<string, Buffer>();
   const services: Services = {
     store,
