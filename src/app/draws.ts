@@ -215,6 +215,8 @@ function targetMaker(
       const rules = Object.fromEntries(draw.strata.map((s) => [s.stratum, s.rule]));
       const selection = selectTargets(seed, pool, rules, draw.split, prefixes);
       watch.lap('select');
+      // The picks go to the database while the receipt is written here.
+      const saving = tx.draws.savePicks(draw.id, selection.picks);
       const receipt = receiptOf(
         {
           taskRef: ref,
@@ -245,7 +247,7 @@ function targetMaker(
       );
       const text = `${JSON.stringify(receipt, null, 1)}\n`;
       watch.lap('receipt');
-      await tx.draws.savePicks(draw.id, selection.picks);
+      await saving;
       watch.lap('picks');
       return { seed, receipt: text, details: { picks: selection.picks.length } };
     },

@@ -96,6 +96,7 @@ export async function scoredPool(
     size,
     id: (i) => text.slice(starts[i]!, text.indexOf('\t', starts[i]!)),
     stratum: (i) => STRATA[codes[i]!]!,
+    strata: codes,
   };
   return { pool, prefixes };
 }

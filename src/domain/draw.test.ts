@@ -3,6 +3,7 @@
 // re-checks with no database and names whatever was changed in it.
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalLines,
   canonicalPool,
   drawSeed,
   inputProblems,
@@ -48,6 +49,34 @@ describe('the pool and the seed', () => {
     // A changed credit class is a different pool.
     expect(poolHash([{ ...pool[0]!, stratum: 'D' }, ...pool.slice(1)])).not.toBe(poolHash(pool));
     expect(() => canonicalPool([pool[0]!, pool[0]!])).toThrow('在对象池中重复');
+  });
+
+  it('orders ids in UTF-8 byte order, whatever their length or script', () => {
+    // Shared prefixes, shorter ids before their extensions, CJK, a character from U+E000 up, digits and letters.
+    const alphabet = ['0', '1', '9', 'A', 'M', 'Z', '沪', '食', '药', '号', '\uE000', '-', 'a'];
+    const ids = new Set<string>(['913701', '9137010', '91370105MA0000001', '沪食药123号', '\uFFFD', 'A']);
+    for (let i = 0; ids.size < 3000; i++) {
+      const h = sha256(`id ${i}`);
+      const length = 1 + (Number.parseInt(h.slice(0, 2), 16) % 12);
+      let id = i % 3 === 0 ? '913701' : '';
+      for (let k = 0; k < length; k++)
+        id += alphabet[Number.parseInt(h.slice(2 + 2 * k, 4 + 2 * k), 16) % alphabet.length];
+      ids.add(id);
+    }
+    const list = [...ids];
+    const bytes = [...list].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const ordered = (xs: string[]) =>
+      parsePool(canonicalPool(shuffled(xs, 'order').map((id) => ({ id, stratum: 'A' as const })))).map(
+        (e) => e.id,
+      );
+    expect(ordered(list)).toEqual(bytes);
+    // Beyond U+FFFF (a surrogate pair in UTF-16) code units and bytes disagree: still byte order.
+    expect(ordered(['𠀀甲', '\uFFFD乙', '丙'])).toEqual(['丙', '\uFFFD乙', '𠀀甲']);
+    // The canonical text is the same whichever order the pool comes in; a line that is not a pool line is refused.
+    const pool = list.map((id, i) => ({ id, stratum: (['A', 'all'] as const)[i % 2]! }));
+    expect(canonicalPool(shuffled(pool, 'order'))).toEqual(canonicalPool(pool));
+    expect(() => canonicalLines(Buffer.from('9137\tA\n9138\tE\n'))).toThrow('对象池第 2 行格式不对');
+    expect(() => canonicalLines(Buffer.from('9137\tA\n9138\tB\n9137\tC\n'))).toThrow('“9137”在对象池中重复');
   });
 
   it('takes exactly one bot entropy and each other input once', () => {

@@ -27,31 +27,116 @@ export interface PoolEntry {
 }
 
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
-/** UTF-16 order equals UTF-8 byte order for strings without surrogates or characters from U+E000 up. */
-const HIGH = /[\uD800-\uFFFF]/;
-const codeUnitOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-/** The byte-order comparator for these strings: the cheap one where it gives the same answer. */
-const orderFor = (strings: Iterable<string>) => {
-  for (const s of strings) if (HIGH.test(s)) return byteOrder;
-  return codeUnitOrder;
-};
-
 const SAFE = /^[^\t\n\r]+$/;
 
-/** Sorts entries by id in byte order, in place (already sorted runs, as a database returns them, merge fast). */
-function sortPool(entries: PoolEntry[]): PoolEntry[] {
-  const order = orderFor(entries.map((e) => e.id));
-  return entries.sort((a, b) => order(a.id, b.id));
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+
+/**
+ * The canonical bytes of pool lines given in any order (`<id>\t<stratum>\n` each, UTF-8): the same lines sorted by
+ * id in byte order, by an LSD radix sort over the id bytes (one stable counting pass per byte position from the
+ * last; 0 past the end of a shorter id, which so sorts first; positions every id shares skipped). Bytes, not
+ * strings: 3,000,000 lines go in about a second, where sorting and joining strings took several. Refused where a
+ * line is not a pool line or an id repeats.
+ */
+export function canonicalLines(input: Buffer): Buffer {
+  // Plain byte arrays: indexing a Buffer measured two to three times slower in these loops.
+  const bytes = new Uint8Array(input.buffer, input.byteOffset, input.length);
+  const size = bytes.length;
+  if (size === 0) return Buffer.alloc(0);
+  if (bytes[size - 1] !== LF) throw new Error('对象池文件应以换行结束');
+  // One pass over the bytes: where each line starts, how long its id is, whether its stratum is one we know.
+  let n = 0;
+  for (let k = 0; k < size; k++) if (bytes[k] === LF) n++;
+  const starts = new Uint32Array(n + 1);
+  const lengths = new Uint32Array(n);
+  let longest = 0;
+  for (let i = 0, k = 0; i < n; i++) {
+    const start = k;
+    while (bytes[k] !== TAB && bytes[k] !== LF && bytes[k] !== CR) k++;
+    const tab = k;
+    k++;
+    while (k < size && bytes[k] !== LF && bytes[k] !== CR && bytes[k] !== TAB) k++;
+    const end = k;
+    const s = end - tab - 1;
+    const known =
+      bytes[tab] === TAB &&
+      tab > start &&
+      bytes[end] === LF &&
+      ((s === 1 && bytes[tab + 1]! >= 65 && bytes[tab + 1]! <= 68) ||
+        (s === 3 && bytes[tab + 1] === 97 && bytes[tab + 2] === 108 && bytes[tab + 3] === 108));
+    if (!known) {
+      const stop = input.indexOf(LF, start);
+      throw new Error(
+        `对象池第 ${i + 1} 行格式不对：“${input.toString('utf8', start, stop === -1 ? size : stop)}”`,
+      );
+    }
+    starts[i] = start;
+    lengths[i] = tab - start;
+    if (tab - start > longest) longest = tab - start;
+    k = end + 1;
+  }
+  starts[n] = size;
+  let from = new Uint32Array(n);
+  for (let i = 0; i < n; i++) from[i] = i;
+  let to = new Uint32Array(n);
+  const digit = new Uint16Array(n);
+  const count = new Uint32Array(258);
+  for (let at = longest - 1; at >= 0; at--) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) {
+      const d = at < lengths[i]! ? bytes[starts[i]! + at]! + 1 : 0;
+      digit[i] = d;
+      count[d + 1]!++;
+    }
+    // Every id has the same byte here: this pass would change nothing.
+    if (count.includes(n)) continue;
+    for (let b = 1; b < count.length; b++) count[b]! += count[b - 1]!;
+    for (let j = 0; j < n; j++) {
+      const i = from[j]!;
+      to[count[digit[i]!]!++] = i;
+    }
+    [from, to] = [to, from];
+  }
+  // Where each line goes in that order, then the lines copied in their own order (reading the input in sequence
+  // is several times faster than gathering it in sorted order).
+  const to2 = new Uint32Array(n);
+  for (let j = 0, w = 0; j < n; j++) {
+    const i = from[j]!;
+    to2[i] = w;
+    w += starts[i + 1]! - starts[i]!;
+  }
+  const out = new Uint8Array(size);
+  for (let i = 0; i < n; i++) {
+    let w = to2[i]!;
+    const stop = starts[i + 1]!;
+    for (let k = starts[i]!; k < stop; k++) out[w++] = bytes[k]!;
+  }
+  // Two neighbours with the same id are one target twice: read back in order, each id against the one before.
+  for (let k = 0, previous = -1, previousLength = 0; k < size; ) {
+    let tab = k;
+    while (out[tab] !== TAB) tab++;
+    const length = tab - k;
+    let same = length === previousLength;
+    for (let x = 0; same && x < length; x++) same = out[k + x] === out[previous + x];
+    if (same)
+      throw new Error(`对象编号“${Buffer.from(out.subarray(k, tab)).toString('utf8')}”在对象池中重复`);
+    previous = k;
+    previousLength = length;
+    k = tab + 1;
+    while (out[k] !== LF) k++;
+    k++;
+  }
+  return Buffer.from(out.buffer, out.byteOffset, out.length);
 }
 
 /** The pool's canonical bytes: refused if an id repeats or holds a tab or line break. */
 export function canonicalPool(entries: readonly PoolEntry[]): Buffer {
-  const sorted = sortPool([...entries]);
-  for (const [i, e] of sorted.entries()) {
+  for (const e of entries) {
     if (!SAFE.test(e.id)) throw new Error(`对象编号“${e.id}”含有制表符或换行，不能进入对象池`);
-    if (i > 0 && sorted[i - 1]!.id === e.id) throw new Error(`对象编号“${e.id}”在对象池中重复`);
   }
-  return Buffer.from(sorted.map((e) => `${e.id}\t${e.stratum}\n`).join(''), 'utf8');
+  return canonicalLines(Buffer.from(entries.map((e) => `${e.id}\t${e.stratum}\n`).join(''), 'utf8'));
 }
 
 const STRATUM_NAMES = new Set<string>(STRATA);
@@ -272,6 +357,8 @@ export interface PoolColumns {
   size: number;
   id(i: number): string;
   stratum(i: number): Stratum;
+  /** Each target's stratum as its index in `STRATA`, when known already (saves a lookup per target). */
+  strata?: Uint8Array;
 }
 
 /**
@@ -293,13 +380,10 @@ export function selectTargets(
   const size = columns.size;
   if (prefixes && prefixes.length !== size) throw new Error('评分前缀与对象池的条数不一致');
   // Positions by stratum, in typed arrays: two passes, no object per target.
-  const strata = new Uint8Array(size);
+  const strata =
+    columns.strata ?? Uint8Array.from({ length: size }, (_, i) => STRATA.indexOf(columns.stratum(i)));
   const counts = new Array<number>(STRATA.length).fill(0);
-  for (let i = 0; i < size; i++) {
-    const k = STRATA.indexOf(columns.stratum(i));
-    strata[i] = k;
-    counts[k]!++;
-  }
+  for (let i = 0; i < size; i++) counts[strata[i]!]!++;
   const ranked: RankedStratum[] = [];
   for (const [k, stratum] of STRATA.entries()) {
     const rule = rules[stratum];

@@ -22,7 +22,7 @@ import type {
   ReplacementRequest,
   Repos,
 } from '../app/ports.ts';
-import { sha256 } from '../domain/draw.ts';
+import { canonicalLines, sha256 } from '../domain/draw.ts';
 import { STRATA, type Stratum } from '../domain/plan-record.ts';
 import { copyInto, type Db, rowsOf } from './db.ts';
 
@@ -119,17 +119,16 @@ export function drawRepo(db: Db): Repos['draws'] {
       const scoped = scopedTargets(taskId, filters);
       const kept = sql`not s.recent and not (${filters.excludeOpen}::boolean and s.open_elsewhere)
         and (s.stratum <> 'all' or ${filters.withAll}::boolean)`;
-      // Sorting a large pool in memory rather than in temporary files, and on every core: the planner is told
-      // that parallel workers cost nothing to start (this transaction only). A plain SELECT may run in parallel;
-      // an INSERT … SELECT may not, so the sorted text comes here and goes back. The aggregate takes the sorted
-      // subquery's rows in order (PostgreSQL's documented behaviour with no join above it); a pool out of order
-      // would fail every verification, which re-canonicalises it.
-      await db.execute(sql`set local work_mem = '256MB'`);
+      // One scan of the library, on every core (the planner is told parallel workers cost nothing to start, for
+      // this transaction only): the counts, and the kept lines in no particular order. They are put in canonical
+      // order here, by the domain's own radix sort of the ids — far faster than the database's sort of 3,000,000
+      // codes that share their first characters — then hashed and stored.
       await db.execute(sql`set local parallel_setup_cost = 0`);
       await db.execute(sql`set local parallel_tuple_cost = 0`);
-      const [counted] = rowsOf<Record<string, number>>(
+      const [counted] = rowsOf<Record<string, number | string | null>>(
         await db.execute(sql`
-          select count(*)::int as in_scope,
+          select string_agg(s.code || E'\\t' || s.stratum || E'\\n', '') filter (where ${kept}) as lines,
+            count(*)::int as in_scope,
             count(*) filter (where s.recent)::int as recent,
             count(*) filter (where s.open_elsewhere)::int as open_elsewhere,
             count(*) filter (where s.stratum = 'all' and not ${filters.withAll}::boolean)::int as no_quota,
@@ -142,15 +141,8 @@ export function drawRepo(db: Db): Repos['draws'] {
             )}
           from (${scoped}) s`),
       );
-      const [pool] = rowsOf<{ content: string | null }>(
-        await db.execute(sql`
-          select string_agg(o.line, '') as content from (
-            select s.code || E'\\t' || s.stratum || E'\\n' as line
-            from (${scoped}) s where ${kept}
-            order by s.code collate "C"
-          ) o`),
-      );
-      const content = pool?.content ?? '';
+      const bytes = canonicalLines(Buffer.from((counted?.lines as string | null) ?? '', 'utf8'));
+      const content = bytes.toString('utf8');
       await db.insert(drawPools).values({ drawId, content });
       const c = counted!;
       return {
@@ -163,7 +155,7 @@ export function drawRepo(db: Db): Repos['draws'] {
           openElsewhere: Number(c.open_elsewhere),
           noQuota: Number(c.no_quota),
         } satisfies Partial<DrawFilters>,
-        hash: sha256(content),
+        hash: sha256(bytes),
       };
     },
     async poolText(drawId) {
