@@ -318,6 +318,17 @@ describe('/draw delegate', () => {
     expect(drawn.noticeText).toContain('区商务局 · 城关所（受委托）');
     const receipt = verifyReceiptFile(drawn.text).receipt as InspectorReceipt;
     expect(receipt.department.unit).toBe('城关所');
+    // The unit is under the pool's hash: a receipt relabelled to another unit no longer re-checks.
+    expect(receipt.pool.unit).toBe('城关所');
+    const relabelled = structuredClone(receipt);
+    relabelled.department.unit = '开发区所';
+    expect(verifyReceiptFile(JSON.stringify(relabelled)).problems).toContain(
+      '收据中的受委托单位与候选人员所属单位不一致。',
+    );
+    relabelled.pool.unit = '开发区所';
+    expect(verifyReceiptFile(JSON.stringify(relabelled)).problems.join('\n')).toContain(
+      '候选人员、检查组或每组要求不一致',
+    );
     expect(receipt.pool.candidates.map((c) => c.name).sort()).toEqual(['冯涛', '韩梅'].sort());
     const [again] = await h.send(`/draw delegate ${taskId} 开发区所`, wang);
     expect(said(again)).toContain('不能再委托或收回');

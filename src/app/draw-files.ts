@@ -107,6 +107,7 @@ const InspectorReceiptSchema = z.object({
       sameAreaRecusal: z.boolean(),
       leads: z.boolean(),
     }),
+    unit: z.string().optional(),
   }),
   seed: seedPart,
   teams: z.array(

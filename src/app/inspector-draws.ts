@@ -222,7 +222,7 @@ export async function commitInspectorDraw(
       departmentId,
       unit,
     );
-    const pool: InspectorPool = { candidates, teams, quota };
+    const pool: InspectorPool = { candidates, teams, quota, ...(unit ? { unit } : {}) };
     const content = inspectorPoolText(pool);
     const entropy = randomBytes(32).toString('hex');
     const facts: InspectorDrawFacts = {

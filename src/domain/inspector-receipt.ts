@@ -32,6 +32,8 @@ export interface InspectorPool {
   candidates: Candidate[];
   teams: TeamTargets[];
   quota: InspectorQuota;
+  /** The sub-unit the department delegated its part to, whose people these are (seed 000 art. 18). */
+  unit?: string;
 }
 
 /** A change to a person's leave or conflicts made after the target list was handed over (flagged, product.md §4.5). */
@@ -61,7 +63,12 @@ export interface InspectorReceipt {
 
 /** The pool's canonical text: what is stored, hashed and put in the receipt. */
 export const inspectorPoolText = (pool: InspectorPool) =>
-  canonicalJson({ candidates: pool.candidates, quota: pool.quota, teams: pool.teams });
+  canonicalJson({
+    candidates: pool.candidates,
+    quota: pool.quota,
+    teams: pool.teams,
+    ...(pool.unit ? { unit: pool.unit } : {}),
+  });
 
 /** The seed reference of a department's inspector draw: its own, never the target draw's. */
 export const inspectorTaskRef = (taskRef: string, departmentCode: string) =>
@@ -117,6 +124,8 @@ export function verifyInspectorReceipt(receipt: InspectorReceipt): string[] {
       `候选人员、检查组或每组要求不一致：收据记载的哈希为 ${receipt.pool.hash.slice(0, 12)}…，按收据内容计算为 ${hash.slice(0, 12)}…。`,
     );
   }
+  if ((receipt.department.unit ?? null) !== (receipt.pool.unit ?? null))
+    problems.push('收据中的受委托单位与候选人员所属单位不一致。');
   problems.push(...inputProblems(receipt.seed.inputs));
   for (const i of receipt.seed.inputs) {
     if (sha256(i.value) !== i.hash)
