@@ -470,6 +470,11 @@ describe('/draw choose', () => {
       return { code, out: out.join('\n') };
     };
     expect(await offline(inUse)).toMatchObject({ code: 0, out: expect.stringContaining('一致') });
+    // Who holds a certificate is the receipt's to say for everyone in its pool: marking them all uncertified in the
+    // file changes nothing (only 高远, hand-picked from outside the pool, is taken from the file).
+    const uncertified = structuredClone(inUse);
+    for (const m of uncertified.members) if (m.name !== '高远') m.certified = false;
+    expect(await offline(uncertified)).toMatchObject({ code: 0 });
     const unapproved = structuredClone(inUse);
     for (const m of unapproved.members) if (m.name === '高远') m.choice = null;
     expect(await offline(unapproved)).toMatchObject({

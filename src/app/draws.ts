@@ -217,6 +217,8 @@ function targetMaker(
       watch.lap('select');
       // The picks go to the database while the receipt is written here.
       const saving = tx.draws.savePicks(draw.id, selection.picks);
+      // Should the receipt fail, the transaction fails with it; this rejection is then not left unhandled.
+      saving.catch(() => {});
       const receipt = receiptOf(
         {
           taskRef: ref,

@@ -338,7 +338,7 @@ function inspectorMaker(services: Services): DrawMaker {
         department: {
           code: department.code,
           name: department.shortName ?? department.name,
-          ...(facts.unit ? { unit: facts.unit } : {}),
+          ...(pool.unit ? { unit: pool.unit } : {}),
         },
         drawnAt: now.toISOString(),
         pool,

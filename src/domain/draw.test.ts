@@ -76,6 +76,9 @@ describe('the pool and the seed', () => {
     const pool = list.map((id, i) => ({ id, stratum: (['A', 'all'] as const)[i % 2]! }));
     expect(canonicalPool(shuffled(pool, 'order'))).toEqual(canonicalPool(pool));
     expect(() => canonicalLines(Buffer.from('9137\tA\n9138\tE\n'))).toThrow('对象池第 2 行格式不对');
+    // An id too long for the radix passes is sorted by comparison, to the same order.
+    const long = [...list, `913701${'长'.repeat(40)}`];
+    expect(ordered(long)).toEqual([...long].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
     expect(() => canonicalLines(Buffer.from('9137\tA\n9138\tB\n9137\tC\n'))).toThrow('“9137”在对象池中重复');
   });
 

@@ -29,6 +29,8 @@ export interface PoolEntry {
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 const SAFE = /^[^\t\n\r]+$/;
 
+/** Ids up to this many bytes are radix-sorted (credit codes are 18); a pool with a longer one is compared. */
+const LONGEST_RADIX_ID = 64;
 const TAB = 9;
 const LF = 10;
 const CR = 13;
@@ -45,6 +47,7 @@ export function canonicalLines(input: Buffer): Buffer {
   const bytes = new Uint8Array(input.buffer, input.byteOffset, input.length);
   const size = bytes.length;
   if (size === 0) return Buffer.alloc(0);
+  if (size >= 2 ** 32) throw new Error('对象池文件过大');
   if (bytes[size - 1] !== LF) throw new Error('对象池文件应以换行结束');
   // One pass over the bytes: where each line starts, how long its id is, whether its stratum is one we know.
   let n = 0;
@@ -83,7 +86,14 @@ export function canonicalLines(input: Buffer): Buffer {
   let to = new Uint32Array(n);
   const digit = new Uint16Array(n);
   const count = new Uint32Array(258);
-  for (let at = longest - 1; at >= 0; at--) {
+  // Every pass visits every line, so one very long id would make them all slow: beyond that, compare instead.
+  if (longest > LONGEST_RADIX_ID) {
+    from.sort((a, b) =>
+      // buf.compare(target, …, source range) compares the source range (here a) with the target range (b).
+      input.compare(input, starts[b], starts[b]! + lengths[b]!, starts[a], starts[a]! + lengths[a]!),
+    );
+  }
+  for (let at = longest > LONGEST_RADIX_ID ? -1 : longest - 1; at >= 0; at--) {
     count.fill(0);
     for (let i = 0; i < n; i++) {
       const d = at < lengths[i]! ? bytes[starts[i]! + at]! + 1 : 0;

@@ -2,6 +2,7 @@
 // "pool"), every seed input, the quota, the teams drawn, every exclusion with its reason, the edits made after
 // the target list was handed over, and the audit head — and the check that recomputes it with no database.
 import { canonicalJson } from './audit-chain.ts';
+import { holdsCertificate } from './availability.ts';
 import { drawSeed, inputProblems, type SeedInput, score, sha256 } from './draw.ts';
 import { seedInputs } from './draw-receipt.ts';
 import {
@@ -201,6 +202,13 @@ export interface TeamsInUse {
  */
 export function checkTeamsInUse(receipt: InspectorReceipt, inUse: Pick<TeamsInUse, 'members' | 'choices'>) {
   const choices = new Map(inUse.choices.map((c) => [c.id, c]));
+  // Who holds a valid certificate is the receipt's to say for everyone in its pool; only a hand-picked person from
+  // outside it is taken from the file.
+  const pooled = new Map(receipt.pool.candidates.map((c) => [c.id, c]));
+  const certified = (m: TeamsInUse['members'][number]) => {
+    const c = pooled.get(m.id);
+    return c ? holdsCertificate(c, receipt.pool.quota.window) : m.certified;
+  };
   const problems: string[] = [];
   for (const team of receipt.teams) {
     const rows = inUse.members.filter((m) => m.team === team.team);
@@ -208,7 +216,7 @@ export function checkTeamsInUse(receipt: InspectorReceipt, inUse: Pick<TeamsInUs
     if (drawn.join(',') !== team.members.map((m) => m.id).join(','))
       problems.push(`第 ${team.team} 组的抽中人员与收据不一致。`);
     for (const m of rows.filter((x) => x.replaces !== null)) {
-      if (!rows.find((x) => x.id === m.replaces)?.withdrawn)
+      if ((rows.find((x) => x.id === m.replaces)?.withdrawn ?? null) === null)
         problems.push(`第 ${team.team} 组：${m.name} 顶替的人员没有记录为退出。`);
       if (m.choice !== null) {
         const c = choices.get(m.choice);
@@ -219,13 +227,13 @@ export function checkTeamsInUse(receipt: InspectorReceipt, inUse: Pick<TeamsInUs
       }
     }
     if (receipt.pool.quota.leads) {
-      const holders = rows.filter((m) => !m.withdrawn && m.certified).map((m) => m.id);
+      const holders = rows.filter((m) => m.withdrawn === null && certified(m)).map((m) => m.id);
       const ranked = holders.sort((a, b) => {
         const x = score(receipt.seed.value, 'inspector', `${team.team}\t${a}`);
         const y = score(receipt.seed.value, 'inspector', `${team.team}\t${b}`);
         return x < y ? -1 : x > y ? 1 : 0;
       });
-      const leaders = rows.filter((m) => m.leader && !m.withdrawn).map((m) => m.id);
+      const leaders = rows.filter((m) => m.leader && m.withdrawn === null).map((m) => m.id);
       if (leaders.length !== 1 || leaders[0] !== ranked[0])
         problems.push(`第 ${team.team} 组的组长不是本组排名最前的持证人员。`);
     }
