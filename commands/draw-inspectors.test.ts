@@ -209,7 +209,8 @@ describe('/draw inspectors', () => {
     expect(reselected.map(said).join('\n')).toContain('第 2 组：钱立 →');
     // The task's chat gets the roster as it now stands.
     const roster2 = inGroup(reselected).find((m) => cardText(m.card).includes('检查组名单'));
-    expect(cardText(roster2?.card)).not.toContain('钱立');
+    expect(cardText(roster2?.card)).toContain('检查组已调整：重新选派 第 2 组：钱立 →');
+    expect(cardText(roster2?.card).split('以下为调整后的名单')[1]).not.toContain('钱立');
     const teamTwo = (await h.store.draws.members(leadDraw.id)).filter((m) => m.team === 2 && !m.withdrawn);
     const names = await Promise.all(teamTwo.map(async (m) => (await h.store.people.get(m.personId))!.name));
     expect(names.sort()).toEqual(['刘洋', '张建国'].sort());

@@ -243,7 +243,13 @@ export async function decideChoice(services: Services, input: DecisionInput) {
         key,
       );
       if (task.state === 'staffed')
-        await postRoster(tx, services, task, `${drawSubject(draw.id)}:roster@v${updated.version}`);
+        await postRoster(
+          tx,
+          services,
+          task,
+          `${drawSubject(draw.id)}:roster@v${updated.version}`,
+          `指定选派 ${changes.join('；')}`,
+        );
       await tell(
         tx,
         services.platform,

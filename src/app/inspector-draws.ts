@@ -422,7 +422,7 @@ async function staffIfDone(tx: Repos, services: Services, task: Task): Promise<T
 }
 
 /** The task's teams as they now stand (targets, leader, members by department), posted in its chat under `key`. */
-export async function postRoster(tx: Repos, services: Services, task: Task, key: string) {
+export async function postRoster(tx: Repos, services: Services, task: Task, key: string, changed?: string) {
   const names = new Map((await tx.departments.list()).map((d) => [d.id, d.shortName ?? d.name]));
   const draws = await tx.draws.forTask(task.id);
   const target = draws.find((d) => d.kind === 'targets' && d.state === 'drawn')!;
@@ -450,6 +450,7 @@ export async function postRoster(tx: Repos, services: Services, task: Task, key:
         card: teamsCard(
           { id: task.id, name: task.name, windowStart: task.windowStart, windowEnd: task.windowEnd },
           [...rows.entries()].sort(([a], [b]) => a - b).map(([team, r]) => ({ team, ...r })),
+          changed,
         ),
       },
     },
@@ -560,7 +561,13 @@ export async function reselectInspector(
       `${drawSubject(draw.id)}:reselect:v${updated.version}`,
     );
     if (task.state === 'staffed')
-      await postRoster(tx, services, task, `${drawSubject(draw.id)}:roster@v${updated.version}`);
+      await postRoster(
+        tx,
+        services,
+        task,
+        `${drawSubject(draw.id)}:roster@v${updated.version}`,
+        `重新选派 ${changes.join('；')}`,
+      );
     return { changes };
   });
 }

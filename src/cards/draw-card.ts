@@ -310,7 +310,7 @@ export function inspectorDrawCard(view: InspectorDrawView): Card {
       elements.push(md(`**重新选派**（按本次抽取的排名顺延）\n${view.reselections.join('\n')}`));
     elements.push(
       note(
-        `收据已发到本群；任何人可用 jointcheck draw verify 收据.json 离线复核，或发送 /draw verify ${view.taskId}。`,
+        `收据已发到任务群；任何人可用 jointcheck draw verify 收据.json 离线复核，或发送 /draw verify ${view.taskId}。`,
       ),
     );
   }
@@ -386,16 +386,20 @@ export function handoverCard(
 export function teamsCard(
   task: { id: number; name: string; windowStart: string; windowEnd: string },
   teams: { team: number; targets: number; leader: string; members: string[] }[],
+  /** What changed since the roster was last posted (a re-selection, a hand-pick), when it is posted again. */
+  changed?: string,
 ): Card {
   return {
     header: {
       title: `检查组名单：${task.name}`,
-      subtitle: `任务 #${task.id} · 检查人员已选派`,
+      subtitle: `任务 #${task.id} · ${changed ? '检查组已调整' : '检查人员已选派'}`,
       color: 'green',
     },
     elements: [
       md(
-        `各部门已随机选派检查人员。检查时间 ${task.windowStart} 至 ${task.windowEnd}，由组长商定检查日期和路线。`,
+        changed
+          ? `检查组已调整：${changed}。以下为调整后的名单，检查时间 ${task.windowStart} 至 ${task.windowEnd}。`
+          : `各部门已随机选派检查人员。检查时间 ${task.windowStart} 至 ${task.windowEnd}，由组长商定检查日期和路线。`,
       ),
       {
         type: 'table',
