@@ -1,6 +1,7 @@
 // Draws: the record, its frozen pool (its canonical bytes), the contributions, the picks, the hand-overs and the
-// requests the office decides. The pool's lines are sorted by the database on every core and stored as its
-// canonical bytes; the selection is the domain's (docs/decisions.md, "Draws in the chat").
+// requests the office decides. The pool's lines are gathered by one parallel scan, put in canonical order by the
+// domain's radix sort and stored as those bytes; the selection is the domain's (docs/decisions.md, "Draws in the
+// chat").
 import { and, asc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import {
   drawChoices,
