@@ -356,6 +356,11 @@ describe('/draw delegate', () => {
       delegatedTo: null,
       inspectorsDue: '2026-12-08',
     });
+    // /draw show tells where every department stands.
+    const shown = (await h.send(`/draw show ${taskId}`, users.office)).map(said);
+    const staffing = shown.find((t) => t.startsWith('各部门选派检查人员情况'))!;
+    expect(staffing).toContain(`区商务局（委托城关所，2026-12-02 派发）：已选派（抽取 #${unitDraw.id}）`);
+    expect(staffing).toContain('区卫健局：未发布选派公告，期限 2026-12-08（周二）');
   });
 });
 

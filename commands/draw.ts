@@ -21,6 +21,7 @@ import {
 import { actsFor, drawCardOf, drawSubject, takingPart, targetDrawView } from '../src/app/draw-views.ts';
 import { commitTargetDraw, picksSheet, runTargetDraw } from '../src/app/draws.ts';
 import { commitInspectorDraw, reselectInspector, runInspectorDraw } from '../src/app/inspector-draws.ts';
+import type { Draw } from '../src/app/ports.ts';
 import { decideRedraw, redrawCardOf, redrawSubject, requestRedraw } from '../src/app/redraws.ts';
 import {
   type Cause,
@@ -167,6 +168,26 @@ function commitSubcommand(o: {
       };
     },
   });
+}
+
+/** Where each department stands with its inspectors after the hand-over: deadline, who draws, how far. */
+async function staffingText(store: Services['store'], target: Draw, draws: Draw[]): Promise<string> {
+  const names = new Map((await store.departments.list()).map((d) => [d.id, d.shortName ?? d.name]));
+  const lines: string[] = [];
+  for (const h of await store.draws.handovers(target.id)) {
+    const own = draws.find(
+      (d) => d.kind === 'inspectors' && d.departmentId === h.departmentId && d.state !== 'superseded',
+    );
+    const state = !own
+      ? `未发布选派公告，期限 ${h.inspectorsDueText}`
+      : own.state === 'committed'
+        ? `已发布选派公告（抽取 #${own.id}），待抽取`
+        : `已选派（抽取 #${own.id}）`;
+    lines.push(
+      `- ${names.get(h.departmentId) ?? `#${h.departmentId}`}${h.delegatedTo ? `（委托${h.delegatedTo}，${h.delegatedOn} 派发）` : ''}：${state}`,
+    );
+  }
+  return `各部门选派检查人员情况（抽取 #${target.id} 的名单）：\n${lines.join('\n')}`;
 }
 
 export const draw = defineCommand({
@@ -367,7 +388,8 @@ export const draw = defineCommand({
     subcommand({
       name: 'show',
       aliases: ['查看'],
-      summary: '查看一项任务的抽取公告、结果和收据（参加部门的联络员同时收到本部门的名单）',
+      summary:
+        '查看一项任务的抽取公告、结果、收据和各部门选派检查人员的进展（参加部门的联络员同时收到本部门的名单）',
       usage: '/draw show <任务编号>',
       examples: ['/draw show 3'],
       access: 'bound',
@@ -392,6 +414,7 @@ export const draw = defineCommand({
         // A liaison of a department in the task gets its list (one bound after the hand-over included), and so
         // does the sub-unit the department delegated its part to.
         const current = draws.findLast((d) => d.kind === 'targets' && d.state === 'drawn');
+        if (current) replies.push({ kind: 'text', text: await staffingText(store, current, draws) });
         const found =
           current && (await takingPart(store, task)).includes(person.departmentId)
             ? (await store.draws.handovers(current.id)).find((h) => h.departmentId === person.departmentId)
