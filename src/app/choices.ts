@@ -19,32 +19,19 @@ import {
 import { replacementMachine } from '../domain/workflow.ts';
 import { refreshCopies, tell, toOffice } from './card-copies.ts';
 import { readReceipt } from './draw-files.ts';
-import {
-  checkDecision,
-  type DecisionInput,
-  lockDraw,
-  recordDecision,
-  refreshDraw,
-  refuse,
-} from './draw-protocol.ts';
-import { actsFor, drawSubject } from './draw-views.ts';
-import { candidatesNow, namedMember, needsOf, postRoster, swapMember } from './inspector-draws.ts';
+import { checkDecision, type DecisionInput, lockDraw, recordDecision, refuse } from './draw-protocol.ts';
+import { actsFor, drawSubject, requestBasics } from './draw-views.ts';
+import { announceTeamChange, candidatesNow, namedMember, needsOf, swapMember } from './inspector-draws.ts';
 import type { ChoiceRequest, Draw, InspectorDrawFacts, Person, Repos, TeamMember } from './ports.ts';
 import type { Services } from './services.ts';
 
 export const choiceSubject = (id: number) => `choice:${id}`;
 
 async function choiceView(repos: Repos, c: ChoiceRequest): Promise<OfficeRequestView> {
-  const draw = (await repos.draws.get(c.drawId))!;
-  const task = (await repos.tasks.get(draw.taskId))!;
+  const { draw, task, name, view } = await requestBasics(repos, c, 'decide-choice');
   const department = await repos.departments.get(draw.departmentId);
-  const name = async (id: number | null) => (id === null ? undefined : (await repos.people.get(id))?.name);
-  const decidedBy = await name(c.decidedBy);
   return {
-    action: 'decide-choice',
-    id: c.id,
-    version: c.version,
-    state: c.state,
+    ...view,
     title: `指定选派申请：${task.name}`,
     subtitle: `抽取 #${draw.id} · ${department?.shortName ?? department?.name ?? ''}`,
     facts: [
@@ -57,8 +44,6 @@ async function choiceView(repos: Repos, c: ChoiceRequest): Promise<OfficeRequest
     consequence:
       '指定选派不按本次抽取的排名顺延，批准后记录在案并在抽取卡片上注明；被指定人员须符合本次选派的条件（已核对）。',
     approveLabel: '批准指定选派',
-    ...(decidedBy ? { decidedBy } : {}),
-    decisionNote: c.decisionNote,
   };
 }
 
@@ -230,26 +215,11 @@ export async function decideChoice(services: Services, input: DecisionInput) {
     const key = `${choiceSubject(found.id)}:${input.decision}`;
     const requester = (await tx.people.get(found.requestedBy))!;
     if (input.decision === 'approve') {
-      const updated = await refreshDraw(tx, services, draw);
-      await tx.outbox.enqueue(
-        services.platform,
-        {
-          op: 'send',
-          message: {
-            to: { chatId: task.chatId },
-            text: `任务“${task.name}”（#${task.id}）指定选派检查人员（经联席会议办公室批准，理由：${found.reason}）：${changes.join('；')}。发送 /draw show ${task.id} 查看。`,
-          },
-        },
-        key,
-      );
-      if (task.state === 'staffed')
-        await postRoster(
-          tx,
-          services,
-          task,
-          `${drawSubject(draw.id)}:roster@v${updated.version}`,
-          `指定选派 ${changes.join('；')}`,
-        );
+      await announceTeamChange(tx, services, task, draw, {
+        text: `任务“${task.name}”（#${task.id}）指定选派检查人员（经联席会议办公室批准，理由：${found.reason}）：${changes.join('；')}。发送 /draw show ${task.id} 查看。`,
+        changed: `指定选派 ${changes.join('；')}`,
+        key: () => key,
+      });
       await tell(
         tx,
         services.platform,

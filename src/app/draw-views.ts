@@ -12,6 +12,7 @@ import {
 } from '../cards/draw-card.ts';
 import { EXCLUSION_REASONS, INSPECTOR_ALGORITHM } from '../domain/inspector-draw.ts';
 import { localStamp } from '../domain/local-date.ts';
+import type { RedrawState } from '../domain/workflow.ts';
 import type { Draw, DrawFilters, InspectorDrawFacts, Person, Repos, Task } from './ports.ts';
 
 export const drawSubject = (id: number) => `draw:${id}`;
@@ -52,6 +53,37 @@ export async function unitStaff(repos: Repos, departmentId: number, unit: string
   return (await repos.people.listByDepartment(departmentId)).filter(
     (p) => p.unit === unit && (p.roles.includes('operator') || p.roles.includes('liaison')),
   );
+}
+
+/**
+ * What every office request's card shows alike — its draw and task, who decided, the card's action and version —
+ * with a way to name people, for the request's own view to complete.
+ */
+export async function requestBasics(
+  repos: Repos,
+  r: {
+    id: number;
+    drawId: number;
+    version: number;
+    state: RedrawState;
+    decidedBy: number | null;
+    decisionNote: string | null;
+  },
+  action: string,
+) {
+  const draw = (await repos.draws.get(r.drawId))!;
+  const task = (await repos.tasks.get(draw.taskId))!;
+  const name = async (id: number | null) => (id === null ? undefined : (await repos.people.get(id))?.name);
+  const decidedBy = await name(r.decidedBy);
+  const view = {
+    action,
+    id: r.id,
+    version: r.version,
+    state: r.state,
+    decisionNote: r.decisionNote,
+    ...(decidedBy ? { decidedBy } : {}),
+  };
+  return { draw, task, name, view };
 }
 
 export const reachable = (people: Person[], platform: string) =>

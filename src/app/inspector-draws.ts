@@ -421,8 +421,30 @@ async function staffIfDone(tx: Repos, services: Services, task: Task): Promise<T
   return staffed;
 }
 
+/**
+ * After a change to a drawn department's teams (a re-selection, a hand-pick): the draw's card copies show it, the
+ * task's chat is told (`text`, under `key` of the draw's new version), and a staffed task's roster is posted again
+ * saying what `changed`.
+ */
+export async function announceTeamChange(
+  tx: Repos,
+  services: Services,
+  task: Task,
+  draw: Draw,
+  o: { text: string; changed: string; key: (version: number) => string },
+) {
+  const updated = await refreshDraw(tx, services, draw);
+  await tx.outbox.enqueue(
+    services.platform,
+    { op: 'send', message: { to: { chatId: task.chatId }, text: o.text } },
+    o.key(updated.version),
+  );
+  if (task.state === 'staffed')
+    await postRoster(tx, services, task, `${drawSubject(draw.id)}:roster@v${updated.version}`, o.changed);
+}
+
 /** The task's teams as they now stand (targets, leader, members by department), posted in its chat under `key`. */
-export async function postRoster(tx: Repos, services: Services, task: Task, key: string, changed?: string) {
+async function postRoster(tx: Repos, services: Services, task: Task, key: string, changed?: string) {
   const names = new Map((await tx.departments.list()).map((d) => [d.id, d.shortName ?? d.name]));
   const draws = await tx.draws.forTask(task.id);
   const target = draws.find((d) => d.kind === 'targets' && d.state === 'drawn')!;
@@ -548,26 +570,11 @@ export async function reselectInspector(
       outcome: 'ok',
       details: { name: input.name.trim(), reason, changes: changes.join('；') },
     });
-    const updated = await refreshDraw(tx, services, draw);
-    await tx.outbox.enqueue(
-      services.platform,
-      {
-        op: 'send',
-        message: {
-          to: { chatId: task.chatId },
-          text: `任务“${task.name}”（#${task.id}）重新选派检查人员（${reason}）：${changes.join('；')}。按本次抽取的排名顺延，发送 /draw show ${task.id} 查看。`,
-        },
-      },
-      `${drawSubject(draw.id)}:reselect:v${updated.version}`,
-    );
-    if (task.state === 'staffed')
-      await postRoster(
-        tx,
-        services,
-        task,
-        `${drawSubject(draw.id)}:roster@v${updated.version}`,
-        `重新选派 ${changes.join('；')}`,
-      );
+    await announceTeamChange(tx, services, task, draw, {
+      text: `任务“${task.name}”（#${task.id}）重新选派检查人员（${reason}）：${changes.join('；')}。按本次抽取的排名顺延，发送 /draw show ${task.id} 查看。`,
+      changed: `重新选派 ${changes.join('；')}`,
+      key: (version) => `${drawSubject(draw.id)}:reselect:v${version}`,
+    });
     return { changes };
   });
 }

@@ -8,7 +8,7 @@ import { DomainError } from '../domain/errors.ts';
 import { drawMachine, next, redrawMachine, taskMachine } from '../domain/workflow.ts';
 import { liaisonsOf, refreshCopies, tell, toOffice } from './card-copies.ts';
 import { checkDecision, type DecisionInput, lockDraw, recordDecision, refuse } from './draw-protocol.ts';
-import { drawCardOf, drawSubject, takingPart } from './draw-views.ts';
+import { drawCardOf, drawSubject, requestBasics, takingPart } from './draw-views.ts';
 import type { Draw, Person, RedrawRequest, Repos, Task } from './ports.ts';
 import type { Services } from './services.ts';
 import { taskCardOf, taskSubject } from './tasks.ts';
@@ -16,18 +16,12 @@ import { taskCardOf, taskSubject } from './tasks.ts';
 export const redrawSubject = (id: number) => `redraw:${id}`;
 
 async function redrawView(repos: Repos, request: RedrawRequest): Promise<OfficeRequestView> {
-  const draw = (await repos.draws.get(request.drawId))!;
-  const task = (await repos.tasks.get(draw.taskId))!;
+  const { draw, task, name, view } = await requestBasics(repos, request, 'decide');
   const department = await repos.departments.get(draw.departmentId);
-  const name = async (id: number | null) => (id === null ? undefined : (await repos.people.get(id))?.name);
-  const decidedBy = await name(request.decidedBy);
   const what =
     draw.kind === 'targets' ? '检查对象' : `${department?.shortName ?? department?.name ?? ''}的检查人员`;
   return {
-    action: 'decide',
-    id: request.id,
-    version: request.version,
-    state: request.state,
+    ...view,
     title: `重新抽取申请：${task.name}`,
     subtitle: `抽取 #${draw.id}`,
     facts: [
@@ -39,8 +33,6 @@ async function redrawView(repos: Repos, request: RedrawRequest): Promise<OfficeR
     consequence:
       '批准后原抽取作废但保留备查，须重新发布公告、重新贡献随机数和抽取；原抽中结果与新结果并列公布。',
     approveLabel: '批准重新抽取',
-    ...(decidedBy ? { decidedBy } : {}),
-    decisionNote: request.decisionNote,
   };
 }
 

@@ -20,7 +20,7 @@ import {
   refreshDraw,
   refuse,
 } from './draw-protocol.ts';
-import { drawSubject, takingPart } from './draw-views.ts';
+import { drawSubject, requestBasics, takingPart } from './draw-views.ts';
 import { picksSheet } from './draws.ts';
 import type { Draw, Person, ReplacementRequest, Repos } from './ports.ts';
 import type { Services } from './services.ts';
@@ -34,16 +34,10 @@ export const CAUSES = {
 export type Cause = keyof typeof CAUSES;
 
 async function replacementView(repos: Repos, r: ReplacementRequest): Promise<OfficeRequestView> {
-  const draw = (await repos.draws.get(r.drawId))!;
-  const task = (await repos.tasks.get(draw.taskId))!;
+  const { draw, task, name, view } = await requestBasics(repos, r, 'decide-replacement');
   const target = await repos.targets.findByCode(r.code);
-  const name = async (id: number | null) => (id === null ? undefined : (await repos.people.get(id))?.name);
-  const decidedBy = await name(r.decidedBy);
   return {
-    action: 'decide-replacement',
-    id: r.id,
-    version: r.version,
-    state: r.state,
+    ...view,
     title: `递补申请：${task.name}`,
     subtitle: `抽取 #${draw.id}`,
     facts: [
@@ -56,8 +50,6 @@ async function replacementView(repos: Repos, r: ReplacementRequest): Promise<Off
     consequence:
       '批准后由同一分层递补顺序中的下一个对象递补（同一检查组），原对象保留在名单中并注明；名单重新分送各部门。',
     approveLabel: '批准递补',
-    ...(decidedBy ? { decidedBy } : {}),
-    decisionNote: r.decisionNote,
   };
 }
 

@@ -31,6 +31,17 @@ const SAFE = /^[^\t\n\r]+$/;
 
 /** Ids up to this many bytes are radix-sorted (credit codes are 18); a pool with a longer one is compared. */
 const LONGEST_RADIX_ID = 64;
+/** The strata's names as bytes: a line's stratum is checked in place, with no string made for it. */
+const STRATUM_BYTES = STRATA.map((s) => Uint8Array.from(Buffer.from(s, 'utf8')));
+function isStratum(bytes: Uint8Array, at: number, length: number): boolean {
+  for (const name of STRATUM_BYTES) {
+    if (name.length !== length) continue;
+    let k = 0;
+    while (k < length && bytes[at + k] === name[k]) k++;
+    if (k === length) return true;
+  }
+  return false;
+}
 const TAB = 9;
 const LF = 10;
 const CR = 13;
@@ -63,12 +74,7 @@ export function canonicalLines(input: Buffer): Buffer {
     while (k < size && bytes[k] !== LF && bytes[k] !== CR && bytes[k] !== TAB) k++;
     const end = k;
     const s = end - tab - 1;
-    const known =
-      bytes[tab] === TAB &&
-      tab > start &&
-      bytes[end] === LF &&
-      ((s === 1 && bytes[tab + 1]! >= 65 && bytes[tab + 1]! <= 68) ||
-        (s === 3 && bytes[tab + 1] === 97 && bytes[tab + 2] === 108 && bytes[tab + 3] === 108));
+    const known = bytes[tab] === TAB && tab > start && bytes[end] === LF && isStratum(bytes, tab + 1, s);
     if (!known) {
       const stop = input.indexOf(LF, start);
       throw new Error(
