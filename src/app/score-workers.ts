@@ -14,7 +14,7 @@ import { STRATA } from '../domain/plan-record.ts';
 export const PARALLEL_FROM = 2_000_000;
 
 // For each line `<id>\t<stratum>\n` of its slice: where the line starts, its stratum's index in `strata`, and the
-// `scorePrefix` — the first 13 hex digits of SHA-256(`<seed><purpose><id>`) as a number, the domain's definition,
+// `scorePrefix` — the first 52 bits of SHA-256(`<seed><purpose><id>`) as a number, the domain's definition,
 // checked against it by the tests. A line that is not canonical stops the worker with its number.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -32,7 +32,9 @@ for (let start = 0, n = 0; n < lines; n++) {
   if (code === -1) throw new Error('line ' + (n + 1) + ' of its slice is not a pool line');
   starts[n] = start;
   codes[n] = code;
-  prefixes[n] = Number.parseInt(hash('sha256', seed + purpose + text.slice(start, tab), 'hex').slice(0, 13), 16);
+  const d = hash('sha256', seed + purpose + text.slice(start, tab), 'binary');
+  const high = (((d.charCodeAt(0) * 256 + d.charCodeAt(1)) * 256 + d.charCodeAt(2)) * 256 + d.charCodeAt(3)) * 256;
+  prefixes[n] = (high + d.charCodeAt(4)) * 4096 + d.charCodeAt(5) * 16 + (d.charCodeAt(6) >> 4);
   start = end + 1;
 }
 parentPort.postMessage({ prefixes, codes, starts }, [prefixes.buffer, codes.buffer, starts.buffer]);

@@ -13,6 +13,7 @@ import {
   poolHash,
   type SeedInput,
   score,
+  scorePrefix,
   selectTargets,
   sha256,
 } from './draw.ts';
@@ -135,6 +136,15 @@ describe('selection', () => {
       .sort((a, b) => (a.score < b.score ? -1 : 1));
     for (const k of [1, 7, 250, 4999, 5000, 6000]) {
       expect(lowest(seed, 'target', ids, k)).toEqual(naive.slice(0, k));
+    }
+  });
+
+  it('compares first by the score’s leading 13 hex digits, read exactly', () => {
+    // CJK ids too: the score is over UTF-8 bytes, whatever the prefix's own encoding.
+    for (const id of [...makePool(2000).map((e) => e.id), '沪食药123号', '𠀀甲']) {
+      expect(scorePrefix(seed, 'target', id)).toBe(
+        Number.parseInt(score(seed, 'target', id).slice(0, 13), 16),
+      );
     }
   });
 

@@ -62,19 +62,21 @@ function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTarge
     ? sql`(t.last_inspected is not null and t.last_inspected >= ${f.checkedSince}::date)`
     : sql`false`;
   const classes = sql.param(f.classes);
+  // Drawn in another open task: a join, never `code in (subquery)` — once those picks outgrow work_mem, the
+  // planner stops hashing such a subquery and scans it again for every target of the library.
   return sql`
     select t.code,
       case when t.risk_class = any(${classes}::text[]) then t.risk_class else 'all' end as stratum,
       ${recent} as recent,
-      -- Uncorrelated, so the planner hashes it once rather than probing per target.
-      t.code in (
-        select p.code from draw_picks p
-        join draws d on d.id = p.draw_id
-        join tasks k on k.id = d.task_id
-        where d.state = 'drawn' and d.kind = 'targets' and d.task_id <> ${taskId} and k.state <> 'cancelled'
-          and p.withdrawn is null
-      ) as open_elsewhere
+      o.code is not null as open_elsewhere
     from targets t
+    left join (
+      select distinct p.code from draw_picks p
+      join draws d on d.id = p.draw_id
+      join tasks k on k.id = d.task_id
+      where d.state = 'drawn' and d.kind = 'targets' and d.task_id <> ${taskId} and k.state <> 'cancelled'
+        and p.withdrawn is null
+    ) o on o.code = t.code
     where t.active and t.status = '存续'
       ${any('t.object_type', f.scope.objectTypes)}
       ${any('t.industry', f.scope.industries)}
@@ -142,10 +144,10 @@ export function drawRepo(db: Db): Repos['draws'] {
             )}
           from (${scoped}) s`),
       );
-      const bytes = canonicalLines(Buffer.from((counted?.lines as string | null) ?? '', 'utf8'));
+      const c = counted!;
+      const bytes = canonicalLines(Buffer.from(String(c.lines ?? ''), 'utf8'));
       const content = bytes.toString('utf8');
       await db.insert(drawPools).values({ drawId, content });
-      const c = counted!;
       return {
         sizes: Object.fromEntries(
           STRATA.map((k) => [k, Number(c[`n_${k}`])]).filter(([, n]) => Number(n) > 0),
