@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { teamsInUse } from '../src/app/choices.ts';
 import { verifyReceiptFile } from '../src/app/draw-files.ts';
+import { chaseInspectorDraws } from '../src/app/inspector-deadlines.ts';
 import type { InspectorRow } from '../src/app/ports.ts';
 import { setSetting } from '../src/app/workspace-settings.ts';
 import { runCli } from '../src/cli.ts';
@@ -572,5 +573,101 @@ describe('回避: the same target twice running', () => {
     const tampered = structuredClone(b);
     tampered.pool.candidates[someone]!.checked = [];
     expect(verifyReceiptFile(JSON.stringify(tampered)).problems.join('\n')).toContain('不一致');
+  });
+});
+
+describe('chasing the inspector draws (seed 000 art. 19; product.md §3)', () => {
+  // 2026-12-07 is a Monday: the list handed over that day is due five working days later, Monday 12-14.
+  const at = (day: string, time = '10:00') => {
+    now = new Date(`${day}T${time}:00+08:00`);
+  };
+  const chase = async () => {
+    const before = h.platform.sent.length;
+    const chased = await chaseInspectorDraws(h.services);
+    await h.sender.drain();
+    return { chased, sent: h.platform.sent.slice(before) };
+  };
+
+  it('reminds whoever owes one 3 and 1 working days ahead and on the day, then daily, and tells the office once', async () => {
+    at('2026-12-07');
+    const taskId = await drawnTask();
+    const mine = (messages: SentMessage[]) => messages.filter((m) => m.text?.includes(`（#${taskId}）`));
+    const target = (await h.store.draws.forTask(taskId)).find((d) => d.kind === 'targets')!;
+    const handovers = await h.store.draws.handovers(target.id);
+    expect(handovers.map((x) => x.inspectorsDue)).toEqual(['2026-12-14', '2026-12-14', '2026-12-14']);
+    // The lead department draws its own people at once: nobody reminds it.
+    await drawPeople(taskId, lin);
+    // A deadline the calendar could not compute at the hand-over is computed when it can, then chased.
+    await h.store.draws.updateHandover(target.id, ids.wjj, {
+      inspectorsDue: null,
+      inspectorsDueText: '待节假日安排录入后计算',
+    });
+
+    // Three working days ahead, but before nine in the morning: nothing yet.
+    at('2026-12-09', '08:30');
+    expect(mine((await chase()).sent)).toEqual([]);
+    // From nine, once, even with two schedulers at once.
+    at('2026-12-09', '09:30');
+    const before = h.platform.sent.length;
+    await Promise.all([chaseInspectorDraws(h.services), chaseInspectorDraws(h.services)]);
+    await h.sender.drain();
+    const ahead = mine(h.platform.sent.slice(before));
+    expect(dmsTo(wang, ahead).map((m) => m.text)).toEqual([
+      `任务“2027 年餐饮服务单位联合抽查”（#${taskId}）：本部门选派检查人员期限是 2026-12-14（周一），还有 3 个工作日。请发送 /draw inspectors ${taskId} 发布选派公告并抽取。`,
+    ]);
+    expect(dmsTo(li, ahead)).toHaveLength(1);
+    expect(dmsTo(lin, ahead)).toEqual([]);
+    expect((await h.store.draws.handovers(target.id)).find((x) => x.departmentId === ids.wjj)).toMatchObject({
+      inspectorsDue: '2026-12-14',
+      inspectorsDueText: '2026-12-14（周一）',
+    });
+    expect(mine((await chase()).sent)).toEqual([]);
+
+    // Two working days ahead: no reminder. One ahead (Friday) and on the day (Monday): one each.
+    at('2026-12-10');
+    expect(mine((await chase()).sent)).toEqual([]);
+    at('2026-12-11');
+    expect(dmsTo(wang, mine((await chase()).sent))[0]?.text).toContain('还有 1 个工作日');
+    at('2026-12-12');
+    expect(mine((await chase()).sent)).toEqual([]);
+    at('2026-12-14');
+    expect(dmsTo(wang, mine((await chase()).sent))[0]?.text).toContain(
+      '今天（2026-12-14（周一））是最后期限',
+    );
+
+    // Overdue: the owers every working day, the office once.
+    at('2026-12-15');
+    const late = mine((await chase()).sent);
+    expect(dmsTo(wang, late)[0]?.text).toContain(
+      '已逾期 1 个工作日（期限 2026-12-14（周一）），已报联席会议办公室',
+    );
+    const office = late.filter((m) => m.text?.includes('未在期限'));
+    expect(office.map((m) => m.text)).toContainEqual(
+      `任务“2027 年餐饮服务单位联合抽查”（#${taskId}）：区商务局未在期限 2026-12-14（周一） 前选派检查人员（尚未发布选派公告），请督促。`,
+    );
+    expect(dmsTo(users.office, office)).toHaveLength(2);
+    // 区商务局 posts its notice: the next reminder says what is left to do; the office hears nothing more.
+    const { notice } = await drawPeople(taskId, wang);
+    expect(notice).toBeDefined();
+    at('2026-12-16');
+    const next = mine((await chase()).sent);
+    expect(dmsTo(wang, next)).toEqual([]);
+    expect(dmsTo(li, next)[0]?.text).toContain('已逾期 2 个工作日');
+    expect(next.filter((m) => m.text?.includes('未在期限'))).toEqual([]);
+  });
+
+  it('reminds the sub-unit a department delegated to, by its own deadline', async () => {
+    // 城关所 and its operator 孙丽 were put on record by the delegation test above.
+    const sun = { userId: 'sun.li', name: '孙丽' };
+    at('2026-12-21');
+    const taskId = await drawnTask();
+    const dispatched = await h.send(`/draw delegate ${taskId} 城关所`, wang);
+    expect(dispatched.some((m) => said(m).startsWith('已将任务'))).toBe(true);
+    at('2026-12-23', '09:30');
+    const sent = (await chase()).sent.filter((m) => m.text?.includes(`（#${taskId}）`));
+    expect(dmsTo(sun, sent).map((m) => m.text)).toEqual([
+      `任务“2027 年餐饮服务单位联合抽查”（#${taskId}）：区商务局委托本单位选派检查人员期限是 2026-12-28（周一），还有 3 个工作日。请发送 /draw inspectors ${taskId} 发布选派公告并抽取。`,
+    ]);
+    expect(dmsTo(wang, sent)).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { commands } from '../commands/index.ts';
 import { seedDemo } from './app/demo.ts';
+import { chaseInspectorDraws } from './app/inspector-deadlines.ts';
 import { createOutboxSender, type OutboxSender } from './app/outbox-sender.ts';
 import type { FileFetcher, Logger, Platform } from './app/ports.ts';
 import { type Services, today } from './app/services.ts';
@@ -44,7 +45,7 @@ export interface BuiltApp {
   receiver?: LarkReceiver;
   /** Drains the outbox now (errors are logged). */
   flush(): Promise<unknown>;
-  /** Checks deadlines now (overdue reviews go to the office). */
+  /** Checks deadlines now (overdue reviews go to the office; owed inspector draws are chased). */
   sweep(): Promise<void>;
   /** Re-processes events a crashed process left unfinished. */
   recover(): Promise<unknown>;
@@ -99,10 +100,14 @@ export async function buildApp(
     const flush = () =>
       sender.drain().catch((error) => logger.error('outbox drain failed', { error: String(error) }));
     const dispatcher = createDispatcher({ services, commands, onOutbox: () => void flush() });
-    /** Deadline checks: overdue reviews go to the office (once, also with several instances). */
+    /**
+     * Deadline checks: overdue reviews go to the office; inspector draws are chased (reminders before the
+     * deadline, then daily, and the office told) — each message once, also with several instances.
+     */
     const sweep = async () => {
       try {
-        if ((await escalateOverdue(services, today(services))) > 0) void flush();
+        const escalated = await escalateOverdue(services, today(services));
+        if (escalated + (await chaseInspectorDraws(services)) > 0) void flush();
       } catch (error) {
         logger.error('deadline sweep failed', { error: String(error) });
       }

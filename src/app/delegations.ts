@@ -79,7 +79,7 @@ export async function delegateList(
     const due = calendar.addWorkingDays(unit ? today : handover.handedOn, inspectorDays);
     const dueText = describeDeadline(due);
     const late = unit !== null && handover.dispatchDue !== null && today > handover.dispatchDue;
-    await tx.draws.delegate(draw.id, departmentId, {
+    await tx.draws.updateHandover(draw.id, departmentId, {
       delegatedTo: unit,
       delegatedOn: unit ? today : null,
       delegatedBy: unit ? person.id : null,

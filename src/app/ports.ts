@@ -389,6 +389,13 @@ export interface ChoiceRequest {
   decidedAt: Date | null;
 }
 
+/** A department's inspector draw not made yet, with its deadline and where it stands (see `inspectorsOwed`). */
+export interface OwedInspectorDraw extends DrawHandover {
+  taskId: number;
+  /** Its inspector draw's notice, when posted (committed, not drawn yet). */
+  noticeId: number | null;
+}
+
 export interface DrawHandover {
   drawId: number;
   departmentId: number;
@@ -766,17 +773,25 @@ export interface Repos {
     ): Promise<RedrawRequest | undefined>;
     handovers(drawId: number): Promise<DrawHandover[]>;
     /**
+     * The inspector draws still owed on a platform's tasks: every hand-over of a target draw in force, on a task
+     * waiting for its inspectors, whose department (or the sub-unit it delegated to) has no inspector draw made yet.
+     */
+    inspectorsOwed(platform: string): Promise<OwedInspectorDraw[]>;
+    /**
      * For a department's people: the targets each was on a team for in another task's inspector draw since `since`
      * (a day), as person id → codes in byte order. Withdrawn members and replaced targets do not count.
      */
     checkedBy(departmentId: number, exceptTaskId: number, since: string): Promise<Map<number, string[]>>;
     /** Records a department's dispatch of the list to a sub-unit and its new inspector deadline. */
-    delegate(
+    /** A hand-over's delegation (who, when, by whom) or its inspector-draw deadline, as given. */
+    updateHandover(
       drawId: number,
       departmentId: number,
-      patch: Pick<
-        DrawHandover,
-        'delegatedTo' | 'delegatedOn' | 'delegatedBy' | 'inspectorsDue' | 'inspectorsDueText'
+      patch: Partial<
+        Pick<
+          DrawHandover,
+          'delegatedTo' | 'delegatedOn' | 'delegatedBy' | 'inspectorsDue' | 'inspectorsDueText'
+        >
       >,
     ): Promise<void>;
   };

@@ -5,6 +5,11 @@ export function localDate(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('sv-SE', { timeZone }).format(at);
 }
 
+/** The hour (0–23) in the workspace's time zone. */
+export function localHour(at: Date, timeZone: string): number {
+  return Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(at));
+}
+
 /** `MM-DD HH:mm` in the workspace's time zone: when something happened or is due, as cards show it. */
 export function localStamp(at: Date, timeZone: string): string {
   const parts = Object.fromEntries(

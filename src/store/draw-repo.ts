@@ -14,6 +14,7 @@ import {
   draws,
   drawTeamMembers,
   targets,
+  tasks,
 } from '../../drizzle/schema.ts';
 import type {
   ChoiceRequest,
@@ -362,6 +363,32 @@ export function drawRepo(db: Db): Repos['draws'] {
         .where(eq(drawHandovers.drawId, drawId))
         .orderBy(asc(drawHandovers.departmentId));
     },
+    async inspectorsOwed(platform) {
+      const rows = await db
+        .select({
+          handover: drawHandovers,
+          taskId: draws.taskId,
+          noticeId: sql<number | null>`(
+            select i.id from draws i where i.task_id = ${draws.taskId} and i.kind = 'inspectors'
+              and i.department_id = ${drawHandovers.departmentId} and i.state = 'committed')`,
+        })
+        .from(drawHandovers)
+        .innerJoin(draws, eq(draws.id, drawHandovers.drawId))
+        .innerJoin(tasks, eq(tasks.id, draws.taskId))
+        .where(
+          and(
+            eq(draws.kind, 'targets'),
+            eq(draws.state, 'drawn'),
+            eq(tasks.state, 'drawn'),
+            eq(tasks.chatPlatform, platform),
+            sql`not exists (
+              select 1 from draws i where i.task_id = ${draws.taskId} and i.kind = 'inspectors'
+                and i.department_id = ${drawHandovers.departmentId} and i.state = 'drawn')`,
+          ),
+        )
+        .orderBy(asc(draws.taskId), asc(drawHandovers.departmentId));
+      return rows.map((r) => ({ ...r.handover, taskId: r.taskId, noticeId: r.noticeId }));
+    },
     async checkedBy(departmentId, exceptTaskId, since) {
       const rows = rowsOf<{ person_id: number; code: string }>(
         await db.execute(sql`
@@ -383,7 +410,7 @@ export function drawRepo(db: Db): Repos['draws'] {
       }
       return checked;
     },
-    async delegate(drawId, departmentId, patch) {
+    async updateHandover(drawId, departmentId, patch) {
       await db
         .update(drawHandovers)
         .set(patch)
