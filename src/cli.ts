@@ -12,9 +12,12 @@ import { checkBeacon, verifyReceiptFile, verifyTeamsFile } from './app/draw-file
 import { drawFiles } from './app/draw-protocol.ts';
 import { headerTest, importRegister } from './app/import-registers.ts';
 import { errorFileCsv } from './app/import-runner.ts';
+import { chaseInspectorDraws } from './app/inspector-deadlines.ts';
 import { compileJointPlan, jointPlanTitle } from './app/joint-plan.ts';
 import { bindMember, listMembers } from './app/members.ts';
 import type { Store } from './app/ports.ts';
+import type { Services } from './app/services.ts';
+import { escalateOverdue } from './app/tasks.ts';
 import {
   isSettingName,
   type SettingName,
@@ -27,12 +30,13 @@ import { type Config, loadConfig } from './config.ts';
 import { type AuditActor, ChainVerifier, describeProblem } from './domain/audit-chain.ts';
 import { DomainError } from './domain/errors.ts';
 import { inspectorLabels } from './domain/inspector-record.ts';
-import { localDate } from './domain/local-date.ts';
+import { localDate, localHour } from './domain/local-date.ts';
 import { matterLabels } from './domain/matter-record.ts';
 import { formatRoles, parseRole, roleLabels, roles } from './domain/roles.ts';
 import { targetFieldLabels } from './domain/target-record.ts';
 import { readTable } from './files/read-table.ts';
 import { xlsxTableWriter } from './files/write-table.ts';
+import { createLogger } from './logger.ts';
 import { readChain } from './store/audit-repo.ts';
 import { DataDirLockedError, type OpenedDb, openDb } from './store/db.ts';
 import { createStore } from './store/store.ts';
@@ -72,6 +76,8 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
   draw export <任务编号> [--out 目录]
                                      导出任务各次抽取的收据（对象池不在收据中时另附对象池文件；检查人员抽取另附
                                      检查组现状文件），供离线复核或存档
+  job run [--at 时间]                按给定时间（如 2026-12-14T09:30+08:00，默认现在）执行一次期限检查：逾期未答复
+                                     的会审报办公室，未选派检查人员的部门按期限提醒；消息进入发送队列，服务运行时发出
   seed demo                          向空数据库载入演示数据（仅本地工作区）
   help                               显示本帮助
 
@@ -147,6 +153,7 @@ export async function runCli(
       partial: { type: 'boolean' },
       pool: { type: 'string' },
       teams: { type: 'string' },
+      at: { type: 'string' },
     },
   });
   const [group, verb] = positionals;
@@ -174,6 +181,7 @@ export async function runCli(
     'seed demo',
     'draw verify',
     'draw export',
+    'job run',
   ];
   if (!group || group === 'help' || values.help) {
     io.out(USAGE);
@@ -581,6 +589,24 @@ async function runCommand(
           io.out(`已导出：${path}`);
         }
       }
+      return 0;
+    }
+
+    case 'job run': {
+      const at = typeof values.at === 'string' ? new Date(values.at) : new Date();
+      if (Number.isNaN(at.getTime())) throw new UsageError('--at 应为时间，如 2026-12-14T09:30+08:00');
+      const services: Services = {
+        store,
+        clock: { now: () => at },
+        logger: createLogger('warn'),
+        platform: config.PLATFORM === 'local' ? 'local' : 'lark',
+        timeZone: config.TZ,
+      };
+      const escalated = await escalateOverdue(services, localDate(at, config.TZ));
+      const chased = await chaseInspectorDraws(services);
+      io.out(
+        `期限检查（${localDate(at, config.TZ)} ${localHour(at, config.TZ)} 时）：逾期会审报办公室 ${escalated} 项，催办选派检查人员 ${chased} 项。消息已进入发送队列，服务运行时发出。`,
+      );
       return 0;
     }
 

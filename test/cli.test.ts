@@ -44,6 +44,16 @@ describe('jointcheck CLI', () => {
     ]);
   });
 
+  it('runs the deadline checks at a given time, and refuses a time it cannot read', async () => {
+    const bad = await cli('job', 'run', '--at', '下周一');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--at 应为时间，如 2026-12-14T09:30+08:00');
+    expect(await cli('job', 'run', '--at', '2026-12-14T09:30+08:00')).toMatchObject({
+      code: 0,
+      out: '期限检查（2026-12-14 9 时）：逾期会审报办公室 0 项，催办选派检查人员 0 项。消息已进入发送队列，服务运行时发出。',
+    });
+  });
+
   it('sets the workspace’s rules within their bounds, and lists them with their defaults', async () => {
     const before = JSON.parse((await cli('setting', 'list', '--json')).out);
     expect(before).toContainEqual(expect.objectContaining({ name: 'tasks.acceptanceDays', value: 3 }));
