@@ -613,7 +613,7 @@ describe('chasing the inspector draws (seed 000 art. 19; product.md §3)', () =>
     await h.sender.drain();
     const ahead = mine(h.platform.sent.slice(before));
     expect(dmsTo(wang, ahead).map((m) => m.text)).toEqual([
-      `任务“2027 年餐饮服务单位联合抽查”（#${taskId}）：本部门选派检查人员期限是 2026-12-14（周一），还有 3 个工作日。请发送 /draw inspectors ${taskId} 发布选派公告并抽取。`,
+      `任务“2027 年餐饮服务单位联合抽查”（#${taskId}）：本部门选派检查人员的期限是 2026-12-14（周一），还有 3 个工作日。请发送 /draw inspectors ${taskId} 发布选派公告并抽取。`,
     ]);
     expect(dmsTo(li, ahead)).toHaveLength(1);
     expect(dmsTo(lin, ahead)).toEqual([]);
@@ -632,7 +632,7 @@ describe('chasing the inspector draws (seed 000 art. 19; product.md §3)', () =>
     expect(mine((await chase()).sent)).toEqual([]);
     at('2026-12-14');
     expect(dmsTo(wang, mine((await chase()).sent))[0]?.text).toContain(
-      '今天（2026-12-14（周一））是最后期限',
+      '今天是本部门选派检查人员的最后期限（2026-12-14（周一））',
     );
 
     // Overdue: the owers every working day, the office once.
@@ -643,17 +643,50 @@ describe('chasing the inspector draws (seed 000 art. 19; product.md §3)', () =>
     );
     const office = late.filter((m) => m.text?.includes('未在期限'));
     expect(office.map((m) => m.text)).toContainEqual(
-      `任务“2027 年餐饮服务单位联合抽查”（#${taskId}）：区商务局未在期限 2026-12-14（周一） 前选派检查人员（尚未发布选派公告），请督促。`,
+      `任务“2027 年餐饮服务单位联合抽查”（#${taskId}）：区商务局未在期限 2026-12-14（周一）前选派检查人员（尚未发布选派公告），请督促。`,
     );
     expect(dmsTo(users.office, office)).toHaveLength(2);
-    // 区商务局 posts its notice: the next reminder says what is left to do; the office hears nothing more.
-    const { notice } = await drawPeople(taskId, wang);
-    expect(notice).toBeDefined();
+    // 区商务局 posts its notice and contributes, but does not draw yet: the next reminder says what is left to do;
+    // the office hears nothing more.
+    const posted = inGroup(await h.send(`@机器人 /draw inspectors ${taskId}`, wang, GROUP));
+    const notice = posted.find((m) => cardText(m.card).includes('选派检查人员公告'))!;
+    await h.click(notice, '提交随机数', wang, { contribution: '区商务局 1215' });
+    const noticeId = (await h.store.draws.forTask(taskId)).find(
+      (d) => d.kind === 'inspectors' && d.departmentId === ids.swj && d.state === 'committed',
+    )!.id;
     at('2026-12-16');
     const next = mine((await chase()).sent);
-    expect(dmsTo(wang, next)).toEqual([]);
+    expect(dmsTo(wang, next)[0]?.text).toContain(
+      `已逾期 2 个工作日（期限 2026-12-14（周一）），已报联席会议办公室。选派公告已发布（抽取 #${noticeId}），请在揭示时间后点击公告卡片上的“抽取”。`,
+    );
     expect(dmsTo(li, next)[0]?.text).toContain('已逾期 2 个工作日');
     expect(next.filter((m) => m.text?.includes('未在期限'))).toEqual([]);
+    // Drawn: 区商务局 is no longer chased.
+    expect((await h.click(notice, '抽取', wang)).toast?.type).toBe('success');
+    at('2026-12-17');
+    expect(dmsTo(wang, mine((await chase()).sent))).toEqual([]);
+
+    // A redraw of its inspectors, once approved, gives it five working days again (art. 19), from the approval.
+    const swjDraw = (await h.store.draws.forTask(taskId)).find(
+      (d) => d.kind === 'inspectors' && d.departmentId === ids.swj && d.state === 'drawn',
+    )!;
+    const asked = await h.send(`/draw redraw ${swjDraw.id} 选派时名录中一人的执法证已过期`, wang);
+    const request = dmsTo(users.office, asked).find((m) => cardText(m.card).includes('重新抽取申请'))!;
+    const approved = await h.click(request, '提交审批', users.office2, { decision: 'approve' });
+    expect(approved.toast?.type).toBe('success');
+    expect(dmsTo(wang, approved.sent).map((m) => m.text)).toContainEqual(
+      expect.stringContaining(
+        `请在 2026-12-24（周四） 前发送 /draw inspectors ${taskId} 重新发布选派公告并抽取`,
+      ),
+    );
+    at('2026-12-18');
+    const after = mine((await chase()).sent);
+    expect(dmsTo(wang, after)).toEqual([]);
+    expect(dmsTo(li, after)[0]?.text).toContain('已逾期 4 个工作日');
+    at('2026-12-21');
+    expect(dmsTo(wang, mine((await chase()).sent))[0]?.text).toContain(
+      '本部门选派检查人员的期限是 2026-12-24（周四），还有 3 个工作日',
+    );
   });
 
   it('reminds the sub-unit a department delegated to, by its own deadline', async () => {
@@ -666,7 +699,7 @@ describe('chasing the inspector draws (seed 000 art. 19; product.md §3)', () =>
     at('2026-12-23', '09:30');
     const sent = (await chase()).sent.filter((m) => m.text?.includes(`（#${taskId}）`));
     expect(dmsTo(sun, sent).map((m) => m.text)).toEqual([
-      `任务“2027 年餐饮服务单位联合抽查”（#${taskId}）：区商务局委托本单位选派检查人员期限是 2026-12-28（周一），还有 3 个工作日。请发送 /draw inspectors ${taskId} 发布选派公告并抽取。`,
+      `任务“2027 年餐饮服务单位联合抽查”（#${taskId}）：区商务局委托本单位选派检查人员的期限是 2026-12-28（周一），还有 3 个工作日。请发送 /draw inspectors ${taskId} 发布选派公告并抽取。`,
     ]);
     expect(dmsTo(wang, sent)).toEqual([]);
   });

@@ -76,8 +76,9 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
   draw export <任务编号> [--out 目录]
                                      导出任务各次抽取的收据（对象池不在收据中时另附对象池文件；检查人员抽取另附
                                      检查组现状文件），供离线复核或存档
-  job run [--at 时间]                按给定时间（如 2026-12-14T09:30+08:00，默认现在）执行一次期限检查：逾期未答复
-                                     的会审报办公室，未选派检查人员的部门按期限提醒；消息进入发送队列，服务运行时发出
+  job run [--at 时间]                执行一次期限检查（默认按现在；--at 补做停机期间某一时刻的检查，如
+                                     2026-12-14T09:30+08:00，不能晚于现在）：逾期未答复的会审报办公室，未选派检查
+                                     人员的部门按期限提醒；消息进入发送队列，服务运行时发出
   seed demo                          向空数据库载入演示数据（仅本地工作区）
   help                               显示本帮助
 
@@ -593,8 +594,17 @@ async function runCommand(
     }
 
     case 'job run': {
-      const at = typeof values.at === 'string' ? new Date(values.at) : new Date();
-      if (Number.isNaN(at.getTime())) throw new UsageError('--at 应为时间，如 2026-12-14T09:30+08:00');
+      // A time with its offset, not later than now: the checks act for real (escalations, queued reminders), so
+      // they may be caught up after downtime, never run ahead of time.
+      const given = typeof values.at === 'string' ? values.at : undefined;
+      const at = given === undefined ? new Date() : new Date(given);
+      if (
+        given !== undefined &&
+        (!/T\d{2}:\d{2}.*(Z|[+-]\d{2}:?\d{2})$/.test(given) || Number.isNaN(at.getTime()))
+      )
+        throw new UsageError('--at 应为带时区的时间，如 2026-12-14T09:30+08:00');
+      if (at.getTime() > Date.now())
+        throw new UsageError('--at 不能晚于现在：期限检查会真的报办公室、发出提醒。');
       const services: Services = {
         store,
         clock: { now: () => at },

@@ -17,10 +17,18 @@ export const REMIND_FROM_HOUR = 9;
 /** Working days before the deadline on which the owner is reminded (and on the day itself, 0). */
 const AHEAD = [3, 1, 0];
 
-/** Whoever owes the draw: the sub-unit's staff when the part was delegated, else the department's liaisons. */
-async function owners(tx: Repos, owed: OwedInspectorDraw) {
+/**
+ * Whoever owes the draw — the sub-unit's staff when the part was delegated, else (or when none of them can be
+ * reached) the department's liaisons — and what to call the owner in the message.
+ */
+async function owners(tx: Repos, owed: OwedInspectorDraw, department: string) {
   const unit = owed.delegatedTo ? await unitStaff(tx, owed.departmentId, owed.delegatedTo) : [];
-  return unit.length > 0 ? unit : liaisonsOf(tx, owed.departmentId);
+  return unit.length > 0
+    ? { people: unit, who: `${department}委托本单位` }
+    : {
+        people: await liaisonsOf(tx, owed.departmentId),
+        who: owed.delegatedTo ? `本部门（已委托${owed.delegatedTo}）` : '本部门',
+      };
 }
 
 /** What the owner is told: the task, the deadline, how far off or overdue, and what to send. */
@@ -28,27 +36,27 @@ function reminderText(
   task: { id: number; name: string },
   owed: OwedInspectorDraw,
   left: number,
-  department: string,
-): string {
-  const who = owed.delegatedTo ? `${department}委托本单位` : '本部门';
+  who: string,
+) {
   const due = owed.inspectorsDueText;
   const when =
     left > 0
-      ? `期限是 ${due}，还有 ${left} 个工作日`
+      ? `${who}选派检查人员的期限是 ${due}，还有 ${left} 个工作日`
       : left === 0
-        ? `今天（${due}）是最后期限`
-        : `已逾期 ${-left} 个工作日（期限 ${due}），已报联席会议办公室`;
+        ? `今天是${who}选派检查人员的最后期限（${due}）`
+        : `${who}选派检查人员已逾期 ${-left} 个工作日（期限 ${due}），已报联席会议办公室`;
   const todo = owed.noticeId
     ? `选派公告已发布（抽取 #${owed.noticeId}），请在揭示时间后点击公告卡片上的“抽取”。`
     : `请发送 /draw inspectors ${task.id} 发布选派公告并抽取。`;
-  return `任务“${task.name}”（#${task.id}）：${who}选派检查人员${when}。${todo}`;
+  return `任务“${task.name}”（#${task.id}）：${when}。${todo}`;
 }
 
 /**
  * Sends today's reminders for every inspector draw still owed, and tells the office of each one overdue (once).
  * Runs on working days from `REMIND_FROM_HOUR`; a deadline the calendar could not compute at the hand-over is
- * computed and stored once it can (until then that draw is not chased). Returns how
- * many draws it chased. One failing task is logged and does not hold up the others.
+ * computed and stored once it can (until then that draw is not chased). A redraw of a department's inspectors
+ * gives it a new deadline (redraws.ts). Returns how many owed draws were due a message today. One failing task is
+ * logged and does not hold up the others.
  */
 export async function chaseInspectorDraws(services: Services): Promise<number> {
   const now = services.clock.now();
@@ -59,43 +67,39 @@ export async function chaseInspectorDraws(services: Services): Promise<number> {
   const days = (await settingValue(services.store, 'draws.inspectorDays'))!;
   let chased = 0;
   for (const found of await services.store.draws.inspectorsOwed(services.platform)) {
-    let owed = found;
-    // A deadline past the calendar's years at the hand-over is computed once the schedule is imported.
-    if (!owed.inspectorsDue) {
-      const due = calendar.addWorkingDays(owed.delegatedOn ?? owed.handedOn, days);
-      if (!due.ok) continue;
-      owed = { ...owed, inspectorsDue: due.date, inspectorsDueText: describeDeadline(due) };
-      await services.store.draws.updateHandover(owed.drawId, owed.departmentId, {
-        inspectorsDue: owed.inspectorsDue,
-        inspectorsDueText: owed.inspectorsDueText,
-      });
-    }
-    const left = calendar.workingDaysBetween(today, owed.inspectorsDue!);
-    if (typeof left !== 'number' || (left > 0 && !AHEAD.includes(left))) continue;
     try {
-      await services.store.transaction(async (tx) => {
+      const sent = await services.store.transaction(async (tx) => {
+        let owed = found;
+        // A deadline past the calendar's years at the hand-over is computed once the schedule is imported.
+        if (!owed.inspectorsDue) {
+          const due = calendar.addWorkingDays(owed.delegatedOn ?? owed.handedOn, days);
+          if (!due.ok) return false;
+          owed = { ...owed, inspectorsDue: due.date, inspectorsDueText: describeDeadline(due) };
+          await tx.draws.updateHandover(owed.drawId, owed.departmentId, {
+            inspectorsDue: owed.inspectorsDue,
+            inspectorsDueText: owed.inspectorsDueText,
+          });
+        }
+        const left = calendar.workingDaysBetween(today, owed.inspectorsDue!);
+        if (typeof left !== 'number' || (left > 0 && !AHEAD.includes(left))) return false;
         const task = (await tx.tasks.get(owed.taskId))!;
         const department = (await tx.departments.get(owed.departmentId))!;
         const name = department.shortName ?? department.name;
         const key = `${drawSubject(owed.drawId)}:inspectors-due:${owed.departmentId}`;
-        await tell(
-          tx,
-          services.platform,
-          await owners(tx, owed),
-          reminderText(task, owed, left, name),
-          `${key}:${today}`,
-        );
+        const { people, who } = await owners(tx, owed, name);
+        await tell(tx, services.platform, people, reminderText(task, owed, left, who), `${key}:${today}`);
         if (left < 0) {
-          await toOffice(tx, services.platform, `${key}:overdue`, {
-            text: `任务“${task.name}”（#${task.id}）：${name}${owed.delegatedTo ? `（已委托${owed.delegatedTo}）` : ''}未在期限 ${owed.inspectorsDueText} 前选派检查人员${owed.noticeId ? `（选派公告已发布，抽取 #${owed.noticeId}，尚未抽取）` : '（尚未发布选派公告）'}，请督促。`,
+          await toOffice(tx, services.platform, `${key}:overdue:${owed.inspectorsDue}`, {
+            text: `任务“${task.name}”（#${task.id}）：${name}${owed.delegatedTo ? `（已委托${owed.delegatedTo}）` : ''}未在期限 ${owed.inspectorsDueText}前选派检查人员${owed.noticeId ? `（选派公告已发布，抽取 #${owed.noticeId}，尚未抽取）` : '（尚未发布选派公告）'}，请督促。`,
           });
         }
+        return true;
       });
-      chased++;
+      if (sent) chased++;
     } catch (error) {
       services.logger.error('chasing an inspector draw failed', {
-        task: owed.taskId,
-        department: owed.departmentId,
+        task: found.taskId,
+        department: found.departmentId,
         error: String(error),
       });
     }

@@ -5,13 +5,17 @@
 import { type OfficeRequestView, officeRequestCard } from '../cards/draw-card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
 import { DomainError } from '../domain/errors.ts';
+import { localDate } from '../domain/local-date.ts';
 import { drawMachine, next, redrawMachine, taskMachine } from '../domain/workflow.ts';
+import { describeDeadline } from '../domain/working-days.ts';
+import { workingCalendar } from './calendar.ts';
 import { liaisonsOf, refreshCopies, tell, toOffice } from './card-copies.ts';
 import { checkDecision, type DecisionInput, lockDraw, recordDecision, refuse } from './draw-protocol.ts';
 import { drawCardOf, drawSubject, requestBasics, takingPart } from './draw-views.ts';
 import type { Draw, Person, RedrawRequest, Repos, Task } from './ports.ts';
 import type { Services } from './services.ts';
 import { taskCardOf, taskSubject } from './tasks.ts';
+import { settingValue } from './workspace-settings.ts';
 
 export const redrawSubject = (id: number) => `redraw:${id}`;
 
@@ -161,6 +165,22 @@ async function supersede(tx: Repos, services: Services, task: Task, draw: Draw, 
       await taskCardOf(tx, moved, services.timeZone),
     );
   }
+  // Drawing the inspectors again is the department's step again: 5 working days from the approval (art. 19), so
+  // the reminders (inspector-deadlines.ts) count from here, not from the first hand-over.
+  let dueText = '';
+  if (draw.kind === 'inspectors') {
+    const target = (await tx.draws.forTask(task.id)).find((d) => d.kind === 'targets' && d.state === 'drawn');
+    if (target) {
+      const days = (await settingValue(tx, 'draws.inspectorDays'))!;
+      const today = localDate(services.clock.now(), services.timeZone);
+      const due = (await workingCalendar(tx)).addWorkingDays(today, days);
+      dueText = describeDeadline(due);
+      await tx.draws.updateHandover(target.id, draw.departmentId, {
+        inspectorsDue: due.ok ? due.date : null,
+        inspectorsDueText: dueText,
+      });
+    }
+  }
   const told: Person[] = [];
   const departments = draw.kind === 'targets' ? await takingPart(tx, task) : [draw.departmentId];
   for (const id of departments) told.push(...(await liaisonsOf(tx, id)));
@@ -170,7 +190,7 @@ async function supersede(tx: Repos, services: Services, task: Task, draw: Draw, 
     told,
     draw.kind === 'targets'
       ? `联席会议办公室已批准重新抽取任务“${task.name}”（#${task.id}）的检查对象（原因：${reason}）。原名单和各部门的选派作废但保留备查；牵头部门联络员请发送 /draw targets ${task.id} 重新发布抽取公告。`
-      : `联席会议办公室已批准重新选派任务“${task.name}”（#${task.id}）本部门的检查人员（原因：${reason}）。原选派作废但保留备查；请发送 /draw inspectors ${task.id} 重新发布选派公告。`,
+      : `联席会议办公室已批准重新选派任务“${task.name}”（#${task.id}）本部门的检查人员（原因：${reason}）。原选派作废但保留备查；请${dueText ? `在 ${dueText} 前` : ''}发送 /draw inspectors ${task.id} 重新发布选派公告并抽取。`,
     key,
   );
 }

@@ -129,6 +129,8 @@ export function drawRepo(db: Db): Repos['draws'] {
       // codes that share their first characters — then hashed and stored.
       await db.execute(sql`set local parallel_setup_cost = 0`);
       await db.execute(sql`set local parallel_tuple_cost = 0`);
+      // Room to hash the codes drawn in other open tasks in one batch (300,000 codes: 1.2 s against 1.3–1.8 s).
+      await db.execute(sql`set local work_mem = '64MB'`);
       const [counted] = rowsOf<Record<string, number | string | null>>(
         await db.execute(sql`
           select string_agg(s.code || E'\\t' || s.stratum || E'\\n', '') filter (where ${kept}) as lines,
