@@ -4,6 +4,7 @@
 // once, and the task becomes ready for the target draw when every department is settled (seed 002 art. 12).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCalendar } from '../src/app/calendar.ts';
+import { remindReviews } from '../src/app/reminders.ts';
 import { escalateOverdue } from '../src/app/tasks.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
 import { type As, cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
@@ -327,5 +328,54 @@ describe('/task: who may launch, and bad forms', () => {
     const [all] = await h.send('/task list', users.office);
     expect(cardText(all!.card)).toContain('联合抽查任务（全部）');
     expect(cardText(all!.card)).toContain('2027 年食品经营单位联合抽查');
+  });
+});
+
+describe('/task: reminders of the review (product.md §3)', () => {
+  it('reminds each department yet to answer a working day ahead and on the day, never on the launch day, once', async () => {
+    const real = h.services.clock.now;
+    let now = new Date('2026-12-07T10:00:00+08:00');
+    h.services.clock.now = () => now;
+    const at = (day: string, time = '10:00') => {
+      now = new Date(`${day}T${time}:00+08:00`);
+    };
+    const remind = async () => {
+      const before = h.platform.sent.length;
+      await Promise.all([remindReviews(h.services), remindReviews(h.services)]);
+      await h.sender.drain();
+      return h.platform.sent.slice(before);
+    };
+    try {
+      // Launched on Monday 12-07 with 3 working days to answer: due Thursday 12-10. 区商务局 answers at once.
+      const { root, result } = await launch();
+      const taskId = Number(cardText(root.card).match(/任务 #(\d+)/)![1]);
+      expect((await h.store.tasks.get(taskId))!.acceptanceDue).toBe('2026-12-10');
+      await h.click(dmsTo(users.liaison, result.sent)[0]!, '接受', users.liaison);
+      const mine = (messages: SentMessage[]) => messages.filter((m) => m.text?.includes(`（#${taskId}）`));
+      // Three working days ahead is the launch day itself: the review card says the deadline already.
+      expect(mine(await remind())).toEqual([]);
+      at('2026-12-08');
+      expect(mine(await remind())).toEqual([]);
+      at('2026-12-09', '08:59');
+      expect(mine(await remind())).toEqual([]);
+      at('2026-12-09', '09:00');
+      const ahead = mine(await remind());
+      expect(dmsTo(users.otherLiaison, ahead).map((m) => m.text)).toEqual([
+        `任务“2027 年食品经营单位联合抽查（第一批）”（#${taskId}）：请在 2026-12-10（周四） 前答复本部门是否参加（会审），还有 1 个工作日。会审卡片在您与机器人的单聊中；逾期未答复的，报联席会议办公室裁定。`,
+      ]);
+      // 区商务局 has answered: neither of its liaisons hears of it again.
+      expect(dmsTo(users.liaison, ahead)).toEqual([]);
+      expect(dmsTo(he, ahead)).toEqual([]);
+      expect(mine(await remind())).toEqual([]);
+      at('2026-12-10');
+      expect(dmsTo(users.otherLiaison, mine(await remind()))[0]?.text).toContain(
+        '今天是答复本部门是否参加的最后期限（2026-12-10（周四））',
+      );
+      // Past the deadline the office rules: no more reminders.
+      at('2026-12-11');
+      expect(mine(await remind())).toEqual([]);
+    } finally {
+      h.services.clock.now = real;
+    }
   });
 });

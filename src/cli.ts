@@ -12,10 +12,10 @@ import { checkBeacon, verifyReceiptFile, verifyTeamsFile } from './app/draw-file
 import { drawFiles } from './app/draw-protocol.ts';
 import { headerTest, importRegister } from './app/import-registers.ts';
 import { errorFileCsv } from './app/import-runner.ts';
-import { chaseInspectorDraws } from './app/inspector-deadlines.ts';
 import { compileJointPlan, jointPlanTitle } from './app/joint-plan.ts';
 import { bindMember, listMembers } from './app/members.ts';
 import type { Store } from './app/ports.ts';
+import { chaseInspectorDraws, remindReviews } from './app/reminders.ts';
 import type { Services } from './app/services.ts';
 import { escalateOverdue } from './app/tasks.ts';
 import {
@@ -77,8 +77,8 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
                                      导出任务各次抽取的收据（对象池不在收据中时另附对象池文件；检查人员抽取另附
                                      检查组现状文件），供离线复核或存档
   job run [--at 时间]                执行一次期限检查（默认按现在；--at 补做停机期间某一时刻的检查，如
-                                     2026-12-14T09:30+08:00，不能晚于现在）：逾期未答复的会审报办公室，未选派检查
-                                     人员的部门按期限提醒；消息进入发送队列，服务运行时发出
+                                     2026-12-14T09:30+08:00，不能晚于现在）：会审和选派检查人员按期限提醒，逾期未答复
+                                     的会审报办公室，逾期未选派的每天催办并报办公室；消息进入发送队列，服务运行时发出
   seed demo                          向空数据库载入演示数据（仅本地工作区）
   help                               显示本帮助
 
@@ -613,9 +613,10 @@ async function runCommand(
         timeZone: config.TZ,
       };
       const escalated = await escalateOverdue(services, localDate(at, config.TZ));
+      const reviews = await remindReviews(services);
       const chased = await chaseInspectorDraws(services);
       io.out(
-        `期限检查（${localDate(at, config.TZ)} ${localHour(at, config.TZ)} 时）：逾期会审报办公室 ${escalated} 项，催办选派检查人员 ${chased} 项。消息已进入发送队列，服务运行时发出。`,
+        `期限检查（${localDate(at, config.TZ)} ${localHour(at, config.TZ)} 时）：提醒会审 ${reviews} 项，逾期会审报办公室 ${escalated} 项，催办选派检查人员 ${chased} 项。消息已进入发送队列，服务运行时发出。`,
       );
       return 0;
     }

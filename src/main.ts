@@ -7,9 +7,9 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { commands } from '../commands/index.ts';
 import { seedDemo } from './app/demo.ts';
-import { chaseInspectorDraws } from './app/inspector-deadlines.ts';
 import { createOutboxSender, type OutboxSender } from './app/outbox-sender.ts';
 import type { FileFetcher, Logger, Platform } from './app/ports.ts';
+import { chaseInspectorDraws, remindReviews } from './app/reminders.ts';
 import { type Services, today } from './app/services.ts';
 import { escalateOverdue } from './app/tasks.ts';
 import { drandBeacons } from './beacon/drand.ts';
@@ -45,7 +45,7 @@ export interface BuiltApp {
   receiver?: LarkReceiver;
   /** Drains the outbox now (errors are logged). */
   flush(): Promise<unknown>;
-  /** Checks deadlines now (overdue reviews go to the office; owed inspector draws are chased). */
+  /** Checks deadlines now (reminders; overdue reviews go to the office; owed inspector draws are chased). */
   sweep(): Promise<void>;
   /** Re-processes events a crashed process left unfinished. */
   recover(): Promise<unknown>;
@@ -101,13 +101,15 @@ export async function buildApp(
       sender.drain().catch((error) => logger.error('outbox drain failed', { error: String(error) }));
     const dispatcher = createDispatcher({ services, commands, onOutbox: () => void flush() });
     /**
-     * Deadline checks: overdue reviews go to the office; inspector draws are chased (reminders before the
-     * deadline, then daily, and the office told) — each message once, also with several instances.
+     * Deadline checks: reminders of reviews and inspector draws before their deadlines; overdue reviews go to the
+     * office; overdue inspector draws are chased daily and the office told — each message once, also with
+     * several instances.
      */
     const sweep = async () => {
       try {
         const escalated = await escalateOverdue(services, today(services));
-        if (escalated + (await chaseInspectorDraws(services)) > 0) void flush();
+        const reminded = (await remindReviews(services)) + (await chaseInspectorDraws(services));
+        if (escalated + reminded > 0) void flush();
       } catch (error) {
         logger.error('deadline sweep failed', { error: String(error) });
       }

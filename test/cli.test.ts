@@ -56,7 +56,7 @@ describe('jointcheck CLI', () => {
     expect(ahead).toMatchObject({ code: 2, err: expect.stringContaining('--at 不能晚于现在') });
     expect(await cli('job', 'run', '--at', '2026-11-30T09:30+08:00')).toMatchObject({
       code: 0,
-      out: '期限检查（2026-11-30 9 时）：逾期会审报办公室 0 项，催办选派检查人员 0 项。消息已进入发送队列，服务运行时发出。',
+      out: '期限检查（2026-11-30 9 时）：提醒会审 0 项，逾期会审报办公室 0 项，催办选派检查人员 0 项。消息已进入发送队列，服务运行时发出。',
     });
   });
 

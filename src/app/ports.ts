@@ -667,6 +667,8 @@ export interface Repos {
     ): Promise<TaskDepartment | undefined>;
     /** Departments still pending on this platform's tasks under review whose acceptance deadline is before `today`. */
     overdue(today: string, platform: string): Promise<TaskDepartment[]>;
+    /** Departments still pending, not yet reported to the office, on this platform's tasks under review. */
+    awaiting(platform: string): Promise<TaskDepartment[]>;
   };
   draws: {
     /** A new committed draw; undefined when the task already has a current draw of this kind and department. */

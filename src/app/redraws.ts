@@ -166,7 +166,7 @@ async function supersede(tx: Repos, services: Services, task: Task, draw: Draw, 
     );
   }
   // Drawing the inspectors again is the department's step again: 5 working days from the approval (art. 19), so
-  // the reminders (inspector-deadlines.ts) count from here, not from the first hand-over.
+  // the reminders (reminders.ts) count from here, not from the first hand-over.
   let dueText = '';
   if (draw.kind === 'inspectors') {
     const target = (await tx.draws.forTask(task.id)).find((d) => d.kind === 'targets' && d.state === 'drawn');

@@ -24,3 +24,25 @@ export interface Services {
 /** Today in the workspace's time zone (`YYYY-MM-DD`): the day deadlines count from. */
 export const today = (services: Pick<Services, 'clock' | 'timeZone'>) =>
   localDate(services.clock.now(), services.timeZone);
+
+/**
+ * A sweep over items, each in its own transaction: counts the items `step` acted on (returned true); one that fails
+ * is logged with `fields` and does not hold up the others.
+ */
+export async function sweepEach<T>(
+  services: Pick<Services, 'store' | 'logger'>,
+  items: readonly T[],
+  failure: string,
+  fields: (item: T) => Record<string, unknown>,
+  step: (tx: Parameters<Parameters<Store['transaction']>[0]>[0], item: T) => Promise<boolean>,
+): Promise<number> {
+  let acted = 0;
+  for (const item of items) {
+    try {
+      if (await services.store.transaction((tx) => step(tx, item))) acted++;
+    } catch (error) {
+      services.logger.error(failure, { ...fields(item), error: String(error) });
+    }
+  }
+  return acted;
+}

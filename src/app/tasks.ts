@@ -16,11 +16,16 @@ import { workingCalendar } from './calendar.ts';
 import { liaisonsOf, refreshCopies, sendTracked, tell, toOffice } from './card-copies.ts';
 import { approvedJointPlanOf } from './joint-plan.ts';
 import type { JointPlan, Person, Plan, Repos, Task, TaskDepartment } from './ports.ts';
-import type { Services } from './services.ts';
+import { type Services, sweepEach } from './services.ts';
 import { settingValue } from './workspace-settings.ts';
 
 export const taskSubject = (id: number) => `task:${id}`;
 export const partSubject = (taskId: number, departmentId: number) => `task:${taskId}:dept:${departmentId}`;
+/** A department's part of a task, as a log line names it. */
+export const partFields = (p: { taskId: number; departmentId: number }) => ({
+  task: p.taskId,
+  department: p.departmentId,
+});
 export const rulingSubject = (taskId: number, departmentId: number) =>
   `task:${taskId}:ruling:${departmentId}`;
 
@@ -492,46 +497,33 @@ async function fillDeadlines(services: Services): Promise<void> {
 export async function escalateOverdue(services: Services, today: string): Promise<number> {
   await fillDeadlines(services);
   const overdue: TaskDepartment[] = await services.store.tasks.overdue(today, services.platform);
-  let reported = 0;
-  for (const part of overdue) {
-    try {
-      const done = await services.store.transaction(async (tx) => {
-        const task = (await tx.tasks.lock(part.taskId))!;
-        const updated = await tx.tasks.updateDepartment(part.taskId, part.departmentId, part.version, {
-          escalatedAt: services.clock.now(),
-        });
-        if (!updated || task.state !== 'reviewing') return false;
-        await tx.audit.append({
-          actor: { kind: 'system', id: 'scheduler' },
-          action: 'task.escalate',
-          subject: partSubject(task.id, part.departmentId),
-          outcome: 'ok',
-          details: { acceptanceDue: task.acceptanceDue, today },
-        });
-        const view = await refreshTask(tx, task, services.timeZone, [part.departmentId]);
-        const p = partOf(view, part.departmentId);
-        const key = `${partSubject(task.id, part.departmentId)}:escalate`;
-        await toOffice(tx, services.platform, key, {
-          card: rulingCard(view, p),
-          subject: rulingSubject(task.id, part.departmentId),
-        });
-        await tell(
-          tx,
-          services.platform,
-          await liaisonsOf(tx, task.leadDepartmentId),
-          `${p.department}在会审截止日 ${task.acceptanceDueText} 前未答复任务“${task.name}”（#${task.id}），已报联席会议办公室裁定。`,
-          `${key}:lead`,
-        );
-        return true;
-      });
-      if (done) reported++;
-    } catch (error) {
-      services.logger.error('escalating an overdue review failed', {
-        task: part.taskId,
-        department: part.departmentId,
-        error: String(error),
-      });
-    }
-  }
-  return reported;
+  return sweepEach(services, overdue, 'escalating an overdue review failed', partFields, async (tx, part) => {
+    const task = (await tx.tasks.lock(part.taskId))!;
+    const updated = await tx.tasks.updateDepartment(part.taskId, part.departmentId, part.version, {
+      escalatedAt: services.clock.now(),
+    });
+    if (!updated || task.state !== 'reviewing') return false;
+    await tx.audit.append({
+      actor: { kind: 'system', id: 'scheduler' },
+      action: 'task.escalate',
+      subject: partSubject(task.id, part.departmentId),
+      outcome: 'ok',
+      details: { acceptanceDue: task.acceptanceDue, today },
+    });
+    const view = await refreshTask(tx, task, services.timeZone, [part.departmentId]);
+    const p = partOf(view, part.departmentId);
+    const key = `${partSubject(task.id, part.departmentId)}:escalate`;
+    await toOffice(tx, services.platform, key, {
+      card: rulingCard(view, p),
+      subject: rulingSubject(task.id, part.departmentId),
+    });
+    await tell(
+      tx,
+      services.platform,
+      await liaisonsOf(tx, task.leadDepartmentId),
+      `${p.department}在会审截止日 ${task.acceptanceDueText} 前未答复任务“${task.name}”（#${task.id}），已报联席会议办公室裁定。`,
+      `${key}:lead`,
+    );
+    return true;
+  });
 }

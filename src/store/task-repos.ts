@@ -1,5 +1,5 @@
 // The joint annual plan and tasks: plain rows, optimistic updates by version.
-import { and, desc, eq, exists, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, exists, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import { jointPlans, taskDepartments, tasks } from '../../drizzle/schema.ts';
 import type { JointPlan, Repos, Task, TaskDepartment } from '../app/ports.ts';
 import type { Db } from './db.ts';
@@ -55,6 +55,24 @@ export function jointPlanRepo(db: Db, now: () => Date): Repos['jointPlans'] {
 }
 
 export function taskRepo(db: Db, now: () => Date): Repos['tasks'] {
+  /** Departments still pending and not reported, on a platform's tasks under review (and `also`). */
+  const awaiting = async (platform: string, also?: SQL) => {
+    const rows = await db
+      .select({ part: taskDepartments })
+      .from(taskDepartments)
+      .innerJoin(tasks, eq(tasks.id, taskDepartments.taskId))
+      .where(
+        and(
+          eq(tasks.state, 'reviewing'),
+          eq(tasks.chatPlatform, platform),
+          eq(taskDepartments.state, 'pending'),
+          isNull(taskDepartments.escalatedAt),
+          also,
+        ),
+      )
+      .orderBy(taskDepartments.taskId, taskDepartments.departmentId);
+    return rows.map((r) => toTaskDepartment(r.part));
+  };
   return {
     async create(t, departmentIds) {
       const [row] = await db
@@ -147,21 +165,10 @@ export function taskRepo(db: Db, now: () => Date): Repos['tasks'] {
       return row && toTaskDepartment(row);
     },
     async overdue(today, platform) {
-      const rows = await db
-        .select({ part: taskDepartments })
-        .from(taskDepartments)
-        .innerJoin(tasks, eq(tasks.id, taskDepartments.taskId))
-        .where(
-          and(
-            eq(tasks.state, 'reviewing'),
-            eq(tasks.chatPlatform, platform),
-            eq(taskDepartments.state, 'pending'),
-            isNull(taskDepartments.escalatedAt),
-            lt(tasks.acceptanceDue, today),
-          ),
-        )
-        .orderBy(taskDepartments.taskId, taskDepartments.departmentId);
-      return rows.map((r) => toTaskDepartment(r.part));
+      return awaiting(platform, lt(tasks.acceptanceDue, today));
+    },
+    async awaiting(platform) {
+      return awaiting(platform);
     },
   };
 }
