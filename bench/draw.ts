@@ -38,7 +38,7 @@ export interface DrawBench {
     totalMs: number;
     /** `ORDER BY random() LIMIT n` over the same library table and scope, before each run. */
     baselineMs: number;
-    /** Median of each step the use cases time (freeze, read, score, select, receipt, picks, store, …). */
+    /** Median of each step the use cases time (scan, sort, pool, notice; read, score, select, receipt, picks, store, …). */
     steps: Record<string, number>;
     peakRssMb: number;
     receiptMb: number;

@@ -706,6 +706,8 @@ export interface Repos {
       drawId: number,
       taskId: number,
       filters: Pick<DrawFilters, 'scope' | 'classes' | 'withAll' | 'checkedSince' | 'excludeOpen'>,
+      /** Told as each step ends (`scan`, `sort`, `pool` stored), for the draw's timing log. */
+      lap?: (step: string) => void,
     ): Promise<{
       sizes: Partial<Record<Stratum, number>>;
       counts: Pick<DrawFilters, 'inScope' | 'excludedRecent' | 'openElsewhere' | 'noQuota'>;

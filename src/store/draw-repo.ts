@@ -119,7 +119,7 @@ export function drawRepo(db: Db): Repos['draws'] {
       const [row] = await db.update(draws).set(set).where(where).returning(columns);
       return row && toDraw({ ...row, receipt: patch.receipt });
     },
-    async freezeTargets(drawId, taskId, filters) {
+    async freezeTargets(drawId, taskId, filters, lap = () => {}) {
       const scoped = scopedTargets(taskId, filters);
       const kept = sql`not s.recent and not (${filters.excludeOpen}::boolean and s.open_elsewhere)
         and (s.stratum <> 'all' or ${filters.withAll}::boolean)`;
@@ -148,9 +148,12 @@ export function drawRepo(db: Db): Repos['draws'] {
           from (${scoped}) s`),
       );
       const c = counted!;
+      lap('scan');
       const bytes = canonicalLines(Buffer.from(String(c.lines ?? ''), 'utf8'));
+      lap('sort');
       const content = bytes.toString('utf8');
       await db.insert(drawPools).values({ drawId, content });
+      lap('pool');
       return {
         sizes: Object.fromEntries(
           STRATA.map((k) => [k, Number(c[`n_${k}`])]).filter(([, n]) => Number(n) > 0),
