@@ -632,7 +632,7 @@ describe('chasing the inspector draws (seed 000 art. 19; product.md §3)', () =>
     expect(mine((await chase()).sent)).toEqual([]);
     at('2026-12-14');
     expect(dmsTo(wang, mine((await chase()).sent))[0]?.text).toContain(
-      '今天是本部门选派检查人员的最后期限（2026-12-14（周一））',
+      '今天 2026-12-14（周一）是本部门选派检查人员的最后期限',
     );
 
     // Overdue: the owers every working day, the office once.
@@ -666,27 +666,38 @@ describe('chasing the inspector draws (seed 000 art. 19; product.md §3)', () =>
     at('2026-12-17');
     expect(dmsTo(wang, mine((await chase()).sent))).toEqual([]);
 
-    // A redraw of its inspectors, once approved, gives it five working days again (art. 19), from the approval.
-    const swjDraw = (await h.store.draws.forTask(taskId)).find(
-      (d) => d.kind === 'inspectors' && d.departmentId === ids.swj && d.state === 'drawn',
-    )!;
-    const asked = await h.send(`/draw redraw ${swjDraw.id} 选派时名录中一人的执法证已过期`, wang);
-    const request = dmsTo(users.office, asked).find((m) => cardText(m.card).includes('重新抽取申请'))!;
-    const approved = await h.click(request, '提交审批', users.office2, { decision: 'approve' });
-    expect(approved.toast?.type).toBe('success');
-    expect(dmsTo(wang, approved.sent).map((m) => m.text)).toContainEqual(
-      expect.stringContaining(
-        `请在 2026-12-24（周四） 前发送 /draw inspectors ${taskId} 重新发布选派公告并抽取`,
-      ),
-    );
-    at('2026-12-18');
-    const after = mine((await chase()).sent);
-    expect(dmsTo(wang, after)).toEqual([]);
-    expect(dmsTo(li, after)[0]?.text).toContain('已逾期 4 个工作日');
-    at('2026-12-21');
-    expect(dmsTo(wang, mine((await chase()).sent))[0]?.text).toContain(
-      '本部门选派检查人员的期限是 2026-12-24（周四），还有 3 个工作日',
-    );
+    // A redraw of its inspectors, once approved, gives it the working days again (art. 19; here 3), from the
+    // approval: no reminder that day, though it is 3 working days ahead.
+    const inspectorDays = (days: string) =>
+      h.store.transaction((tx) =>
+        setSetting(tx, 'draws.inspectorDays', days, { kind: 'system', id: 'test' }),
+      );
+    await inspectorDays('3');
+    try {
+      const swjDraw = (await h.store.draws.forTask(taskId)).find(
+        (d) => d.kind === 'inspectors' && d.departmentId === ids.swj && d.state === 'drawn',
+      )!;
+      const asked = await h.send(`/draw redraw ${swjDraw.id} 选派时名录中一人的执法证已过期`, wang);
+      const request = dmsTo(users.office, asked).find((m) => cardText(m.card).includes('重新抽取申请'))!;
+      const approved = await h.click(request, '提交审批', users.office2, { decision: 'approve' });
+      expect(approved.toast?.type).toBe('success');
+      expect(dmsTo(wang, approved.sent).map((m) => m.text)).toContainEqual(
+        expect.stringContaining(
+          `请在 2026-12-22（周二）前发送 /draw inspectors ${taskId} 重新发布选派公告并抽取`,
+        ),
+      );
+      expect(dmsTo(wang, mine((await chase()).sent))).toEqual([]);
+      at('2026-12-18');
+      const after = mine((await chase()).sent);
+      expect(dmsTo(wang, after)).toEqual([]);
+      expect(dmsTo(li, after)[0]?.text).toContain('已逾期 4 个工作日');
+      at('2026-12-21');
+      expect(dmsTo(wang, mine((await chase()).sent))[0]?.text).toContain(
+        '本部门选派检查人员的期限是 2026-12-22（周二），还有 1 个工作日',
+      );
+    } finally {
+      await inspectorDays('5');
+    }
   });
 
   it('reminds the sub-unit a department delegated to, by its own deadline', async () => {

@@ -361,7 +361,7 @@ describe('/task: reminders of the review (product.md §3)', () => {
       at('2026-12-09', '09:00');
       const ahead = mine(await remind());
       expect(dmsTo(users.otherLiaison, ahead).map((m) => m.text)).toEqual([
-        `任务“2027 年食品经营单位联合抽查（第一批）”（#${taskId}）：请在 2026-12-10（周四） 前答复本部门是否参加（会审），还有 1 个工作日。会审卡片在您与机器人的单聊中；逾期未答复的，报联席会议办公室裁定。`,
+        `任务“2027 年食品经营单位联合抽查（第一批）”（#${taskId}）：本部门答复是否参加（会审）的期限是 2026-12-10（周四），还有 1 个工作日。会审卡片在您与机器人的单聊中；逾期未答复的，将报联席会议办公室裁定。`,
       ]);
       // 区商务局 has answered: neither of its liaisons hears of it again.
       expect(dmsTo(users.liaison, ahead)).toEqual([]);
@@ -369,7 +369,7 @@ describe('/task: reminders of the review (product.md §3)', () => {
       expect(mine(await remind())).toEqual([]);
       at('2026-12-10');
       expect(dmsTo(users.otherLiaison, mine(await remind()))[0]?.text).toContain(
-        '今天是答复本部门是否参加的最后期限（2026-12-10（周四））',
+        '今天 2026-12-10（周四）是本部门答复是否参加（会审）的最后期限',
       );
       // Past the deadline the office rules: no more reminders.
       at('2026-12-11');

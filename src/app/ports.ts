@@ -394,6 +394,8 @@ export interface OwedInspectorDraw extends DrawHandover {
   taskId: number;
   /** Its inspector draw's notice, when posted (committed, not drawn yet). */
   noticeId: number | null;
+  /** When the office last approved redrawing this department's inspectors (its deadline restarts then). */
+  redrawnAt: Date | null;
 }
 
 export interface DrawHandover {

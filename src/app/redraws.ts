@@ -190,7 +190,7 @@ async function supersede(tx: Repos, services: Services, task: Task, draw: Draw, 
     told,
     draw.kind === 'targets'
       ? `联席会议办公室已批准重新抽取任务“${task.name}”（#${task.id}）的检查对象（原因：${reason}）。原名单和各部门的选派作废但保留备查；牵头部门联络员请发送 /draw targets ${task.id} 重新发布抽取公告。`
-      : `联席会议办公室已批准重新选派任务“${task.name}”（#${task.id}）本部门的检查人员（原因：${reason}）。原选派作废但保留备查；请${dueText ? `在 ${dueText} 前` : ''}发送 /draw inspectors ${task.id} 重新发布选派公告并抽取。`,
+      : `联席会议办公室已批准重新选派任务“${task.name}”（#${task.id}）本部门的检查人员（原因：${reason}）。原选派作废但保留备查；请${dueText ? `在 ${dueText}前` : ''}发送 /draw inspectors ${task.id} 重新发布选派公告并抽取。`,
     key,
   );
 }

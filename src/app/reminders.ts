@@ -32,8 +32,8 @@ async function reminderDay(services: Services) {
 }
 
 /** Whether a step handed over on `since` and due in `left` working days is reminded of today. */
-const remindAhead = (left: number, today: string, since: string | null) =>
-  left >= 0 && AHEAD.includes(left) && (since === null || since < today);
+const remindAhead = (left: number, today: string, since: string) =>
+  left >= 0 && AHEAD.includes(left) && since < today;
 
 /**
  * Sends today's reminders to the departments that have not answered a task's review (会审). Returns how many
@@ -46,15 +46,18 @@ export async function remindReviews(services: Services): Promise<number> {
   const awaiting = await services.store.tasks.awaiting(services.platform);
   return sweepEach(services, awaiting, 'reminding a review failed', partFields, async (tx, part) => {
     const task = (await tx.tasks.get(part.taskId))!;
-    if (!task.acceptanceDue) return false;
+    // Answered (or reported) since the list was read: nothing to remind.
+    const now = (await tx.tasks.departments(task.id)).find((p) => p.departmentId === part.departmentId);
+    if (!task.acceptanceDue || now?.state !== 'pending' || now.escalatedAt) return false;
     const left = calendar.workingDaysBetween(today, task.acceptanceDue);
-    if (typeof left !== 'number' || !remindAhead(left, today, task.launchedOn)) return false;
+    const since = task.launchedOn ?? localDate(task.createdAt, services.timeZone);
+    if (typeof left !== 'number' || !remindAhead(left, today, since)) return false;
     const due = task.acceptanceDueText;
     await tell(
       tx,
       services.platform,
       await liaisonsOf(tx, part.departmentId),
-      `任务“${task.name}”（#${task.id}）：${left > 0 ? `请在 ${due} 前答复本部门是否参加（会审），还有 ${left} 个工作日` : `今天是答复本部门是否参加的最后期限（${due}）`}。会审卡片在您与机器人的单聊中；逾期未答复的，报联席会议办公室裁定。`,
+      `任务“${task.name}”（#${task.id}）：${left > 0 ? `本部门答复是否参加（会审）的期限是 ${due}，还有 ${left} 个工作日` : `今天 ${due}是本部门答复是否参加（会审）的最后期限`}。会审卡片在您与机器人的单聊中；逾期未答复的，将报联席会议办公室裁定。`,
       `${partSubject(task.id, part.departmentId)}:remind:${today}`,
     );
     return true;
@@ -87,7 +90,7 @@ function reminderText(
     left > 0
       ? `${who}选派检查人员的期限是 ${due}，还有 ${left} 个工作日`
       : left === 0
-        ? `今天是${who}选派检查人员的最后期限（${due}）`
+        ? `今天 ${due}是${who}选派检查人员的最后期限`
         : `${who}选派检查人员已逾期 ${-left} 个工作日（期限 ${due}），已报联席会议办公室`;
   const todo = owed.noticeId
     ? `选派公告已发布（抽取 #${owed.noticeId}），请在揭示时间后点击公告卡片上的“抽取”。`
@@ -121,7 +124,10 @@ export async function chaseInspectorDraws(services: Services): Promise<number> {
     }
     const left = calendar.workingDaysBetween(today, owed.inspectorsDue!);
     if (typeof left !== 'number') return false;
-    if (left >= 0 && !remindAhead(left, today, owed.delegatedOn ?? owed.handedOn)) return false;
+    // The step was handed over on the hand-over, the dispatch to a sub-unit, or an approved redraw, the latest.
+    const redrawn = owed.redrawnAt ? localDate(owed.redrawnAt, services.timeZone) : '';
+    const since = [owed.handedOn, owed.delegatedOn ?? '', redrawn].sort().at(-1)!;
+    if (left >= 0 && !remindAhead(left, today, since)) return false;
     const task = (await tx.tasks.get(owed.taskId))!;
     const department = (await tx.departments.get(owed.departmentId))!;
     const name = department.shortName ?? department.name;

@@ -376,6 +376,10 @@ export function drawRepo(db: Db): Repos['draws'] {
           noticeId: sql<number | null>`(
             select i.id from draws i where i.task_id = ${draws.taskId} and i.kind = 'inspectors'
               and i.department_id = ${drawHandovers.departmentId} and i.state = 'committed')`,
+          redrawnAt: sql<string | null>`(
+            select max(r.decided_at) from draw_redraws r join draws i on i.id = r.draw_id
+            where i.task_id = ${draws.taskId} and i.kind = 'inspectors'
+              and i.department_id = ${drawHandovers.departmentId} and r.state = 'approved')`,
         })
         .from(drawHandovers)
         .innerJoin(draws, eq(draws.id, drawHandovers.drawId))
@@ -392,7 +396,12 @@ export function drawRepo(db: Db): Repos['draws'] {
           ),
         )
         .orderBy(asc(draws.taskId), asc(drawHandovers.departmentId));
-      return rows.map((r) => ({ ...r.handover, taskId: r.taskId, noticeId: r.noticeId }));
+      return rows.map((r) => ({
+        ...r.handover,
+        taskId: r.taskId,
+        noticeId: r.noticeId,
+        redrawnAt: r.redrawnAt === null ? null : new Date(r.redrawnAt),
+      }));
     },
     async checkedBy(departmentId, exceptTaskId, since) {
       const rows = rowsOf<{ person_id: number; code: string }>(
