@@ -76,9 +76,8 @@ const USAGE = `用法：jointcheck <命令> [选项]（在项目目录中也可�
   draw export <任务编号> [--out 目录]
                                      导出任务各次抽取的收据（对象池不在收据中时另附对象池文件；检查人员抽取另附
                                      检查组现状文件），供离线复核或存档
-  job run [--at 时间]                执行一次期限检查（默认按现在；--at 补做停机期间某一时刻的检查，如
-                                     2026-12-14T09:30+08:00，不能晚于现在）：会审和选派检查人员按期限提醒，逾期未答复
-                                     的会审报办公室，逾期未选派的每天催办并报办公室；消息进入发送队列，服务运行时发出
+  job run                            立即执行一次期限检查（服务每 5 分钟也会自动执行）：会审和选派检查人员按期限提醒，
+                                     逾期未答复的会审报办公室，逾期未选派的催办并报办公室；消息进入发送队列，服务运行时发出
   seed demo                          向空数据库载入演示数据（仅本地工作区）
   help                               显示本帮助
 
@@ -154,7 +153,6 @@ export async function runCli(
       partial: { type: 'boolean' },
       pool: { type: 'string' },
       teams: { type: 'string' },
-      at: { type: 'string' },
     },
   });
   const [group, verb] = positionals;
@@ -594,17 +592,9 @@ async function runCommand(
     }
 
     case 'job run': {
-      // A time with its offset, not later than now: the checks act for real (escalations, queued reminders), so
-      // they may be caught up after downtime, never run ahead of time.
-      const given = typeof values.at === 'string' ? values.at : undefined;
-      const at = given === undefined ? new Date() : new Date(given);
-      if (
-        given !== undefined &&
-        (!/T\d{2}:\d{2}.*(Z|[+-]\d{2}:?\d{2})$/.test(given) || Number.isNaN(at.getTime()))
-      )
-        throw new UsageError('--at 应为带时区的时间，如 2026-12-14T09:30+08:00');
-      if (at.getTime() > Date.now())
-        throw new UsageError('--at 不能晚于现在：期限检查会真的报办公室、发出提醒。');
+      // Now, as the server's sweep would: whatever fell due while no server ran is caught up, and today's
+      // reminders sent (a day gone by would only get reminders worded for that day).
+      const at = new Date();
       const services: Services = {
         store,
         clock: { now: () => at },
