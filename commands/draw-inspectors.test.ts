@@ -661,6 +661,13 @@ describe('chasing the inspector draws (seed 000 art. 19; product.md §3)', () =>
     );
     expect(dmsTo(li, next)[0]?.text).toContain('已逾期 2 个工作日');
     expect(next.filter((m) => m.text?.includes('未在期限'))).toEqual([]);
+    // /draw show says how far past the deadline each department is.
+    const staffing = (await h.send(`/draw show ${taskId}`, users.office))
+      .map(said)
+      .find((t) => t.startsWith('各部门选派检查人员情况'))!;
+    expect(staffing).toContain(`区商务局：已发布选派公告（抽取 #${noticeId}），待抽取，已逾期 2 个工作日`);
+    expect(staffing).toContain('区卫健局：未发布选派公告，期限 2026-12-14（周一），已逾期 2 个工作日');
+    expect(staffing).not.toContain('区市场监管局：未');
     // Drawn: 区商务局 is no longer chased.
     expect((await h.click(notice, '抽取', wang)).toast?.type).toBe('success');
     at('2026-12-17');

@@ -2,6 +2,7 @@
 // liaison posts the notice, departments contribute to the seed, the draw is made after the reveal time and
 // handed to every department; anyone bound can see a task's draws and have them re-checked.
 import { z } from 'zod';
+import { workingCalendar } from '../src/app/calendar.ts';
 import {
   checkMembers,
   choiceCardOf,
@@ -32,7 +33,7 @@ import {
   replacementSubject,
   requestReplacement,
 } from '../src/app/replacements.ts';
-import type { Services } from '../src/app/services.ts';
+import { type Services, today } from '../src/app/services.ts';
 import { requireTask } from '../src/app/tasks.ts';
 import { settingValue, WORKSPACE_SETTINGS } from '../src/app/workspace-settings.ts';
 import {
@@ -170,18 +171,27 @@ function commitSubcommand(o: {
   });
 }
 
-/** Where each department stands with its inspectors after the hand-over: deadline, who draws, how far. */
-async function staffingText(store: Services['store'], target: Draw, draws: Draw[]): Promise<string> {
+/**
+ * Where each department stands with its inspectors after the hand-over: deadline (and how far past it), who draws,
+ * how far.
+ */
+async function staffingText(services: Services, target: Draw, draws: Draw[]): Promise<string> {
+  const { store } = services;
   const names = new Map((await store.departments.list()).map((d) => [d.id, d.shortName ?? d.name]));
+  const calendar = await workingCalendar(store);
+  const day = today(services);
   const lines: string[] = [];
   for (const h of await store.draws.handovers(target.id)) {
     const own = draws.find(
       (d) => d.kind === 'inspectors' && d.departmentId === h.departmentId && d.state !== 'superseded',
     );
+    const late =
+      own?.state !== 'drawn' && h.inspectorsDue ? calendar.workingDaysBetween(day, h.inspectorsDue) : 0;
+    const overdue = typeof late === 'number' && late < 0 ? `，已逾期 ${-late} 个工作日` : '';
     const state = !own
-      ? `未发布选派公告，期限 ${h.inspectorsDueText}`
+      ? `未发布选派公告，期限 ${h.inspectorsDueText}${overdue}`
       : own.state === 'committed'
-        ? `已发布选派公告（抽取 #${own.id}），待抽取`
+        ? `已发布选派公告（抽取 #${own.id}），待抽取${overdue}`
         : `已选派（抽取 #${own.id}）`;
     lines.push(
       `- ${names.get(h.departmentId) ?? `#${h.departmentId}`}${h.delegatedTo ? `（委托${h.delegatedTo}，${h.delegatedOn} 派发）` : ''}：${state}`,
@@ -414,7 +424,7 @@ export const draw = defineCommand({
         // A liaison of a department in the task gets its list (one bound after the hand-over included), and so
         // does the sub-unit the department delegated its part to.
         const current = draws.findLast((d) => d.kind === 'targets' && d.state === 'drawn');
-        if (current) replies.push({ kind: 'text', text: await staffingText(store, current, draws) });
+        if (current) replies.push({ kind: 'text', text: await staffingText(ctx.services, current, draws) });
         const found =
           current && (await takingPart(store, task)).includes(person.departmentId)
             ? (await store.draws.handovers(current.id)).find((h) => h.departmentId === person.departmentId)
