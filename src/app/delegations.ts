@@ -6,11 +6,17 @@ import { handoverCard } from '../cards/draw-card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
 import { DomainError } from '../domain/errors.ts';
 import { localDate } from '../domain/local-date.ts';
-import { describeDeadline } from '../domain/working-days.ts';
 import { workingCalendar } from './calendar.ts';
 import { toOffice } from './card-copies.ts';
 import { refuse } from './draw-protocol.ts';
-import { drawSubject, reachable, takingPart, targetDrawView, unitStaff } from './draw-views.ts';
+import {
+  drawSubject,
+  inspectorsDueFrom,
+  reachable,
+  takingPart,
+  targetDrawView,
+  unitStaff,
+} from './draw-views.ts';
 import { picksSheet } from './draws.ts';
 import { inspectorPoolNow } from './inspector-draws.ts';
 import type { Person, Repos } from './ports.ts';
@@ -76,15 +82,14 @@ export async function delegateList(
     await inspectorPoolNow(tx, services, task, draw, departmentId, unit);
     // Whoever draws has its working days from the day it received the list (art. 19): the unit from this
     // dispatch; the department, taking its part back, from the hand-over.
-    const due = calendar.addWorkingDays(unit ? today : handover.handedOn, inspectorDays);
-    const dueText = describeDeadline(due);
+    const due = inspectorsDueFrom(calendar, unit ? today : handover.handedOn, inspectorDays);
+    const dueText = due.inspectorsDueText;
     const late = unit !== null && handover.dispatchDue !== null && today > handover.dispatchDue;
     await tx.draws.updateHandover(draw.id, departmentId, {
       delegatedTo: unit,
       delegatedOn: unit ? today : null,
       delegatedBy: unit ? person.id : null,
-      inspectorsDue: due.ok ? due.date : null,
-      inspectorsDueText: dueText,
+      ...due,
     });
     const entry = await tx.audit.append({
       actor: input.by,
@@ -98,7 +103,7 @@ export async function delegateList(
         ...(previous ? { previous } : {}),
         dispatchDue: handover.dispatchDue,
         late,
-        inspectorsDue: due.ok ? due.date : null,
+        inspectorsDue: due.inspectorsDue,
       },
     });
     // One key per dispatch (its audit entry): going back to a unit dispatched to before sends the list again.

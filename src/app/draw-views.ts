@@ -13,6 +13,7 @@ import {
 import { EXCLUSION_REASONS, INSPECTOR_ALGORITHM } from '../domain/inspector-draw.ts';
 import { localStamp } from '../domain/local-date.ts';
 import type { RedrawState } from '../domain/workflow.ts';
+import { describeDeadline, type WorkingCalendar } from '../domain/working-days.ts';
 import type { Draw, DrawFilters, InspectorDrawFacts, Person, Repos, Task } from './ports.ts';
 
 export const drawSubject = (id: number) => `draw:${id}`;
@@ -48,6 +49,14 @@ export function actsFor(person: Person, departmentId: number, delegatedTo: strin
   return !!delegatedTo && person.unit === delegatedTo && person.roles.includes('operator');
 }
 
+/**
+ * A hand-over's inspector-draw deadline (seed 000 art. 19): `days` working days after `from` (the day the list was
+ * received, dispatched to a sub-unit, or its redraw approved), as the hand-over stores and shows it.
+ */
+export function inspectorsDueFrom(calendar: WorkingCalendar, from: string, days: number) {
+  const due = calendar.addWorkingDays(from, days);
+  return { inspectorsDue: due.ok ? due.date : null, inspectorsDueText: describeDeadline(due) };
+}
 /** The people of a sub-unit who receive its list and may draw for it: its bound liaisons and operators (经办人). */
 export async function unitStaff(repos: Repos, departmentId: number, unit: string): Promise<Person[]> {
   return (await repos.people.listByDepartment(departmentId)).filter(

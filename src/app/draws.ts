@@ -30,6 +30,7 @@ import {
   drawSubject,
   EMBED_POOL_LIMIT,
   filterLines,
+  inspectorsDueFrom,
   reachable,
   takingPart,
   targetDrawView,
@@ -261,8 +262,7 @@ function targetMaker(
       const view = await targetDrawView(tx, drawn, services.timeZone);
       const key = `${drawSubject(drawn.id)}:drawn`;
       const today = localDate(now, services.timeZone);
-      const due = calendar.addWorkingDays(today, days.inspectors);
-      const dueText = describeDeadline(due);
+      const due = inspectorsDueFrom(calendar, today, days.inspectors);
       const dispatch = calendar.addWorkingDays(today, days.dispatch);
       const names = new Map((await tx.departments.list()).map((d) => [d.id, d.shortName ?? d.name]));
       const sheet = services.sheets ? await picksSheet(services, tx, drawn, task.name) : undefined;
@@ -270,7 +270,7 @@ function targetMaker(
         const department = names.get(departmentId) ?? `#${departmentId}`;
         const people = reachable(await liaisonsOf(tx, departmentId), services.platform);
         const handover = handoverCard(view, department, {
-          text: dueText,
+          text: due.inspectorsDueText,
           days: days.inspectors,
           ...(dispatch.ok ? { dispatch: describeDeadline(dispatch) } : {}),
         });
@@ -295,8 +295,7 @@ function targetMaker(
           drawId: drawn.id,
           departmentId,
           handedOn: today,
-          inspectorsDue: due.ok ? due.date : null,
-          inspectorsDueText: dueText,
+          ...due,
           reached: people.length > 0,
           dispatchDue: dispatch.ok ? dispatch.date : null,
         });

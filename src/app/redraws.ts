@@ -7,11 +7,10 @@ import type { AuditActor } from '../domain/audit-chain.ts';
 import { DomainError } from '../domain/errors.ts';
 import { localDate } from '../domain/local-date.ts';
 import { drawMachine, next, redrawMachine, taskMachine } from '../domain/workflow.ts';
-import { describeDeadline } from '../domain/working-days.ts';
 import { workingCalendar } from './calendar.ts';
 import { liaisonsOf, refreshCopies, tell, toOffice } from './card-copies.ts';
 import { checkDecision, type DecisionInput, lockDraw, recordDecision, refuse } from './draw-protocol.ts';
-import { drawCardOf, drawSubject, requestBasics, takingPart } from './draw-views.ts';
+import { drawCardOf, drawSubject, inspectorsDueFrom, requestBasics, takingPart } from './draw-views.ts';
 import type { Draw, Person, RedrawRequest, Repos, Task } from './ports.ts';
 import type { Services } from './services.ts';
 import { taskCardOf, taskSubject } from './tasks.ts';
@@ -173,12 +172,9 @@ async function supersede(tx: Repos, services: Services, task: Task, draw: Draw, 
     if (target) {
       const days = (await settingValue(tx, 'draws.inspectorDays'))!;
       const today = localDate(services.clock.now(), services.timeZone);
-      const due = (await workingCalendar(tx)).addWorkingDays(today, days);
-      dueText = describeDeadline(due);
-      await tx.draws.updateHandover(target.id, draw.departmentId, {
-        inspectorsDue: due.ok ? due.date : null,
-        inspectorsDueText: dueText,
-      });
+      const due = inspectorsDueFrom(await workingCalendar(tx), today, days);
+      dueText = due.inspectorsDueText;
+      await tx.draws.updateHandover(target.id, draw.departmentId, due);
     }
   }
   const told: Person[] = [];

@@ -8,10 +8,9 @@
 //   liaisons, or the staff of the sub-unit it delegated its part to; past the deadline, every working day, and the
 //   office is told once.
 import { localDate, localHour } from '../domain/local-date.ts';
-import { describeDeadline } from '../domain/working-days.ts';
 import { workingCalendar } from './calendar.ts';
 import { liaisonsOf, tell, toOffice } from './card-copies.ts';
-import { drawSubject, unitStaff } from './draw-views.ts';
+import { drawSubject, inspectorsDueFrom, unitStaff } from './draw-views.ts';
 import type { OwedInspectorDraw, Repos } from './ports.ts';
 import { type Services, sweepEach } from './services.ts';
 import { partFields, partSubject } from './tasks.ts';
@@ -47,8 +46,8 @@ export async function remindReviews(services: Services): Promise<number> {
   return sweepEach(services, awaiting, 'reminding a review failed', partFields, async (tx, part) => {
     const task = (await tx.tasks.get(part.taskId))!;
     // Answered (or reported) since the list was read: nothing to remind.
-    const now = (await tx.tasks.departments(task.id)).find((p) => p.departmentId === part.departmentId);
-    if (!task.acceptanceDue || now?.state !== 'pending' || now.escalatedAt) return false;
+    const current = (await tx.tasks.departments(task.id)).find((p) => p.departmentId === part.departmentId);
+    if (!task.acceptanceDue || current?.state !== 'pending' || current.escalatedAt) return false;
     const left = calendar.workingDaysBetween(today, task.acceptanceDue);
     const since = task.launchedOn ?? localDate(task.createdAt, services.timeZone);
     if (typeof left !== 'number' || !remindAhead(left, today, since)) return false;
@@ -114,13 +113,10 @@ export async function chaseInspectorDraws(services: Services): Promise<number> {
     let owed = found;
     // A deadline past the calendar's years at the hand-over is computed once the schedule is imported.
     if (!owed.inspectorsDue) {
-      const due = calendar.addWorkingDays(owed.delegatedOn ?? owed.handedOn, days);
-      if (!due.ok) return false;
-      owed = { ...owed, inspectorsDue: due.date, inspectorsDueText: describeDeadline(due) };
-      await tx.draws.updateHandover(owed.drawId, owed.departmentId, {
-        inspectorsDue: owed.inspectorsDue,
-        inspectorsDueText: owed.inspectorsDueText,
-      });
+      const due = inspectorsDueFrom(calendar, owed.delegatedOn ?? owed.handedOn, days);
+      if (!due.inspectorsDue) return false;
+      owed = { ...owed, ...due };
+      await tx.draws.updateHandover(owed.drawId, owed.departmentId, due);
     }
     const left = calendar.workingDaysBetween(today, owed.inspectorsDue!);
     if (typeof left !== 'number') return false;
