@@ -38,7 +38,7 @@ export interface DrawBench {
     totalMs: number;
     /** `ORDER BY random() LIMIT n` over the same library table and scope, before each run. */
     baselineMs: number;
-    /** Median of each step the use cases time (scan, sort, pool, notice; read, score, select, receipt, picks, store, …). */
+    /** Median of each step the use cases time (pool, notice; read, score, select, receipt, picks, store, …). */
     steps: Record<string, number>;
     peakRssMb: number;
     receiptMb: number;
@@ -61,9 +61,13 @@ async function endToEnd(opened: OpenedDb): Promise<DrawBench['endToEnd']> {
     select '91370105MA' || lpad(i::text, 8, '0'), 'uscc', '测试企业' || i,
       (array['A', 'B', 'C', 'D', null])[1 + i % 5], '存续', 'bench'
     from generate_series(1, ${POOL}) as i
-    -- Stored in no particular order of code, as a real import leaves a library: sorting it is real work.
+    -- Stored in no particular order of code, as a real import leaves a library: its pool-order index keeps the
+    -- order instead (migration 0022).
     order by md5(i::text)`);
-  await opened.db.execute(sql`analyze targets`);
+  // What an import does once it has committed; then the building's own writes flushed, so that the runs measured
+  // do not pay for them (a library is not built seconds before a draw).
+  await store.targets.settle();
+  await opened.db.execute(sql`checkpoint`);
   let now = new Date('2027-03-01T02:00:00Z');
   const laps: Record<string, number[]> = {};
   const services: Services = {

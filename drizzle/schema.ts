@@ -235,6 +235,7 @@ export const targets = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
+  // Also `targets_pool_order_idx` (migration 0022): the codes in byte order, for freezing a draw's pool.
   (t) => [
     index('targets_department_idx').on(t.departmentId),
     index('targets_search_keys_idx').using('gin', t.searchKeys),

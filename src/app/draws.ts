@@ -131,7 +131,8 @@ export async function commitTargetDraw(
     });
     if (!draw) throw new DomainError('DRAW_EXISTS', `任务 #${task.id} 刚刚已发布抽取公告。`);
     watch.lap('prepare');
-    const { sizes, counts, hash } = await tx.draws.freezeTargets(draw.id, task.id, wanted, watch.lap);
+    const { sizes, counts, hash } = await tx.draws.freezeTargets(draw.id, task.id, wanted);
+    watch.lap('pool');
     const strata: StratumDraw[] = [];
     for (const stratum of ['all', ...RISK_CLASSES] as Stratum[]) {
       const rule = rules[stratum];

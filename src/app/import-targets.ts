@@ -79,8 +79,11 @@ export async function importTargets(
         }
       : {}),
   };
-  return runImport(store, source, kind, {
+  const report = await runImport(store, source, kind, {
     ...options,
     details: { department: department?.code ?? null, tag: tag ?? null, sync: Boolean(options.sync) },
   });
+  if (report.committed && report.inserted + report.updated + report.deactivated > 0)
+    await store.targets.settle();
+  return report;
 }

@@ -535,11 +535,17 @@ export interface Repos {
     ): Promise<UpsertCounts>;
     /**
      * Told, inside an import's transaction, how many rows it expects to write: a load large against the
-     * library stops maintaining the name-search index row by row (to rebuild it once in `endBulkWrite`).
+     * library stops maintaining its name-search and pool-order indexes row by row (to rebuild them once in
+     * `endBulkWrite`).
      */
     beginBulkWrite(expectedWrites: number): Promise<void>;
     /** Rebuilds what beginBulkWrite set aside; call before the transaction commits. */
     endBulkWrite(): Promise<void>;
+    /**
+     * After an import has committed, outside any transaction: the library's storage and statistics brought up to
+     * date with what was written (a draw's freeze reads its pool from an index alone only on settled pages).
+     */
+    settle(): Promise<void>;
     count(): Promise<number>;
     /** Active targets per registration status. */
     countByStatus(): Promise<{ status: string; count: number }[]>;
@@ -708,12 +714,10 @@ export interface Repos {
       drawId: number,
       taskId: number,
       filters: Pick<DrawFilters, 'scope' | 'classes' | 'withAll' | 'checkedSince' | 'excludeOpen'>,
-      /** Told as each step ends (`scan`, `sort`, `pool` stored), for the draw's timing log. */
-      lap?: (step: string) => void,
     ): Promise<{
       sizes: Partial<Record<Stratum, number>>;
       counts: Pick<DrawFilters, 'inScope' | 'excludedRecent' | 'openElsewhere' | 'noQuota'>;
-      /** SHA-256 of the frozen pool's canonical bytes. */
+      /** SHA-256 of the frozen pool's canonical bytes, as stored. */
       hash: string;
     }>;
     /** The frozen pool's canonical bytes (the pool file). */

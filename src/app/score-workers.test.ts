@@ -64,4 +64,22 @@ describe('scoredPool', () => {
   it('refuses a pool text that is not canonical', async () => {
     await expect(scoredPool(`${text}9137XYZ\tE\n`, seed, 'target', 1, 3)).rejects.toThrow('not a pool line');
   });
+
+  it('refuses a pool whose lines are out of byte order or repeat one, with workers or without', async () => {
+    const lines = text.split('\n').slice(0, -1);
+    const swapped = [...lines];
+    [swapped[20_000], swapped[20_001]] = [swapped[20_001]!, swapped[20_000]!];
+    const repeated = [...lines.slice(0, 5), lines[4], ...lines.slice(5)];
+    for (const [bad, line] of [
+      [swapped, 20_002],
+      [repeated, 6],
+    ] as const) {
+      const badText = `${bad.join('\n')}\n`;
+      for (const parallelFrom of [1, Number.POSITIVE_INFINITY]) {
+        await expect(scoredPool(badText, seed, 'target', parallelFrom, 3)).rejects.toThrow(
+          `冻结的对象池第 ${line} 行不符合规范顺序`,
+        );
+      }
+    }
+  });
 });

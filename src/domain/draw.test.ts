@@ -6,6 +6,7 @@ import {
   canonicalLines,
   canonicalPool,
   drawSeed,
+  firstUnorderedLine,
   inputProblems,
   lowest,
   type PoolEntry,
@@ -81,6 +82,34 @@ describe('the pool and the seed', () => {
     const long = [...list, `913701${'长'.repeat(40)}`];
     expect(ordered(long)).toEqual([...long].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
     expect(() => canonicalLines(Buffer.from('9137\tA\n9138\tB\n9137\tC\n'))).toThrow('“9137”在对象池中重复');
+  });
+
+  it('finds the first line of a pool text out of byte order, or repeated, as the bytes compare', () => {
+    // Ids where UTF-16 units and UTF-8 bytes disagree (past U+FFFF against U+E000 up), prefixes, CJK.
+    const alphabet = ['0', '9', 'A', 'Z', '沪', '号', '\uE000', '\uFFFD', '𠀀', '😀'];
+    const ids = new Set<string>();
+    for (let i = 0; ids.size < 2000; i++) {
+      const h = sha256(`unordered ${i}`);
+      let id = '';
+      for (let k = 0; k < 1 + (Number.parseInt(h.slice(0, 2), 16) % 6); k++)
+        id += alphabet[Number.parseInt(h.slice(2 + 2 * k, 4 + 2 * k), 16) % alphabet.length];
+      ids.add(id);
+    }
+    const lines = canonicalPool([...ids].map((id) => ({ id, stratum: 'A' as const })))
+      .toString('utf8')
+      .split('\n')
+      .slice(0, -1);
+    const text = (xs: string[]) => `${xs.join('\n')}\n`;
+    expect(firstUnorderedLine(text(lines))).toBe(0);
+    expect(firstUnorderedLine('')).toBe(0);
+    // Every neighbouring pair swapped is caught at the second line of the pair; a repeated line likewise.
+    for (let i = 0; i + 1 < lines.length; i++) {
+      const swapped = [...lines];
+      [swapped[i], swapped[i + 1]] = [swapped[i + 1]!, swapped[i]!];
+      if (firstUnorderedLine(text(swapped)) !== i + 2) throw new Error(`swap at line ${i + 1} not found`);
+    }
+    expect(firstUnorderedLine(text([...lines.slice(0, 9), lines[8]!, ...lines.slice(9)]))).toBe(10);
+    expect(firstUnorderedLine('91\tA\n9\tA\n')).toBe(2);
   });
 
   it('takes exactly one bot entropy and each other input once', () => {

@@ -170,9 +170,43 @@ export function canonicalPool(entries: readonly PoolEntry[]): Buffer {
   return canonicalLines(Buffer.from(entries.map((e) => `${e.id}\t${e.stratum}\n`).join(''), 'utf8'));
 }
 
+/**
+ * A UTF-16 code unit moved so that comparing units orders strings by code point, as their UTF-8 bytes are ordered:
+ * surrogates (U+D800–DFFF, the halves of code points past U+FFFF) go above U+E000–FFFF.
+ */
+const byCodePoint = (unit: number) => (unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit);
+
+/**
+ * The first line (from 1) of pool text whose id does not come strictly after the one before it in byte order —
+ * out of order, or the same id again — or 0 when the lines are in canonical order. A single pass with no copies,
+ * for a pool stored in that order already.
+ */
+export function firstUnorderedLine(text: string): number {
+  for (let start = 0, before = -1, beforeLength = 0, line = 1; start < text.length; line++) {
+    const tab = text.indexOf('\t', start);
+    const end = text.indexOf('\n', start);
+    if (tab === -1 || end === -1 || tab > end) return line;
+    const length = tab - start;
+    if (before >= 0) {
+      const shorter = Math.min(length, beforeLength);
+      let k = 0;
+      while (k < shorter && text.charCodeAt(start + k) === text.charCodeAt(before + k)) k++;
+      const after =
+        k < shorter
+          ? byCodePoint(text.charCodeAt(start + k)) > byCodePoint(text.charCodeAt(before + k))
+          : length > beforeLength;
+      if (!after) return line;
+    }
+    before = start;
+    beforeLength = length;
+    start = end + 1;
+  }
+  return 0;
+}
+
 const STRATUM_NAMES = new Set<string>(STRATA);
 
-/** Reads canonical pool bytes back (a pool file); refused where they are not canonical. */
+/** Reads pool lines back (a pool file); refused where a line is not `<id>\t<stratum>`. */
 export function parsePool(bytes: Buffer | string): PoolEntry[] {
   const text = typeof bytes === 'string' ? bytes : bytes.toString('utf8');
   if (text === '') return [];

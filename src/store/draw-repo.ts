@@ -1,7 +1,6 @@
 // Draws: the record, its frozen pool (its canonical bytes), the contributions, the picks, the hand-overs and the
-// requests the office decides. The pool's lines are gathered by one parallel scan, put in canonical order by the
-// domain's radix sort and stored as those bytes; the selection is the domain's (docs/decisions.md, "Draws in the
-// chat").
+// requests the office decides. The pool's lines are read in canonical order from an index kept for it, stored and
+// hashed by one statement; the selection is the domain's (docs/decisions.md, "Draws in the chat").
 import { and, asc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import {
   drawChoices,
@@ -24,7 +23,6 @@ import type {
   ReplacementRequest,
   Repos,
 } from '../app/ports.ts';
-import { canonicalLines, sha256 } from '../domain/draw.ts';
 import { STRATA, type Stratum } from '../domain/plan-record.ts';
 import { copyInto, type Db, rowsOf } from './db.ts';
 
@@ -54,7 +52,10 @@ const toDraw = (r: typeof draws.$inferSelect): Draw => ({
   beacon: r.beacon as Draw['beacon'],
 });
 
-/** The targets of a scope (active, 存续) with their stratum and the flags the notice reports. */
+/**
+ * The targets of a scope (active, 存续) in canonical order, each with its stratum, the flags the notice reports,
+ * and whether it is kept in the pool. The filters are known here, so a condition that cannot hold is left out.
+ */
 function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTargets']>[2]) {
   const any = (column: string, values: string[]) =>
     values.length > 0 ? sql`and ${sql.raw(column)} = any(${sql.param(values)}::text[])` : sql``;
@@ -62,27 +63,32 @@ function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTarge
   const recent = f.checkedSince
     ? sql`(t.last_inspected is not null and t.last_inspected >= ${f.checkedSince}::date)`
     : sql`false`;
-  const classes = sql.param(f.classes);
-  // Drawn in another open task: a join, never `code in (subquery)` — once those picks outgrow work_mem, the
-  // planner stops hashing such a subquery and scans it again for every target of the library.
+  const stratum = sql`case when t.risk_class = any(${sql.param(f.classes)}::text[]) then t.risk_class else 'all' end`;
+  const kept = [
+    ...(f.checkedSince ? [sql`not ${recent}`] : []),
+    ...(f.excludeOpen ? [sql`o.code is null`] : []),
+    ...(f.withAll ? [] : [sql`(${stratum}) <> 'all'`]),
+  ];
+  // Drawn in another open task: a merge join in byte order (both sides compared under "C"), which keeps the
+  // library's canonical order. Never `code in (subquery)`: once those picks outgrow work_mem, the planner stops
+  // hashing such a subquery and scans it again for every target of the library.
   return sql`
-    select t.code,
-      case when t.risk_class = any(${classes}::text[]) then t.risk_class else 'all' end as stratum,
-      ${recent} as recent,
-      o.code is not null as open_elsewhere
+    select t.code, ${stratum} as stratum, ${recent} as recent, o.code is not null as open_elsewhere,
+      ${kept.length > 0 ? sql.join(kept, sql` and `) : sql`true`} as kept
     from targets t
     left join (
-      select distinct p.code from draw_picks p
+      select distinct p.code collate "C" as code from draw_picks p
       join draws d on d.id = p.draw_id
       join tasks k on k.id = d.task_id
       where d.state = 'drawn' and d.kind = 'targets' and d.task_id <> ${taskId} and k.state <> 'cancelled'
         and p.withdrawn is null
-    ) o on o.code = t.code
+    ) o on o.code = t.code collate "C"
     where t.active and t.status = '存续'
       ${any('t.object_type', f.scope.objectTypes)}
       ${any('t.industry', f.scope.industries)}
       ${any('t.area', f.scope.areas)}
-      ${tags}`;
+      ${tags}
+    order by t.code collate "C"`;
 }
 
 export function drawRepo(db: Db): Repos['draws'] {
@@ -119,52 +125,62 @@ export function drawRepo(db: Db): Repos['draws'] {
       const [row] = await db.update(draws).set(set).where(where).returning(columns);
       return row && toDraw({ ...row, receipt: patch.receipt });
     },
-    async freezeTargets(drawId, taskId, filters, lap = () => {}) {
-      const scoped = scopedTargets(taskId, filters);
-      const kept = sql`not s.recent and not (${filters.excludeOpen}::boolean and s.open_elsewhere)
-        and (s.stratum <> 'all' or ${filters.withAll}::boolean)`;
-      // One scan of the library, on every core (the planner is told parallel workers cost nothing to start, for
-      // this transaction only): the counts, and the kept lines in no particular order. They are put in canonical
-      // order here, by the domain's own radix sort of the ids — far faster than the database's sort of 3,000,000
-      // codes that share their first characters — then hashed and stored.
-      await db.execute(sql`set local parallel_setup_cost = 0`);
-      await db.execute(sql`set local parallel_tuple_cost = 0`);
-      // Room to hash the codes drawn in other open tasks in one batch (300,000 codes: 1.2 s against 1.3–1.8 s).
+    async freezeTargets(drawId, taskId, filters) {
+      // One statement, all in the database: the library read in canonical order from `targets_pool_order_idx`
+      // (migration 0022; the table itself is not visited), the kept lines joined, hashed and stored, beside the
+      // counts the notice reports. Nothing of the pool crosses to this process.
+      //
+      // The order is the subquery's ORDER BY: a sorted subquery is never merged into the query around it, and a
+      // plain aggregate over it reads its rows as they come. The draw checks the order again before using the
+      // pool (app/score-workers.ts).
+      //
+      // The plan is that index read once, merged with the codes drawn in other open tasks (sorted in memory:
+      // 300,000 take about 30 MB). A nested loop would compare every target with every such code — when the
+      // statistics have not yet seen a draw's fresh picks, the planner may think there are two — and JIT
+      // compiling costs more than it saves on a query run once.
       await db.execute(sql`set local work_mem = '64MB'`);
+      await db.execute(sql`set local enable_nestloop = off`);
+      await db.execute(sql`set local jit = off`);
+      // Only the strata a line can be kept in are counted: the plan's classes, and `all` when it is drawn from.
+      const strata = STRATA.filter((k) => (k === 'all' ? filters.withAll : filters.classes.includes(k)));
       const [counted] = rowsOf<Record<string, number | string | null>>(
         await db.execute(sql`
-          select string_agg(s.code || E'\\t' || s.stratum || E'\\n', '') filter (where ${kept}) as lines,
-            count(*)::int as in_scope,
-            count(*) filter (where s.recent)::int as recent,
-            count(*) filter (where s.open_elsewhere)::int as open_elsewhere,
-            count(*) filter (where s.stratum = 'all' and not ${filters.withAll}::boolean)::int as no_quota,
-            ${sql.join(
-              STRATA.map(
-                (k) =>
-                  sql`count(*) filter (where ${kept} and s.stratum = ${k})::int as ${sql.identifier(`n_${k}`)}`,
-              ),
-              sql`, `,
-            )}
-          from (${scoped}) s`),
+          with counted as (
+            select string_agg(s.code || E'\t' || s.stratum || E'\n', '') filter (where s.kept) as lines,
+              count(*)::int as in_scope,
+              count(*) filter (where s.recent)::int as recent,
+              count(*) filter (where s.open_elsewhere)::int as open_elsewhere,
+              count(*) filter (where s.stratum = 'all')::int as unclassed
+              ${sql.join(
+                strata.map(
+                  (k) =>
+                    sql`, count(*) filter (where s.kept and s.stratum = ${k})::int as ${sql.identifier(`n_${k}`)}`,
+                ),
+              )}
+            from (${scopedTargets(taskId, filters)}) s
+          ), pooled as (
+            -- Hashed here, from the text just built, rather than read back from storage.
+            select *, encode(sha256(convert_to(coalesce(lines, ''), 'UTF8')), 'hex') as hash from counted
+          ), stored as (
+            insert into draw_pools (draw_id, content) select ${drawId}, coalesce(lines, '') from pooled
+            returning draw_id
+          )
+          select in_scope, recent, open_elsewhere, unclassed, hash
+            ${sql.join(strata.map((k) => sql`, ${sql.identifier(`n_${k}`)}`))}
+          from pooled, stored`),
       );
       const c = counted!;
-      lap('scan');
-      const bytes = canonicalLines(Buffer.from(String(c.lines ?? ''), 'utf8'));
-      lap('sort');
-      const content = bytes.toString('utf8');
-      await db.insert(drawPools).values({ drawId, content });
-      lap('pool');
       return {
         sizes: Object.fromEntries(
-          STRATA.map((k) => [k, Number(c[`n_${k}`])]).filter(([, n]) => Number(n) > 0),
+          strata.map((k) => [k, Number(c[`n_${k}`])]).filter(([, n]) => Number(n) > 0),
         ),
         counts: {
           inScope: Number(c.in_scope),
           excludedRecent: Number(c.recent),
           openElsewhere: Number(c.open_elsewhere),
-          noQuota: Number(c.no_quota),
+          noQuota: filters.withAll ? 0 : Number(c.unclassed),
         } satisfies Partial<DrawFilters>,
-        hash: sha256(bytes),
+        hash: String(c.hash),
       };
     },
     async poolText(drawId) {
