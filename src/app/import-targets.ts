@@ -79,11 +79,15 @@ export async function importTargets(
         }
       : {}),
   };
-  const report = await runImport(store, source, kind, {
-    ...options,
-    details: { department: department?.code ?? null, tag: tag ?? null, sync: Boolean(options.sync) },
-  });
-  if (report.committed && report.inserted + report.updated + report.deactivated > 0)
-    await store.targets.settle();
-  return report;
+  try {
+    return await runImport(store, source, kind, {
+      ...options,
+      details: { department: department?.code ?? null, tag: tag ?? null, sync: Boolean(options.sync) },
+    });
+  } finally {
+    // Committed or rolled back, the rows written leave pages a draw's freeze cannot read from the pool-order
+    // index alone until they are vacuumed. A failure here loses nothing: the database's autovacuum does the same
+    // later, so it is not the import's failure.
+    await store.targets.settle().catch(() => {});
+  }
 }

@@ -65,6 +65,26 @@ describe('scoredPool', () => {
     await expect(scoredPool(`${text}9137XYZ\tE\n`, seed, 'target', 1, 3)).rejects.toThrow('not a pool line');
   });
 
+  it('checks the order where two workers’ slices meet, and past U+FFFF by bytes, not UTF-16 units', async () => {
+    // Ids of one length: two workers cut the text after line 1,001 of 2,000 (the line end after the middle).
+    const even = Array.from({ length: 2000 }, (_, i) => `91370105MA${String(i).padStart(8, '0')}\tall\n`);
+    const swapped = [...even];
+    [swapped[1000], swapped[1001]] = [swapped[1001]!, swapped[1000]!];
+    // Each slice is in order on its own: only the seam between them is not.
+    await expect(scoredPool(swapped.join(''), seed, 'target', 1, 2)).rejects.toThrow(
+      '冻结的对象池第 1002 行不符合规范顺序',
+    );
+    // U+FFFD comes before U+20000 in UTF-8 bytes, after it in UTF-16 units: canonical, so accepted...
+    const wide = ['91370105MA00000001', '\uFFFD号', '𠀀号', '𠀀号商行'].map((id) => `${id}\tall\n`);
+    const { pool: columns } = await scoredPool(wide.join(''), seed, 'target', 1, 2);
+    expect((columns as PoolColumns).size).toBe(4);
+    // ...and these refused, though JavaScript's comparison calls every pair ordered.
+    const turned = ['A', '𠀀', '\uFFFD'].map((id) => `${id}\tall\n`).join('');
+    await expect(scoredPool(turned, seed, 'target', 1, 2)).rejects.toThrow(
+      '冻结的对象池第 3 行不符合规范顺序',
+    );
+  });
+
   it('refuses a pool whose lines are out of byte order or repeat one, with workers or without', async () => {
     const lines = text.split('\n').slice(0, -1);
     const swapped = [...lines];

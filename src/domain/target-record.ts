@@ -138,6 +138,15 @@ function cell(cells: string[], map: ColumnMap, field: TargetField): string {
 
 const label = (field: TargetField) => targetFieldLabels[field];
 
+/**
+ * The longest code, and the longest category (类型, 行业, 片区, and the 标签 cell as a whole), in characters. The
+ * library's pool-order index (migration 0022) holds the code and these in every entry, and an entry may not pass
+ * about 2,700 bytes: at three bytes a character these leave room to spare. Real ones are a few characters long.
+ */
+const LONGEST_CODE = 64;
+const LONGEST_CATEGORY = 100;
+const CATEGORIES: TargetField[] = ['objectType', 'industry', 'area', 'tags'];
+
 export function validateTargetRow(cells: string[], map: ColumnMap): RowResult {
   const get = (field: TargetField) => cell(cells, map, field);
   const problems: RowProblem[] = [];
@@ -145,7 +154,20 @@ export function validateTargetRow(cells: string[], map: ColumnMap): RowResult {
 
   const code = checkTargetCode(get('code'));
   if (!code.ok) problems.push({ column: label('code'), problem: code.problem });
+  else if (code.code.length > LONGEST_CODE)
+    problems.push({
+      column: label('code'),
+      problem: `代码过长（${code.code.length} 个字符），最多 ${LONGEST_CODE} 个`,
+    });
   else if (code.warning) warnings.push({ column: label('code'), problem: code.warning });
+  for (const field of CATEGORIES) {
+    const length = get(field).length;
+    if (length > LONGEST_CATEGORY)
+      problems.push({
+        column: label(field),
+        problem: `内容过长（${length} 个字），此列最多 ${LONGEST_CATEGORY} 个字`,
+      });
+  }
 
   const name = get('name');
   if (!name) problems.push({ column: label('name'), problem: '名称为空' });

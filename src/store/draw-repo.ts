@@ -91,6 +91,26 @@ function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTarge
     order by t.code collate "C"`;
 }
 
+/** Sets settings for the rest of the transaction (as `SET LOCAL`); returns what they were. */
+async function swapSettings(db: Db, values: Record<string, string>): Promise<Record<string, string>> {
+  const names = Object.keys(values);
+  const [before] = rowsOf<Record<string, string>>(
+    await db.execute(
+      sql`select ${sql.join(
+        names.map((name) => sql`current_setting(${name}) as ${sql.identifier(name)}`),
+        sql`, `,
+      )}`,
+    ),
+  );
+  await db.execute(
+    sql`select ${sql.join(
+      names.map((name) => sql`set_config(${name}, ${values[name]}, true)`),
+      sql`, `,
+    )}`,
+  );
+  return before!;
+}
+
 export function drawRepo(db: Db): Repos['draws'] {
   return {
     async create(d) {
@@ -138,9 +158,8 @@ export function drawRepo(db: Db): Repos['draws'] {
       // 300,000 take about 30 MB). A nested loop would compare every target with every such code — when the
       // statistics have not yet seen a draw's fresh picks, the planner may think there are two — and JIT
       // compiling costs more than it saves on a query run once.
-      await db.execute(sql`set local work_mem = '64MB'`);
-      await db.execute(sql`set local enable_nestloop = off`);
-      await db.execute(sql`set local jit = off`);
+      // For this statement only: the rest of the transaction gets back the settings it had.
+      const before = await swapSettings(db, { work_mem: '64MB', enable_nestloop: 'off', jit: 'off' });
       // Only the strata a line can be kept in are counted: the plan's classes, and `all` when it is drawn from.
       const strata = STRATA.filter((k) => (k === 'all' ? filters.withAll : filters.classes.includes(k)));
       const [counted] = rowsOf<Record<string, number | string | null>>(
@@ -169,6 +188,7 @@ export function drawRepo(db: Db): Repos['draws'] {
             ${sql.join(strata.map((k) => sql`, ${sql.identifier(`n_${k}`)}`))}
           from pooled, stored`),
       );
+      await swapSettings(db, before);
       const c = counted!;
       return {
         sizes: Object.fromEntries(
