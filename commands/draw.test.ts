@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBeacon, targetReceipt, verifyReceiptFile } from '../src/app/draw-files.ts';
 import { drandBeacons } from '../src/beacon/drand.ts';
-import { type PoolEntry, poolHash, sha256 } from '../src/domain/draw.ts';
+import { canonicalPool, type PoolEntry, poolHash, sha256 } from '../src/domain/draw.ts';
 import type { DrawReceipt } from '../src/domain/draw-receipt.ts';
+import type { RiskClass, Stratum } from '../src/domain/plan-record.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
 import { rowsOf, sql } from '../src/store/db.ts';
 import { ROUND_38, WALKTHROUGH } from '../test/support/beacon-vectors.ts';
@@ -466,6 +467,78 @@ describe('/draw targets --beacon', () => {
       );
     } finally {
       h.services.beacons = drandBeacons();
+    }
+  });
+});
+
+describe('freezing the pool', () => {
+  it('keeps exactly the targets each filter keeps, counts what the notice reports, in canonical order', async () => {
+    const { taskId } = await readyTask();
+    // Some targets checked lately; the library already mixes classes A–D and none, and 注销 targets.
+    await h.db.execute(
+      sql`update targets set last_inspected = '2026-09-01' where code like '91370105TS%' and right(code, 3) like '%7_'`,
+    );
+    const library = rowsOf<{ code: string; risk_class: string | null; last_inspected: string | null }>(
+      await h.db.execute(
+        sql`select code, risk_class, last_inspected::text from targets where active and status = '存续'`,
+      ),
+    );
+    // Drawn in another open task: the picks of the earlier tests' drawn tasks.
+    const open = new Set(
+      rowsOf<{ code: string }>(
+        await h.db.execute(sql`select p.code from draw_picks p join draws d on d.id = p.draw_id
+          join tasks k on k.id = d.task_id where d.state = 'drawn' and d.kind = 'targets'
+          and k.state <> 'cancelled' and p.withdrawn is null`),
+      ).map((r) => r.code),
+    );
+    expect(open.size).toBeGreaterThan(0);
+    const scope = { objectTypes: [], industries: [], areas: [], tags: [] };
+    for (const filters of [
+      {
+        scope,
+        classes: ['A', 'B'] as RiskClass[],
+        withAll: false,
+        checkedSince: '2026-06-01',
+        excludeOpen: false,
+      },
+      { scope, classes: ['D'] as RiskClass[], withAll: true, checkedSince: null, excludeOpen: true },
+      { scope, classes: [] as RiskClass[], withAll: true, checkedSince: '2026-06-01', excludeOpen: true },
+    ]) {
+      const stratum = (r: (typeof library)[number]) =>
+        (filters.classes as string[]).includes(r.risk_class ?? '') ? (r.risk_class as Stratum) : 'all';
+      const recent = (r: (typeof library)[number]) =>
+        filters.checkedSince !== null &&
+        r.last_inspected !== null &&
+        r.last_inspected >= filters.checkedSince;
+      const kept = library.filter(
+        (r) =>
+          !recent(r) &&
+          !(filters.excludeOpen && open.has(r.code)) &&
+          (filters.withAll || stratum(r) !== 'all'),
+      );
+      const expected = canonicalPool(kept.map((r) => ({ id: r.code, stratum: stratum(r) }))).toString('utf8');
+      const [draw] = rowsOf<{ id: number }>(
+        await h.db.execute(sql`insert into draws (task_id, kind, department_id, state, algorithm, filters,
+            strata, split, pool_size, pool_hash, bot_entropy, bot_commitment, reveal_at)
+          select ${taskId}, 'targets', lead_department_id, 'superseded', 'jointcheck-draw/1', '{}', '[]', '{}', 0,
+            '', '', '', now() from tasks where id = ${taskId}
+          returning id`),
+      );
+      const frozen = await h.store.transaction((tx) => tx.draws.freezeTargets(draw!.id, taskId, filters));
+      expect(await h.store.draws.poolText(draw!.id)).toBe(expected);
+      expect(frozen.hash).toBe(sha256(expected));
+      const sizes: Record<string, number> = {};
+      for (const r of kept) sizes[stratum(r)] = (sizes[stratum(r)] ?? 0) + 1;
+      expect(frozen.sizes).toEqual(sizes);
+      expect(frozen.counts).toEqual({
+        inScope: library.length,
+        excludedRecent: library.filter(recent).length,
+        openElsewhere: library.filter((r) => open.has(r.code)).length,
+        noQuota: filters.withAll ? 0 : library.filter((r) => stratum(r) === 'all').length,
+      });
+      expect(frozen.counts.excludedRecent + frozen.counts.noQuota).toBeGreaterThanOrEqual(
+        filters.withAll && !filters.checkedSince ? 0 : 1,
+      );
     }
   });
 });

@@ -1,7 +1,7 @@
 // Draws: the record, its frozen pool (its canonical bytes), the contributions, the picks, the hand-overs and the
 // requests the office decides. The pool's lines are read in canonical order from an index kept for it, stored and
 // hashed by one statement; the selection is the domain's (docs/decisions.md, "Draws in the chat").
-import { and, asc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, isNull, type SQL, sql } from 'drizzle-orm';
 import {
   drawChoices,
   drawContributions,
@@ -63,7 +63,10 @@ function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTarge
   const recent = f.checkedSince
     ? sql`(t.last_inspected is not null and t.last_inspected >= ${f.checkedSince}::date)`
     : sql`false`;
-  const stratum = sql`case when t.risk_class = any(${sql.param(f.classes)}::text[]) then t.risk_class else 'all' end`;
+  const stratum =
+    f.classes.length > 0
+      ? sql`case when t.risk_class = any(${sql.param(f.classes)}::text[]) then t.risk_class else 'all' end`
+      : sql`'all'::text`;
   const kept = [
     ...(f.checkedSince ? [sql`not ${recent}`] : []),
     ...(f.excludeOpen ? [sql`o.code is null`] : []),
@@ -157,25 +160,31 @@ export function drawRepo(db: Db): Repos['draws'] {
       // The plan is that index read once, merged with the codes drawn in other open tasks (sorted in memory:
       // 300,000 take about 30 MB). A nested loop would compare every target with every such code — when the
       // statistics have not yet seen a draw's fresh picks, the planner may think there are two — and JIT
-      // compiling costs more than it saves on a query run once.
+      // compiling costs more than it saves on a query run once. The pooled row, read twice, is kept once in
+      // memory: at 4 MB or 64 MB of work_mem a 3,000,000-target pool (69 MB) went through a temporary file.
+      // The memory is the database server's, taken only as far as needed (about 250 MB for that pool).
       // For this statement only: the rest of the transaction gets back the settings it had.
-      const before = await swapSettings(db, { work_mem: '64MB', enable_nestloop: 'off', jit: 'off' });
+      const before = await swapSettings(db, { work_mem: '256MB', enable_nestloop: 'off', jit: 'off' });
       // Only the strata a line can be kept in are counted: the plan's classes, and `all` when it is drawn from.
       const strata = STRATA.filter((k) => (k === 'all' ? filters.withAll : filters.classes.includes(k)));
+      // What the notice reports, each counted only where it can be other than 0.
+      const counts: [string, SQL][] = [
+        ['in_scope', sql`count(*)`],
+        ['open_elsewhere', sql`count(*) filter (where s.open_elsewhere)`],
+        ...(filters.checkedSince ? [['recent', sql`count(*) filter (where s.recent)`] as [string, SQL]] : []),
+        ...(filters.withAll
+          ? []
+          : [['unclassed', sql`count(*) filter (where s.stratum = 'all')`] as [string, SQL]]),
+        ...strata.map((k): [string, SQL] => [
+          `n_${k}`,
+          sql`count(*) filter (where s.kept and s.stratum = ${k})`,
+        ]),
+      ];
       const [counted] = rowsOf<Record<string, number | string | null>>(
         await db.execute(sql`
           with counted as (
-            select string_agg(s.code || E'\t' || s.stratum || E'\n', '') filter (where s.kept) as lines,
-              count(*)::int as in_scope,
-              count(*) filter (where s.recent)::int as recent,
-              count(*) filter (where s.open_elsewhere)::int as open_elsewhere,
-              count(*) filter (where s.stratum = 'all')::int as unclassed
-              ${sql.join(
-                strata.map(
-                  (k) =>
-                    sql`, count(*) filter (where s.kept and s.stratum = ${k})::int as ${sql.identifier(`n_${k}`)}`,
-                ),
-              )}
+            select string_agg(s.code || E'\t' || s.stratum || E'\n', '') filter (where s.kept) as lines
+              ${sql.join(counts.map(([name, count]) => sql`, ${count}::int as ${sql.identifier(name)}`))}
             from (${scopedTargets(taskId, filters)}) s
           ), pooled as (
             -- Hashed here, from the text just built, rather than read back from storage.
@@ -184,8 +193,7 @@ export function drawRepo(db: Db): Repos['draws'] {
             insert into draw_pools (draw_id, content) select ${drawId}, coalesce(lines, '') from pooled
             returning draw_id
           )
-          select in_scope, recent, open_elsewhere, unclassed, hash
-            ${sql.join(strata.map((k) => sql`, ${sql.identifier(`n_${k}`)}`))}
+          select hash ${sql.join(counts.map(([name]) => sql`, ${sql.identifier(name)}`))}
           from pooled, stored`),
       );
       await swapSettings(db, before);
@@ -196,9 +204,9 @@ export function drawRepo(db: Db): Repos['draws'] {
         ),
         counts: {
           inScope: Number(c.in_scope),
-          excludedRecent: Number(c.recent),
+          excludedRecent: Number(c.recent ?? 0),
           openElsewhere: Number(c.open_elsewhere),
-          noQuota: filters.withAll ? 0 : Number(c.unclassed),
+          noQuota: Number(c.unclassed ?? 0),
         } satisfies Partial<DrawFilters>,
         hash: String(c.hash),
       };
