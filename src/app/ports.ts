@@ -542,8 +542,9 @@ export interface Repos {
     /** Rebuilds what beginBulkWrite set aside; call before the transaction commits. */
     endBulkWrite(): Promise<void>;
     /**
-     * After an import has committed, outside any transaction: the library's storage and statistics brought up to
-     * date with what was written (a draw's freeze reads its pool from an index alone only on settled pages).
+     * After an import, committed or rolled back, outside any transaction: the library's storage and statistics
+     * brought up to date with what was written (a draw's freeze reads its pool from an index alone only on settled
+     * pages).
      */
     settle(): Promise<void>;
     count(): Promise<number>;

@@ -85,7 +85,8 @@ function refuseUnordered(line: number): void {
 /**
  * A frozen pool's canonical text, ready for `selectTargets`: parsed, or — from `parallelFrom` characters up — read
  * in place by position with every line's `scorePrefix(seed, purpose, id)` computed on the machine's cores. Its
- * order is checked on the way (on this thread, while the workers score): refused unless canonical.
+ * order is checked on the way (by the workers, each over its slice, and here where the slices meet): refused
+ * unless canonical.
  */
 export async function scoredPool(
   text: string,

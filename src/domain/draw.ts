@@ -178,7 +178,8 @@ const byCodePoint = (unit: number) => (unit >= 0xe000 ? unit - 0x800 : unit >= 0
 
 /**
  * The first line (from 1) of pool text whose id does not come strictly after the one before it in byte order —
- * out of order, or the same id again — or 0 when the lines are in canonical order. A single pass with no copies,
+ * out of order, or the same id again (or that is no `<id>\t…` line at all) — or 0 when the lines are in canonical
+ * order. A single pass with no copies,
  * for a pool stored in that order already.
  */
 export function firstUnorderedLine(text: string): number {

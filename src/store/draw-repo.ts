@@ -168,18 +168,15 @@ export function drawRepo(db: Db): Repos['draws'] {
       // Only the strata a line can be kept in are counted: the plan's classes, and `all` when it is drawn from.
       const strata = STRATA.filter((k) => (k === 'all' ? filters.withAll : filters.classes.includes(k)));
       // What the notice reports, each counted only where it can be other than 0.
-      const counts: [string, SQL][] = [
-        ['in_scope', sql`count(*)`],
-        ['open_elsewhere', sql`count(*) filter (where s.open_elsewhere)`],
-        ...(filters.checkedSince ? [['recent', sql`count(*) filter (where s.recent)`] as [string, SQL]] : []),
-        ...(filters.withAll
-          ? []
-          : [['unclassed', sql`count(*) filter (where s.stratum = 'all')`] as [string, SQL]]),
-        ...strata.map((k): [string, SQL] => [
-          `n_${k}`,
-          sql`count(*) filter (where s.kept and s.stratum = ${k})`,
-        ]),
-      ];
+      const counts = Object.entries<SQL>({
+        in_scope: sql`count(*)`,
+        open_elsewhere: sql`count(*) filter (where s.open_elsewhere)`,
+        ...(filters.checkedSince ? { recent: sql`count(*) filter (where s.recent)` } : {}),
+        ...(filters.withAll ? {} : { unclassed: sql`count(*) filter (where s.stratum = 'all')` }),
+        ...Object.fromEntries(
+          strata.map((k) => [`n_${k}`, sql`count(*) filter (where s.kept and s.stratum = ${k})`]),
+        ),
+      });
       const [counted] = rowsOf<Record<string, number | string | null>>(
         await db.execute(sql`
           with counted as (
