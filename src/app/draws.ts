@@ -8,13 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { handoverCard } from '../cards/draw-card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
 import {
+  assembleSelection,
   DRAW_ALGORITHM,
   drawSeed,
   parsePool,
   quotaOf,
   type StratumDraw,
   type StratumRule,
-  selectTargets,
   sha256,
 } from '../domain/draw.ts';
 import { receiptOf, seedInputs } from '../domain/draw-receipt.ts';
@@ -37,7 +37,7 @@ import {
   taskRef,
 } from './draw-views.ts';
 import type { BeaconVerifier, Draw, DrawBeacon, DrawFilters, Person, Repos } from './ports.ts';
-import { scoredPool } from './score-workers.ts';
+import { rankPool } from './score-workers.ts';
 import type { Services } from './services.ts';
 import { requireTask, taskCardOf, taskSubject } from './tasks.ts';
 import { settingValue } from './workspace-settings.ts';
@@ -209,13 +209,12 @@ function targetMaker(
       const ref = taskRef(task);
       const seed = drawSeed(ref, draw.poolHash, seedInputs(draw.botEntropy, inputs));
       // The domain's own algorithm, on the frozen pool: the specification is what draws. The scores are
-      // computed on every core while this thread parses the pool.
+      // computed on every core.
       const poolText = await tx.draws.poolText(draw.id);
       watch.lap('read');
-      const { pool, prefixes } = await scoredPool(poolText, seed, 'target');
+      const ranked = await rankPool(poolText, seed, draw.strata);
       watch.lap('score');
-      const rules = Object.fromEntries(draw.strata.map((s) => [s.stratum, s.rule]));
-      const selection = selectTargets(seed, pool, rules, draw.split, prefixes);
+      const selection = assembleSelection(ranked, draw.split);
       watch.lap('select');
       // The picks go to the database while the receipt is written here.
       const saving = tx.draws.savePicks(draw.id, selection.picks);

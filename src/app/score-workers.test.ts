@@ -1,18 +1,19 @@
-// Scoring a pool on every core must change nothing but the time: each line read in place is the line parsed, its
-// prefix is the domain's, and the selection made with them is the selection made without (domain/draw.ts is the
-// specification).
+// Ranking a pool on every core must change nothing but the time: the ranking made from the workers' shortlists is
+// the one the domain makes from the parsed pool (domain/draw.ts is the specification).
 import { describe, expect, it } from 'vitest';
 import {
+  assembleSelection,
   canonicalPool,
-  type PoolColumns,
   type PoolEntry,
   parsePool,
-  scorePrefix,
+  quotaOf,
+  rankTargets,
+  type StratumDraw,
   selectTargets,
   sha256,
 } from '../domain/draw.ts';
 import type { Stratum } from '../domain/plan-record.ts';
-import { scoredPool } from './score-workers.ts';
+import { rankPool } from './score-workers.ts';
 
 const CLASSES: Stratum[] = ['A', 'B', 'C', 'D', 'all'];
 // Ids of uneven length, a few outside ASCII, so a cut between workers falls anywhere in a line.
@@ -31,38 +32,45 @@ const rules = {
   all: { ratio: 5, rounding: 'down' as const },
 };
 
-describe('scoredPool', () => {
-  it('reads every line in place, with the domain’s score prefix, when split over three workers', async () => {
-    const { pool: columns, prefixes } = await scoredPool(text, seed, 'target', 1, 3);
-    const read = columns as PoolColumns;
-    expect(read.size).toBe(pool.length);
-    expect(prefixes).toHaveLength(pool.length);
-    pool.forEach((e, i) => {
-      const same =
-        read.id(i) === e.id &&
-        read.stratum(i) === e.stratum &&
-        prefixes![i] === scorePrefix(seed, 'target', e.id);
-      if (!same) throw new Error(`line ${i + 1}: ${e.id}`);
-    });
-    // A small pool is simply parsed.
-    expect((await scoredPool(text, seed, 'target')).pool).toEqual(pool);
+/** The strata a notice would publish for this pool. */
+const strataOf = (entries: readonly PoolEntry[]): StratumDraw[] =>
+  CLASSES.map((stratum) => {
+    const pool = entries.filter((e) => e.stratum === stratum).length;
+    return { stratum, rule: rules[stratum], pool, n: quotaOf(rules[stratum], pool) };
+  });
+const strata = strataOf(pool);
+
+/** A notice's strata for `n` targets drawn from as one stratum, all of them ranked. */
+const allOf = (n: number): StratumDraw[] => [{ stratum: 'all', rule: { count: n }, pool: n, n }];
+
+describe('rankPool', () => {
+  it('ranks every stratum as the domain does, when split over three workers or parsed here', async () => {
+    const expected = rankTargets(seed, pool, rules);
+    const parallel = await rankPool(text, seed, strata, 1, 3);
+    expect(parallel).toEqual(expected);
+    expect(await rankPool(text, seed, strata)).toEqual(expected);
+    const selection = assembleSelection(parallel, { teams: 7 });
+    expect(selection).toEqual(selectTargets(seed, pool, rules, { teams: 7 }));
+    expect(selection.picks.length).toBeGreaterThan(1000);
+    // Another seed, another draw.
+    const other = await rankPool(text, sha256('another'), strata, 1, 3);
+    expect(assembleSelection(other, { teams: 7 }).picks).not.toEqual(selection.picks);
   });
 
-  it('leaves the draw as the domain makes it without workers', async () => {
-    const { pool: columns, prefixes } = await scoredPool(text, seed, 'target', 1, 3);
-    const fast = selectTargets(seed, columns, rules, { teams: 7 }, prefixes);
-    expect(fast).toEqual(selectTargets(seed, pool, rules, { teams: 7 }));
-    expect(fast.picks.length).toBeGreaterThan(1000);
-    // Prefixes for another seed would change the draw; a wrong count is refused.
-    const other = await scoredPool(text, sha256('another'), 'target', 1, 3);
-    expect(selectTargets(seed, columns, rules, { teams: 7 }, other.prefixes).picks).not.toEqual(fast.picks);
-    expect(() => selectTargets(seed, columns, rules, { teams: 7 }, prefixes!.subarray(1))).toThrow(
-      '条数不一致',
-    );
+  it('refuses a pool whose strata are not the sizes the notice published, or that its rules do not cover', async () => {
+    const declared = strata.map((s) => (s.stratum === 'B' ? { ...s, pool: s.pool + 1 } : s));
+    for (const parallelFrom of [1, Number.POSITIVE_INFINITY]) {
+      await expect(rankPool(text, seed, declared, parallelFrom, 3)).rejects.toThrow(
+        `B 类 ${strata[1]!.pool}、C 类 ${strata[2]!.pool}、D 类 ${strata[3]!.pool}）与抽取公告公布的（全部对象 ${strata[4]!.pool}、A 类 ${strata[0]!.pool}、B 类 ${strata[1]!.pool + 1}、`,
+      );
+      await expect(rankPool(text, seed, strata.slice(1), parallelFrom, 3)).rejects.toThrow(
+        '对象池中有“A”分层的对象，但计划没有该分层的比例',
+      );
+    }
   });
 
   it('refuses a pool text that is not canonical', async () => {
-    await expect(scoredPool(`${text}9137XYZ\tE\n`, seed, 'target', 1, 3)).rejects.toThrow('not a pool line');
+    await expect(rankPool(`${text}9137XYZ\tE\n`, seed, strata, 1, 3)).rejects.toThrow('not a pool line');
   });
 
   it('checks the order where two workers’ slices meet, and past U+FFFF by bytes, not UTF-16 units', async () => {
@@ -71,18 +79,18 @@ describe('scoredPool', () => {
     const swapped = [...even];
     [swapped[1000], swapped[1001]] = [swapped[1001]!, swapped[1000]!];
     // Each slice is in order on its own: only the seam between them is not.
-    await expect(scoredPool(swapped.join(''), seed, 'target', 1, 2)).rejects.toThrow(
+    await expect(rankPool(swapped.join(''), seed, allOf(2000), 1, 2)).rejects.toThrow(
       '冻结的对象池第 1002 行不符合规范顺序',
     );
     // U+FFFD comes before U+20000 in UTF-8 bytes, after it in UTF-16 units: canonical, so accepted...
     const wide = ['91370105MA00000001', '\uFFFD号', '𠀀号', '𠀀号商行'].map((id) => `${id}\tall\n`);
-    const { pool: columns } = await scoredPool(wide.join(''), seed, 'target', 1, 2);
-    expect((columns as PoolColumns).size).toBe(4);
+    const [ranked] = await rankPool(wide.join(''), seed, allOf(4), 1, 2);
+    expect(ranked!.ranked.map((r) => r.id).sort()).toEqual(
+      ['91370105MA00000001', '\uFFFD号', '𠀀号', '𠀀号商行'].sort(),
+    );
     // ...and these refused, though JavaScript's comparison calls every pair ordered.
     const turned = ['A', '𠀀', '\uFFFD'].map((id) => `${id}\tall\n`).join('');
-    await expect(scoredPool(turned, seed, 'target', 1, 2)).rejects.toThrow(
-      '冻结的对象池第 3 行不符合规范顺序',
-    );
+    await expect(rankPool(turned, seed, allOf(3), 1, 2)).rejects.toThrow('冻结的对象池第 3 行不符合规范顺序');
   });
 
   it('refuses a pool whose lines are out of byte order or repeat one, with workers or without', async () => {
@@ -96,7 +104,7 @@ describe('scoredPool', () => {
     ] as const) {
       const badText = `${bad.join('\n')}\n`;
       for (const parallelFrom of [1, Number.POSITIVE_INFINITY]) {
-        await expect(scoredPool(badText, seed, 'target', parallelFrom, 3)).rejects.toThrow(
+        await expect(rankPool(badText, seed, strata, parallelFrom, 3)).rejects.toThrow(
           `冻结的对象池第 ${line} 行不符合规范顺序`,
         );
       }

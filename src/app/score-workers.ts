@@ -1,33 +1,50 @@
-// Scoring a large frozen pool on every core. A target draw ranks every id of its pool by SHA-256
+// Ranking a large frozen pool on every core. A target draw scores every id of its pool by SHA-256
 // (domain/draw.ts); on a 3,000,000-line pool that is most of the draw's time, and it splits cleanly: each worker
-// takes whole lines of the canonical pool text and returns their `scorePrefix` values in order. The selection
-// itself stays in the domain, which gets the same answer with or without these (tested).
+// takes whole lines of the canonical pool text, scores them and keeps, per stratum, the shortlist that can hold
+// the lowest; this thread merges the shortlists. The ranking itself is the domain's, which gets the same answer
+// with or without these (tested).
 //
 // The worker is a short script evaluated from a string rather than a module file, so that it runs the same under
-// tsx, under the test runner and from the CLI, none of which would hand a `.ts` worker file to plain Node.
+// tsx, under the test runner and from the CLI, none of which would hand a `.ts` worker file to plain Node. The
+// domain's two selection functions go into it as their own source text, so there is one copy of each.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { firstUnorderedLine, type PoolColumns, type PoolEntry, parsePool } from '../domain/draw.ts';
+import {
+  firstUnorderedLine,
+  kthSmallest,
+  parsePool,
+  type RankedStratum,
+  rankDepth,
+  rankShortlists,
+  rankTargets,
+  type StratumDraw,
+  shortlist,
+} from '../domain/draw.ts';
 import { DomainError } from '../domain/errors.ts';
-import { STRATA } from '../domain/plan-record.ts';
+import { STRATA, type Stratum, stratumLabel } from '../domain/plan-record.ts';
 
 /** Below this much pool text (about 100,000 lines), starting workers costs more than it saves. */
 export const PARALLEL_FROM = 2_000_000;
 
-// For each line `<id>\t<stratum>\n` of its slice: where the line starts, its stratum's index in `strata`, and the
-// `scorePrefix` — the first 52 bits of SHA-256(`<seed><purpose><id>`) as a number, the domain's definition,
-// checked against it by the tests. A line that is not a pool line stops the worker with its number. Whether each
-// id comes after the one before, by JavaScript's comparison — exactly byte order unless the slice holds a
-// surrogate (a character past U+FFFF), which it reports so that the exact check runs instead.
+// Each worker reads whole lines `<id>\t<stratum>\n` of its slice of the pool text and computes every id's
+// `scorePrefix` — the first 52 bits of SHA-256(`<seed>target<id>`) as a number, the domain's definition, checked
+// against it by the tests — then, per stratum, the domain's `shortlist` of its part as deep as the draw ranks:
+// where those lines start in the whole text, and their prefixes. Only the shortlists come back, not a number per
+// line. A line that is not a pool line stops the worker with its number. It also says how many lines each stratum
+// has, and whether each id comes after the one before, by JavaScript's comparison — exactly byte order unless the
+// slice holds a surrogate (a character past U+FFFF), which it reports so that the exact check runs instead.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { hash } = require('node:crypto');
-const { text, seed, purpose, strata } = workerData;
+${kthSmallest}
+${shortlist}
+const { text, base, seed, strata, depths } = workerData;
 let lines = 0;
 for (let i = text.indexOf('\\n'); i !== -1; i = text.indexOf('\\n', i + 1)) lines++;
 const prefixes = new Float64Array(lines);
 const codes = new Uint8Array(lines);
 const starts = new Uint32Array(lines);
+const counts = strata.map(() => 0);
 let previous = '';
 let ordered = true;
 for (let start = 0, n = 0; n < lines; n++) {
@@ -37,31 +54,57 @@ for (let start = 0, n = 0; n < lines; n++) {
   if (code === -1) throw new Error('line ' + (n + 1) + ' of its slice is not a pool line');
   starts[n] = start;
   codes[n] = code;
+  counts[code]++;
   const id = text.slice(start, tab);
   if (n > 0 && !(previous < id)) ordered = false;
   previous = id;
-  const d = hash('sha256', seed + purpose + id, 'binary');
+  const d = hash('sha256', seed + 'target' + id, 'binary');
   const high = (((d.charCodeAt(0) * 256 + d.charCodeAt(1)) * 256 + d.charCodeAt(2)) * 256 + d.charCodeAt(3)) * 256;
   prefixes[n] = (high + d.charCodeAt(4)) * 4096 + d.charCodeAt(5) * 16 + (d.charCodeAt(6) >> 4);
   start = end + 1;
 }
+const lists = strata.map((_, code) => {
+  if (!(depths[code] > 0) || counts[code] === 0) return { starts: new Uint32Array(0), prefixes: new Float64Array(0) };
+  const mine = new Uint32Array(counts[code]);
+  const values = new Float64Array(counts[code]);
+  for (let n = 0, j = 0; n < lines; n++) {
+    if (codes[n] === code) {
+      mine[j] = n;
+      values[j++] = prefixes[n];
+    }
+  }
+  const at = shortlist(values, depths[code]);
+  const out = { starts: new Uint32Array(at.length), prefixes: new Float64Array(at.length) };
+  for (let j = 0; j < at.length; j++) {
+    out.starts[j] = base + starts[mine[at[j]]];
+    out.prefixes[j] = values[at[j]];
+  }
+  return out;
+});
 const surrogates = /[\\uD800-\\uDFFF]/.test(text);
-parentPort.postMessage({ prefixes, codes, starts, ordered, surrogates }, [prefixes.buffer, codes.buffer, starts.buffer]);
+parentPort.postMessage(
+  { counts, lists, ordered, surrogates },
+  lists.flatMap((l) => [l.starts.buffer, l.prefixes.buffer]),
+);
 `;
 
 interface Scored {
-  prefixes: Float64Array;
-  codes: Uint8Array;
-  starts: Uint32Array;
+  /** Lines per stratum (as `STRATA` orders them). */
+  counts: number[];
+  /** Per stratum, its shortlist: where each line starts in the whole text, and its score prefix. */
+  lists: { starts: Uint32Array; prefixes: Float64Array }[];
   /** Every id after the one before it, as JavaScript compares strings. */
   ordered: boolean;
   /** Some id holds a character past U+FFFF, where that comparison is not byte order. */
   surrogates: boolean;
 }
 
-function scoreSlice(text: string, seed: string, purpose: string): Promise<Scored> {
+function scoreSlice(text: string, base: number, seed: string, depths: number[]): Promise<Scored> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { eval: true, workerData: { text, seed, purpose, strata: STRATA } });
+    const worker = new Worker(WORKER, {
+      eval: true,
+      workerData: { text, base, seed, strata: STRATA, depths },
+    });
     worker.once('message', (out: Scored) => {
       resolve(out);
       void worker.terminate();
@@ -82,23 +125,41 @@ function refuseUnordered(line: number): void {
     );
 }
 
+/** Refuses a pool whose strata are not the sizes its notice published. */
+function refuseResized(ranked: readonly RankedStratum[], declared: readonly StratumDraw[]): void {
+  const sizes = (list: readonly { stratum: Stratum; pool: number }[]) =>
+    STRATA.map((k) => list.find((s) => s.stratum === k))
+      .filter((s) => s !== undefined && s.pool > 0)
+      .map((s) => `${stratumLabel(s!.stratum)} ${s!.pool}`)
+      .join('、');
+  if (sizes(ranked) !== sizes(declared))
+    throw new DomainError(
+      'POOL_NOT_CANONICAL',
+      `冻结的对象池（${sizes(ranked) || '空'}）与抽取公告公布的（${sizes(declared) || '空'}）不一致，不能据此抽取，请联系管理员。`,
+    );
+}
+
 /**
- * A frozen pool's canonical text, ready for `selectTargets`: parsed, or — from `parallelFrom` characters up — read
- * in place by position with every line's `scorePrefix(seed, purpose, id)` computed on the machine's cores. Its
- * order is checked on the way (by the workers, each over its slice, and here where the slices meet): refused
- * unless canonical.
+ * A frozen pool's canonical text ranked for the target draw: each of the notice's strata under its rule, as deep
+ * as `rankDepth` (the drawn, then the reserve), for the domain's `assembleSelection` — the same ranking as
+ * `rankTargets`. From `parallelFrom` characters up the text is read in place on the machine's cores. Refused
+ * unless the text is in canonical order (checked by the workers, each over its slice, and here where the slices
+ * meet) and its strata have the sizes the notice published.
  */
-export async function scoredPool(
+export async function rankPool(
   text: string,
   seed: string,
-  purpose: string,
+  strata: readonly StratumDraw[],
   parallelFrom = PARALLEL_FROM,
   parts = Math.min(availableParallelism(), 8),
-): Promise<{ pool: PoolEntry[] | PoolColumns; prefixes?: Float64Array }> {
+): Promise<RankedStratum[]> {
+  const rules = Object.fromEntries(strata.map((s) => [s.stratum, s.rule]));
   if (text.length < parallelFrom || parts < 2) {
     const pool = parsePool(text);
     refuseUnordered(firstUnorderedLine(text));
-    return { pool };
+    const ranked = rankTargets(seed, pool, rules);
+    refuseResized(ranked, strata);
+    return ranked;
   }
   if (!text.endsWith('\n')) throw new Error('对象池文件应以换行结束');
   // Cut at line ends near equal shares of the text.
@@ -108,8 +169,12 @@ export async function scoredPool(
     cuts.push(Math.max(cuts.at(-1)!, at === -1 ? text.length : at + 1));
   }
   cuts.push(text.length);
+  const depths = STRATA.map((k) => {
+    const s = strata.find((x) => x.stratum === k);
+    return s ? rankDepth(s.rule, s.pool) : 0;
+  });
   const slices = await Promise.all(
-    cuts.slice(0, -1).map((from, p) => scoreSlice(text.slice(from, cuts[p + 1]), seed, purpose)),
+    cuts.slice(0, -1).map((from, p) => scoreSlice(text.slice(from, cuts[p + 1]), from, seed, depths)),
   );
   // The order, from what the workers saw and each slice's first id against the last before it; where that is not
   // exact (a surrogate) or finds a fault, the exact check over the whole text, which names the line.
@@ -119,22 +184,21 @@ export async function scoredPool(
   const plain =
     slices.every((s) => s.ordered && !s.surrogates) && seams.every((cut) => lastBefore(cut) < idAt(cut));
   if (!plain) refuseUnordered(firstUnorderedLine(text));
-  const size = slices.reduce((n, s) => n + s.prefixes.length, 0);
-  const prefixes = new Float64Array(size);
-  const codes = new Uint8Array(size);
-  const starts = new Uint32Array(size);
-  let at = 0;
-  for (const [p, s] of slices.entries()) {
-    prefixes.set(s.prefixes, at);
-    codes.set(s.codes, at);
-    for (let i = 0; i < s.starts.length; i++) starts[at + i] = s.starts[i]! + cuts[p]!;
-    at += s.prefixes.length;
+  const ranked: RankedStratum[] = [];
+  for (const [k, stratum] of STRATA.entries()) {
+    const pool = slices.reduce((n, s) => n + s.counts[k]!, 0);
+    const rule = rules[stratum];
+    if (!rule) {
+      if (pool > 0) throw new Error(`对象池中有“${stratum}”分层的对象，但计划没有该分层的比例`);
+      continue;
+    }
+    const lists = slices.map(({ lists }) => ({
+      size: lists[k]!.starts.length,
+      prefix: (j: number) => lists[k]!.prefixes[j]!,
+      id: (j: number) => idAt(lists[k]!.starts[j]!),
+    }));
+    ranked.push({ stratum, rule, pool, ranked: rankShortlists(seed, 'target', lists, depths[k]!) });
   }
-  const pool: PoolColumns = {
-    size,
-    id: (i) => text.slice(starts[i]!, text.indexOf('\t', starts[i]!)),
-    stratum: (i) => STRATA[codes[i]!]!,
-    strata: codes,
-  };
-  return { pool, prefixes };
+  refuseResized(ranked, strata);
+  return ranked;
 }

@@ -12,11 +12,13 @@ import {
   type PoolEntry,
   parsePool,
   poolHash,
+  rankShortlists,
   type SeedInput,
   score,
   scorePrefix,
   selectTargets,
   sha256,
+  shortlist,
 } from './draw.ts';
 import { type DrawReceipt, drawTargets, verifyReceipt } from './draw-receipt.ts';
 import type { Stratum } from './plan-record.ts';
@@ -168,6 +170,29 @@ describe('selection', () => {
     }
   });
 
+  it('ranks a pool from the shortlists of its parts as from the whole, equal prefixes by the whole score', () => {
+    const ids = makePool(3000).map((e) => e.id);
+    const naive = ids
+      .map((id) => ({ id, score: score(seed, 'target', id) }))
+      .sort((a, b) => (a.score < b.score ? -1 : 1));
+    // Prefixes cut to a few values, so that runs of equal ones (which SHA-256 all but never gives) fall across
+    // parts and across the cut: the ranking must still be the full scores' order.
+    for (const coarse of [(p: number) => p, (p: number) => Math.floor(p / 2 ** 49)]) {
+      const parts = [ids.slice(0, 1000), ids.slice(1000, 1700), ids.slice(1700)];
+      for (const k of [1, 9, 400, 2999, 3000]) {
+        const lists = parts.map((part) => {
+          const prefixes = Float64Array.from(part, (id) => coarse(scorePrefix(seed, 'target', id)));
+          const at = shortlist(prefixes, k);
+          return {
+            size: at.length,
+            prefix: (j: number) => prefixes[at[j]!]!,
+            id: (j: number) => part[at[j]!]!,
+          };
+        });
+        expect(rankShortlists(seed, 'target', lists, k)).toEqual(naive.slice(0, k));
+      }
+    }
+  });
   it('compares first by the score’s leading 13 hex digits, read exactly', () => {
     // CJK ids too: the score is over UTF-8 bytes, whatever the prefix's own encoding.
     for (const id of [...makePool(2000).map((e) => e.id), '沪食药123号', '𠀀甲']) {

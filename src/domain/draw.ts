@@ -302,31 +302,20 @@ function lowestOf(
   idAt: (i: number) => string,
   k: number,
 ): Ranked[] {
-  const n = prefix.length;
-  if (k <= 0 || n === 0) return [];
-  let chosen: number[];
-  if (k >= n) chosen = Array.from({ length: n }, (_, i) => i);
-  else {
-    const threshold = kthSmallest(Float64Array.from(prefix), k - 1);
-    chosen = [];
-    for (let i = 0; i < n; i++) if (prefix[i]! <= threshold) chosen.push(i);
-  }
-  // In order of the prefixes first (numbers, not strings); equal prefixes, which SHA-256 all but never gives, by
-  // the whole score and then the id.
-  const full = (i: number) => score(seed, purpose, idAt(i));
-  chosen.sort(
-    (a, b) =>
-      prefix[a]! - prefix[b]! ||
-      (full(a) < full(b) ? -1 : full(a) > full(b) ? 1 : byteOrder(idAt(a), idAt(b))),
+  const at = shortlist(prefix, k);
+  return rankShortlists(
+    seed,
+    purpose,
+    [{ size: at.length, prefix: (j) => prefix[at[j]!]!, id: (j) => idAt(at[j]!) }],
+    k,
   );
-  return chosen.slice(0, k).map((i) => {
-    const id = idAt(i);
-    return { id, score: score(seed, purpose, id) };
-  });
 }
 
-/** The value that would sit at index `k` if `values` were sorted (Hoare's selection; reorders `values`). */
-function kthSmallest(values: Float64Array, k: number): number {
+/**
+ * The value that would sit at index `k` if `values` were sorted (Hoare's selection; reorders `values`).
+ * Self-contained, like `shortlist`: the scoring workers run its source (app/score-workers.ts).
+ */
+export function kthSmallest(values: Float64Array, k: number): number {
   let lo = 0;
   let hi = values.length - 1;
   while (lo < hi) {
@@ -349,6 +338,71 @@ function kthSmallest(values: Float64Array, k: number): number {
     else return values[k]!;
   }
   return values[k]!;
+}
+
+/**
+ * Where in `prefixes` the `depth` lowest are, with any equal to the last of them: their positions, in ascending
+ * prefix (equal prefixes by position). Calls nothing but `kthSmallest`, so that the scoring workers can run it on
+ * their part of a pool: the k lowest of a whole pool are among the k lowest of each of its parts.
+ */
+export function shortlist(prefixes: Float64Array, depth: number): Uint32Array {
+  const n = prefixes.length;
+  if (depth <= 0 || n === 0) return new Uint32Array(0);
+  const threshold = depth >= n ? Number.POSITIVE_INFINITY : kthSmallest(prefixes.slice(), depth - 1);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (prefixes[i]! <= threshold) m++;
+  const at = new Uint32Array(m);
+  for (let i = 0, j = 0; i < n; i++) if (prefixes[i]! <= threshold) at[j++] = i;
+  return at.sort((a, b) => prefixes[a]! - prefixes[b]! || a - b);
+}
+
+/** A shortlist read by position (`shortlist`'s order): how many, and each one's score prefix and id. */
+export interface Shortlist {
+  size: number;
+  prefix(j: number): number;
+  id(j: number): string;
+}
+
+/**
+ * The `k` lowest-scoring ids of one pool given as shortlists of its parts, in ascending score. Merged by prefix;
+ * equal prefixes, which SHA-256 all but never gives, by the whole score and then the id — over the whole run of
+ * them at the cut, which every shortlist holds entire.
+ */
+export function rankShortlists(
+  seed: string,
+  purpose: string,
+  lists: readonly Shortlist[],
+  k: number,
+): Ranked[] {
+  if (k <= 0) return [];
+  const next = lists.map(() => 0);
+  const merged: { prefix: number; id: string }[] = [];
+  for (;;) {
+    let best = -1;
+    let low = Number.POSITIVE_INFINITY;
+    for (let l = 0; l < lists.length; l++) {
+      if (next[l]! < lists[l]!.size) {
+        const p = lists[l]!.prefix(next[l]!);
+        if (p < low) {
+          best = l;
+          low = p;
+        }
+      }
+    }
+    if (best === -1 || (merged.length >= k && low !== merged.at(-1)!.prefix)) break;
+    merged.push({ prefix: low, id: lists[best]!.id(next[best]!++) });
+  }
+  for (let from = 0; from < merged.length; ) {
+    let to = from + 1;
+    while (to < merged.length && merged[to]!.prefix === merged[from]!.prefix) to++;
+    if (to - from > 1) {
+      const run = merged.slice(from, to).map((m) => ({ ...m, score: score(seed, purpose, m.id) }));
+      run.sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : byteOrder(a.id, b.id)));
+      merged.splice(from, to - from, ...run);
+    }
+    from = to;
+  }
+  return merged.slice(0, k).map(({ id }) => ({ id, score: score(seed, purpose, id) }));
 }
 
 /** What a plan draws from a stratum: a ratio under its rounding rule, or a count. */
@@ -438,65 +492,42 @@ export function assembleSelection(
 }
 
 /**
- * A pool read by position, without an object per target: how many, and each one's id and stratum. A large frozen
- * pool is read this way straight from its canonical text (app/score-workers.ts).
+ * Each stratum of a pool ranked under its rule, as deep as `rankDepth`: its drawn targets and then its reserve.
+ * Refused where the pool holds a stratum the rules do not draw from.
  */
-export interface PoolColumns {
-  size: number;
-  id(i: number): string;
-  stratum(i: number): Stratum;
-  /** Each target's stratum as its index in `STRATA`, when known already (saves a lookup per target). */
-  strata?: Uint8Array;
+export function rankTargets(
+  seed: string,
+  pool: readonly PoolEntry[],
+  rules: Partial<Record<Stratum, StratumRule>>,
+): RankedStratum[] {
+  const ranked: RankedStratum[] = [];
+  for (const stratum of STRATA) {
+    const ids = pool.filter((e) => e.stratum === stratum).map((e) => e.id);
+    const rule = rules[stratum];
+    if (!rule) {
+      if (ids.length > 0) throw new Error(`对象池中有“${stratum}”分层的对象，但计划没有该分层的比例`);
+      continue;
+    }
+    ranked.push({
+      stratum,
+      rule,
+      pool: ids.length,
+      ranked: lowest(seed, 'target', ids, rankDepth(rule, ids.length)),
+    });
+  }
+  return ranked;
 }
 
 /**
  * Draws from each stratum by its rule and deals the picks to teams: `teams` teams, or as many teams of
- * `perTeam` targets as the picks need. `prefixes`, when given, are the pool's `scorePrefix(seed, 'target', id)`
- * values in pool order, computed elsewhere (in parallel, say); the result is the same without them.
+ * `perTeam` targets as the picks need. A large pool is ranked on every core instead (app/score-workers.ts), to
+ * the same result.
  */
 export function selectTargets(
   seed: string,
-  pool: readonly PoolEntry[] | PoolColumns,
+  pool: readonly PoolEntry[],
   rules: Partial<Record<Stratum, StratumRule>>,
   split: { teams: number } | { perTeam: number },
-  prefixes?: Float64Array,
 ): TargetSelection {
-  const entries = 'size' in pool ? undefined : pool;
-  const columns: PoolColumns = entries
-    ? { size: entries.length, id: (i) => entries[i]!.id, stratum: (i) => entries[i]!.stratum }
-    : (pool as PoolColumns);
-  const size = columns.size;
-  if (prefixes && prefixes.length !== size) throw new Error('评分前缀与对象池的条数不一致');
-  // Positions by stratum, in typed arrays: two passes, no object per target.
-  const strata =
-    columns.strata ?? Uint8Array.from({ length: size }, (_, i) => STRATA.indexOf(columns.stratum(i)));
-  const counts = new Array<number>(STRATA.length).fill(0);
-  for (let i = 0; i < size; i++) counts[strata[i]!]!++;
-  // Each stratum's positions and score prefixes, filled in one pass over the pool.
-  const at = counts.map((n) => new Uint32Array(n));
-  const prefix = counts.map((n) => new Float64Array(n));
-  const filled = counts.map(() => 0);
-  for (let i = 0; i < size; i++) {
-    const k = strata[i]!;
-    const j = filled[k]!++;
-    at[k]![j] = i;
-    prefix[k]![j] = prefixes ? prefixes[i]! : scorePrefix(seed, 'target', columns.id(i));
-  }
-  const ranked: RankedStratum[] = [];
-  for (const [k, stratum] of STRATA.entries()) {
-    const rule = rules[stratum];
-    const n = counts[k]!;
-    if (!rule) {
-      if (n > 0) throw new Error(`对象池中有“${stratum}”分层的对象，但计划没有该分层的比例`);
-      continue;
-    }
-    const positions = at[k]!;
-    ranked.push({
-      stratum,
-      rule,
-      pool: n,
-      ranked: lowestOf(seed, 'target', prefix[k]!, (j) => columns.id(positions[j]!), rankDepth(rule, n)),
-    });
-  }
-  return assembleSelection(ranked, split);
+  return assembleSelection(rankTargets(seed, pool, rules), split);
 }
