@@ -9,7 +9,8 @@ import { canonicalPool, type PoolEntry, poolHash, sha256 } from '../src/domain/d
 import type { DrawReceipt } from '../src/domain/draw-receipt.ts';
 import type { RiskClass, Stratum } from '../src/domain/plan-record.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
-import { rowsOf, sql } from '../src/store/db.ts';
+import { type Db, rowsOf, sql } from '../src/store/db.ts';
+import { drawRepo } from '../src/store/draw-repo.ts';
 import { ROUND_38, WALKTHROUGH } from '../test/support/beacon-vectors.ts';
 import { cardText, createHarness, type Harness, users } from '../test/support/harness.ts';
 import {
@@ -540,5 +541,34 @@ describe('freezing the pool', () => {
         filters.withAll && !filters.checkedSince ? 0 : 1,
       );
     }
+    // With no other task open, nothing is flagged or left out for it: the same pool as if none had been drawn.
+    const filters = {
+      scope,
+      classes: ['C'] as RiskClass[],
+      withAll: true,
+      checkedSince: null,
+      excludeOpen: true,
+    };
+    const alone = canonicalPool(
+      library.map((r) => ({ id: r.code, stratum: r.risk_class === 'C' ? ('C' as const) : ('all' as const) })),
+    ).toString('utf8');
+    await expect(
+      h.db.transaction(async (tx) => {
+        const draws = drawRepo(tx as unknown as Db);
+        await tx.execute(sql`update tasks set state = 'cancelled' where id <> ${taskId}`);
+        const [draw] = rowsOf<{ id: number }>(
+          await tx.execute(sql`insert into draws (task_id, kind, department_id, state, algorithm, filters,
+              strata, split, pool_size, pool_hash, bot_entropy, bot_commitment, reveal_at)
+            select ${taskId}, 'targets', lead_department_id, 'superseded', 'jointcheck-draw/1', '{}', '[]', '{}', 0,
+              '', '', '', now() from tasks where id = ${taskId}
+            returning id`),
+        );
+        const frozen = await draws.freezeTargets(draw!.id, taskId, filters);
+        expect(await draws.poolText(draw!.id)).toBe(alone);
+        expect(frozen.hash).toBe(sha256(alone));
+        expect(frozen.counts.openElsewhere).toBe(0);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
   });
 });

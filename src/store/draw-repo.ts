@@ -52,40 +52,53 @@ const toDraw = (r: typeof draws.$inferSelect): Draw => ({
   beacon: r.beacon as Draw['beacon'],
 });
 
+/** The target draws of the other open tasks (all but `taskId`'s): a target they drew is flagged in a new pool. */
+const otherOpenDraws = (taskId: number) => sql`
+  from draws d
+  join tasks k on k.id = d.task_id
+  where d.state = 'drawn' and d.kind = 'targets' and d.task_id <> ${taskId} and k.state <> 'cancelled'`;
+
 /**
- * The targets of a scope (active, 存续) in canonical order, each with its stratum, the flags the notice reports,
- * and whether it is kept in the pool. The filters are known here, so a condition that cannot hold is left out.
+ * The targets of a scope (active, 存续) in canonical order, each with the end of its pool line (`\t<stratum>\n`,
+ * a constant per stratum, so no string is built for it per target), the flags the notice reports, and whether it
+ * is kept in the pool. The filters are known here, so a condition that cannot hold is left out, and with no other
+ * task's picks to look through, so is the join.
  */
-function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTargets']>[2]) {
+function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTargets']>[2], others: boolean) {
   const any = (column: string, values: string[]) =>
     values.length > 0 ? sql`and ${sql.raw(column)} = any(${sql.param(values)}::text[])` : sql``;
   const tags = f.scope.tags.length > 0 ? sql`and t.tags && ${sql.param(f.scope.tags)}::text[]` : sql``;
   const recent = f.checkedSince
     ? sql`(t.last_inspected is not null and t.last_inspected >= ${f.checkedSince}::date)`
     : sql`false`;
-  const stratum =
+  const tail =
     f.classes.length > 0
-      ? sql`case when t.risk_class = any(${sql.param(f.classes)}::text[]) then t.risk_class else 'all' end`
-      : sql`'all'::text`;
+      ? sql`case t.risk_class ${sql.join(
+          f.classes.map((k) => sql`when ${k} then ${lineEnd(k)}`),
+          sql` `,
+        )} else ${lineEnd('all')} end`
+      : sql`${lineEnd('all')}::text`;
   const kept = [
     ...(f.checkedSince ? [sql`not ${recent}`] : []),
-    ...(f.excludeOpen ? [sql`o.code is null`] : []),
-    ...(f.withAll ? [] : [sql`(${stratum}) <> 'all'`]),
+    ...(f.excludeOpen && others ? [sql`o.code is null`] : []),
+    ...(f.withAll ? [] : [sql`(${tail}) <> ${lineEnd('all')}`]),
   ];
   // Drawn in another open task: a merge join in byte order (both sides compared under "C"), which keeps the
   // library's canonical order. Never `code in (subquery)`: once those picks outgrow work_mem, the planner stops
   // hashing such a subquery and scans it again for every target of the library.
   return sql`
-    select t.code, ${stratum} as stratum, ${recent} as recent, o.code is not null as open_elsewhere,
+    select t.code, ${tail} as tail, ${recent} as recent,
+      ${others ? sql`o.code is not null` : sql`false`} as open_elsewhere,
       ${kept.length > 0 ? sql.join(kept, sql` and `) : sql`true`} as kept
     from targets t
-    left join (
+    ${
+      others
+        ? sql`left join (
       select distinct p.code collate "C" as code from draw_picks p
-      join draws d on d.id = p.draw_id
-      join tasks k on k.id = d.task_id
-      where d.state = 'drawn' and d.kind = 'targets' and d.task_id <> ${taskId} and k.state <> 'cancelled'
-        and p.withdrawn is null
-    ) o on o.code = t.code collate "C"
+      where p.withdrawn is null and p.draw_id in (select d.id ${otherOpenDraws(taskId)})
+    ) o on o.code = t.code collate "C"`
+        : sql``
+    }
     where t.active and t.status = '存续'
       ${any('t.object_type', f.scope.objectTypes)}
       ${any('t.industry', f.scope.industries)}
@@ -93,6 +106,9 @@ function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTarge
       ${tags}
     order by t.code collate "C"`;
 }
+
+/** The end of a pool line of `stratum`: `\t<stratum>\n` (domain/draw.ts). */
+const lineEnd = (stratum: Stratum) => `\t${stratum}\n`;
 
 /** Sets settings for the rest of the transaction (as `SET LOCAL`); returns what they were. */
 async function swapSettings(db: Db, values: Record<string, string>): Promise<Record<string, string>> {
@@ -157,8 +173,8 @@ export function drawRepo(db: Db): Repos['draws'] {
       // plain aggregate over it reads its rows as they come. The draw checks the order again before using the
       // pool (app/score-workers.ts).
       //
-      // The plan is that index read once, merged with the codes drawn in other open tasks (sorted in memory:
-      // 300,000 take about 30 MB). A nested loop would compare every target with every such code — when the
+      // The plan is that index read once, merged with the codes drawn in other open tasks, if there are any
+      // (sorted in memory: 300,000 take about 30 MB). A nested loop would compare every target with every such code — when the
       // statistics have not yet seen a draw's fresh picks, the planner may think there are two — and JIT
       // compiling costs more than it saves on a query run once. The pooled row, read twice, is kept once in
       // memory: at 4 MB or 64 MB of work_mem a 3,000,000-target pool (69 MB) went through a temporary file.
@@ -172,17 +188,24 @@ export function drawRepo(db: Db): Repos['draws'] {
         in_scope: sql`count(*)`,
         open_elsewhere: sql`count(*) filter (where s.open_elsewhere)`,
         ...(filters.checkedSince ? { recent: sql`count(*) filter (where s.recent)` } : {}),
-        ...(filters.withAll ? {} : { unclassed: sql`count(*) filter (where s.stratum = 'all')` }),
+        ...(filters.withAll ? {} : { unclassed: sql`count(*) filter (where s.tail = ${lineEnd('all')})` }),
         ...Object.fromEntries(
-          strata.map((k) => [`n_${k}`, sql`count(*) filter (where s.kept and s.stratum = ${k})`]),
+          strata.map((k) => [`n_${k}`, sql`count(*) filter (where s.kept and s.tail = ${lineEnd(k)})`]),
         ),
       });
+      const others = rowsOf(await db.execute(sql`select 1 ${otherOpenDraws(taskId)} limit 1`)).length > 0;
+      // The lines joined: `string_agg(code, tail)` puts a tail between two codes, so where every line has the same
+      // tail (no class quotas), the codes are joined with it and it ends the text, with nothing built per target.
+      const lines =
+        filters.classes.length > 0
+          ? sql`string_agg(s.code || s.tail, '') filter (where s.kept)`
+          : sql`string_agg(s.code, ${lineEnd('all')}) filter (where s.kept) || ${lineEnd('all')}`;
       const [counted] = rowsOf<Record<string, number | string | null>>(
         await db.execute(sql`
           with counted as (
-            select string_agg(s.code || E'\t' || s.stratum || E'\n', '') filter (where s.kept) as lines
+            select ${lines} as lines
               ${sql.join(counts.map(([name, count]) => sql`, ${count}::int as ${sql.identifier(name)}`))}
-            from (${scopedTargets(taskId, filters)}) s
+            from (${scopedTargets(taskId, filters, others)}) s
           ), pooled as (
             -- Hashed here, from the text just built, rather than read back from storage.
             select *, encode(sha256(convert_to(coalesce(lines, ''), 'UTF8')), 'hex') as hash from counted
