@@ -541,34 +541,39 @@ describe('freezing the pool', () => {
         filters.withAll && !filters.checkedSince ? 0 : 1,
       );
     }
-    // With no other task open, nothing is flagged or left out for it: the same pool as if none had been drawn.
-    const filters = {
-      scope,
-      classes: ['C'] as RiskClass[],
-      withAll: true,
-      checkedSince: null,
-      excludeOpen: true,
-    };
-    const alone = canonicalPool(
-      library.map((r) => ({ id: r.code, stratum: r.risk_class === 'C' ? ('C' as const) : ('all' as const) })),
-    ).toString('utf8');
-    await expect(
-      h.db.transaction(async (tx) => {
-        const draws = drawRepo(tx as unknown as Db);
-        await tx.execute(sql`update tasks set state = 'cancelled' where id <> ${taskId}`);
-        const [draw] = rowsOf<{ id: number }>(
-          await tx.execute(sql`insert into draws (task_id, kind, department_id, state, algorithm, filters,
-              strata, split, pool_size, pool_hash, bot_entropy, bot_commitment, reveal_at)
-            select ${taskId}, 'targets', lead_department_id, 'superseded', 'jointcheck-draw/1', '{}', '[]', '{}', 0,
-              '', '', '', now() from tasks where id = ${taskId}
-            returning id`),
-        );
-        const frozen = await draws.freezeTargets(draw!.id, taskId, filters);
-        expect(await draws.poolText(draw!.id)).toBe(alone);
-        expect(frozen.hash).toBe(sha256(alone));
-        expect(frozen.counts.openElsewhere).toBe(0);
-        throw new Error('rolled back');
-      }),
-    ).rejects.toThrow('rolled back');
+    // With no other task open, nothing is flagged or left out for it: the same pool as if none had been drawn —
+    // with a class quota, and with none (every line then kept, in one stratum).
+    for (const classes of [['C'], []] as RiskClass[][]) {
+      const filters = { scope, classes, withAll: true, checkedSince: null, excludeOpen: true };
+      const stratum = (r: (typeof library)[number]) =>
+        (classes as string[]).includes(r.risk_class ?? '') ? (r.risk_class as Stratum) : 'all';
+      const alone = canonicalPool(library.map((r) => ({ id: r.code, stratum: stratum(r) }))).toString('utf8');
+      const sizes: Record<string, number> = {};
+      for (const r of library) sizes[stratum(r)] = (sizes[stratum(r)] ?? 0) + 1;
+      await expect(
+        h.db.transaction(async (tx) => {
+          const draws = drawRepo(tx as unknown as Db);
+          await tx.execute(sql`update tasks set state = 'cancelled' where id <> ${taskId}`);
+          const [draw] = rowsOf<{ id: number }>(
+            await tx.execute(sql`insert into draws (task_id, kind, department_id, state, algorithm, filters,
+                strata, split, pool_size, pool_hash, bot_entropy, bot_commitment, reveal_at)
+              select ${taskId}, 'targets', lead_department_id, 'superseded', 'jointcheck-draw/1', '{}', '[]', '{}',
+                0, '', '', '', now() from tasks where id = ${taskId}
+              returning id`),
+          );
+          const frozen = await draws.freezeTargets(draw!.id, taskId, filters);
+          expect(await draws.poolText(draw!.id)).toBe(alone);
+          expect(frozen.hash).toBe(sha256(alone));
+          expect(frozen.sizes).toEqual(sizes);
+          expect(frozen.counts).toEqual({
+            inScope: library.length,
+            excludedRecent: 0,
+            openElsewhere: 0,
+            noQuota: 0,
+          });
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+    }
   });
 });

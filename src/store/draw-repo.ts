@@ -62,7 +62,7 @@ const otherOpenDraws = (taskId: number) => sql`
  * The targets of a scope (active, 存续) in canonical order, each with the end of its pool line (`\t<stratum>\n`,
  * a constant per stratum, so no string is built for it per target), the flags the notice reports, and whether it
  * is kept in the pool. The filters are known here, so a condition that cannot hold is left out, and with no other
- * task's picks to look through, so is the join.
+ * task's picks to look through, so is the join. Also says whether every line is kept.
  */
 function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTargets']>[2], others: boolean) {
   const any = (column: string, values: string[]) =>
@@ -86,25 +86,24 @@ function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTarge
   // Drawn in another open task: a merge join in byte order (both sides compared under "C"), which keeps the
   // library's canonical order. Never `code in (subquery)`: once those picks outgrow work_mem, the planner stops
   // hashing such a subquery and scans it again for every target of the library.
-  return sql`
+  const join = others
+    ? sql`left join (
+        select distinct p.code collate "C" as code from draw_picks p
+        where p.withdrawn is null and p.draw_id in (select d.id ${otherOpenDraws(taskId)})
+      ) o on o.code = t.code collate "C"`
+    : sql``;
+  const query = sql`
     select t.code, ${tail} as tail, ${recent} as recent,
       ${others ? sql`o.code is not null` : sql`false`} as open_elsewhere,
       ${kept.length > 0 ? sql.join(kept, sql` and `) : sql`true`} as kept
-    from targets t
-    ${
-      others
-        ? sql`left join (
-      select distinct p.code collate "C" as code from draw_picks p
-      where p.withdrawn is null and p.draw_id in (select d.id ${otherOpenDraws(taskId)})
-    ) o on o.code = t.code collate "C"`
-        : sql``
-    }
+    from targets t ${join}
     where t.active and t.status = '存续'
       ${any('t.object_type', f.scope.objectTypes)}
       ${any('t.industry', f.scope.industries)}
       ${any('t.area', f.scope.areas)}
       ${tags}
     order by t.code collate "C"`;
+  return { query, keepsAll: kept.length === 0 };
 }
 
 /** The end of a pool line of `stratum`: `\t<stratum>\n` (domain/draw.ts). */
@@ -184,28 +183,38 @@ export function drawRepo(db: Db): Repos['draws'] {
       // Only the strata a line can be kept in are counted: the plan's classes, and `all` when it is drawn from.
       const strata = STRATA.filter((k) => (k === 'all' ? filters.withAll : filters.classes.includes(k)));
       // What the notice reports, each counted only where it can be other than 0.
+      const others = rowsOf(await db.execute(sql`select 1 ${otherOpenDraws(taskId)} limit 1`)).length > 0;
+      const scoped = scopedTargets(taskId, filters, others);
+      // A line kept, of a stratum: where every line is kept, or every line has one stratum, not asked per line.
+      const keptIn = (k: Stratum) => {
+        const conditions = [
+          ...(scoped.keepsAll ? [] : [sql`s.kept`]),
+          ...(filters.classes.length > 0 ? [sql`s.tail = ${lineEnd(k)}`] : []),
+        ];
+        return conditions.length > 0
+          ? sql`count(*) filter (where ${sql.join(conditions, sql` and `)})`
+          : sql`count(*)`;
+      };
       const counts = Object.entries<SQL>({
         in_scope: sql`count(*)`,
-        open_elsewhere: sql`count(*) filter (where s.open_elsewhere)`,
+        ...(others ? { open_elsewhere: sql`count(*) filter (where s.open_elsewhere)` } : {}),
         ...(filters.checkedSince ? { recent: sql`count(*) filter (where s.recent)` } : {}),
         ...(filters.withAll ? {} : { unclassed: sql`count(*) filter (where s.tail = ${lineEnd('all')})` }),
-        ...Object.fromEntries(
-          strata.map((k) => [`n_${k}`, sql`count(*) filter (where s.kept and s.tail = ${lineEnd(k)})`]),
-        ),
+        ...Object.fromEntries(strata.map((k) => [`n_${k}`, keptIn(k)])),
       });
-      const others = rowsOf(await db.execute(sql`select 1 ${otherOpenDraws(taskId)} limit 1`)).length > 0;
+      const keptOnly = scoped.keepsAll ? sql`` : sql`filter (where s.kept)`;
       // The lines joined: `string_agg(code, tail)` puts a tail between two codes, so where every line has the same
       // tail (no class quotas), the codes are joined with it and it ends the text, with nothing built per target.
       const lines =
         filters.classes.length > 0
-          ? sql`string_agg(s.code || s.tail, '') filter (where s.kept)`
-          : sql`string_agg(s.code, ${lineEnd('all')}) filter (where s.kept) || ${lineEnd('all')}`;
+          ? sql`string_agg(s.code || s.tail, '') ${keptOnly}`
+          : sql`string_agg(s.code, ${lineEnd('all')}) ${keptOnly} || ${lineEnd('all')}`;
       const [counted] = rowsOf<Record<string, number | string | null>>(
         await db.execute(sql`
           with counted as (
             select ${lines} as lines
               ${sql.join(counts.map(([name, count]) => sql`, ${count}::int as ${sql.identifier(name)}`))}
-            from (${scopedTargets(taskId, filters, others)}) s
+            from (${scoped.query}) s
           ), pooled as (
             -- Hashed here, from the text just built, rather than read back from storage.
             select *, encode(sha256(convert_to(coalesce(lines, ''), 'UTF8')), 'hex') as hash from counted
@@ -225,7 +234,7 @@ export function drawRepo(db: Db): Repos['draws'] {
         counts: {
           inScope: Number(c.in_scope),
           excludedRecent: Number(c.recent ?? 0),
-          openElsewhere: Number(c.open_elsewhere),
+          openElsewhere: Number(c.open_elsewhere ?? 0),
           noQuota: Number(c.unclassed ?? 0),
         } satisfies Partial<DrawFilters>,
         hash: String(c.hash),
