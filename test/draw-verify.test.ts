@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.ts';
 import { parseConfig } from '../src/config.ts';
 import { canonicalPool, type PoolEntry } from '../src/domain/draw.ts';
-import { type DrawReceipt, drawTargets } from '../src/domain/draw-receipt.ts';
+import { type DrawReceipt, drawTargets, layoutReceipt } from '../src/domain/draw-receipt.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'draw-verify-'));
 
@@ -68,6 +68,19 @@ describe('jointcheck draw verify', () => {
     const slim = file('slim.json', JSON.stringify(receipt(false)));
     expect((await verify(slim, '--pool', file('pool.txt', canonicalPool(pool)))).code).toBe(0);
     expect((await verify(slim)).out).toContain('收据中没有对象池，请用 --pool 给出对象池文件。');
+  });
+
+  it('reads a receipt as the bot stores it: a key to a line, every pick and pool line on a line of its own', async () => {
+    const drawn = receipt(true);
+    const text = layoutReceipt(drawn);
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(drawn)));
+    const lines = text.split('\n');
+    expect(lines).toContain(`  ${JSON.stringify(drawn.picks[0])},`);
+    expect(lines).toContain(`  ${JSON.stringify(drawn.picks.at(-1))}`);
+    expect(lines).toContain(`   ${JSON.stringify(drawn.pool.entries![0])},`);
+    expect(lines.length).toBeGreaterThan(drawn.picks.length + drawn.pool.size);
+    expect(text.length).toBeLessThan(JSON.stringify(drawn, null, 1).length * 0.8);
+    expect((await verify(file('laid-out.json', text))).code).toBe(0);
   });
 
   it('names one changed pick, one changed contribution, one changed pool id', async () => {

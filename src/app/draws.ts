@@ -17,7 +17,7 @@ import {
   type StratumRule,
   sha256,
 } from '../domain/draw.ts';
-import { receiptOf, seedInputs } from '../domain/draw-receipt.ts';
+import { layoutReceipt, receiptOf, seedInputs } from '../domain/draw-receipt.ts';
 import { DomainError } from '../domain/errors.ts';
 import { localDate, monthsBefore } from '../domain/local-date.ts';
 import { RISK_CLASSES, type Stratum, statedQuotas, stratumLabel } from '../domain/plan-record.ts';
@@ -248,7 +248,7 @@ function targetMaker(
         seed,
         selection,
       );
-      const text = `${JSON.stringify(receipt, null, 1)}\n`;
+      const text = layoutReceipt(receipt);
       watch.lap('receipt');
       await saving;
       watch.lap('picks');

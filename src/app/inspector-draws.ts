@@ -10,7 +10,7 @@ import { teamsCard } from '../cards/draw-card.ts';
 import type { AuditActor } from '../domain/audit-chain.ts';
 import { holdsCertificate } from '../domain/availability.ts';
 import { drawSeed, score, sha256 } from '../domain/draw.ts';
-import { seedInputs } from '../domain/draw-receipt.ts';
+import { layoutReceipt, seedInputs } from '../domain/draw-receipt.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
   type Candidate,
@@ -366,7 +366,7 @@ function inspectorMaker(services: Services): DrawMaker {
       );
       return {
         seed,
-        receipt: `${JSON.stringify(receipt, null, 1)}\n`,
+        receipt: layoutReceipt(receipt),
         details: {
           kind: 'inspectors',
           department: department.code,

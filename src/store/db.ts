@@ -193,11 +193,11 @@ function copyField(value: CopyValue): string {
  */
 export async function copyInto(db: Db, table: string, columns: string[], rows: CopyValue[][]): Promise<void> {
   if (rows.length === 0) return;
-  let text = '';
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) text += i === 0 ? copyField(row[i]!) : `\t${copyField(row[i]!)}`;
-    text += '\n';
-  }
+  // One string per row, joined once: appending to one string kept a rope of every piece alive until it was sent.
+  const lines = new Array<string>(rows.length + 1);
+  for (let r = 0; r < rows.length; r++) lines[r] = rows[r]!.map(copyField).join('\t');
+  lines[rows.length] = '';
+  const text = lines.join('\n');
   const client = (db as unknown as { session: { client: postgres.Sql | PGliteQueryable } }).session.client;
   const target = `${table} (${columns.join(', ')})`;
   if ('unsafe' in client) {
