@@ -19,6 +19,7 @@ import {
   rankTargets,
   type StratumDraw,
   shortlist,
+  uncoveredStratum,
 } from '../domain/draw.ts';
 import { DomainError } from '../domain/errors.ts';
 import { STRATA, type Stratum, stratumLabel } from '../domain/plan-record.ts';
@@ -200,7 +201,7 @@ export async function rankPool(
     const pool = slices.reduce((n, s) => n + s.counts[k]!, 0);
     const rule = rules[stratum];
     if (!rule) {
-      if (pool > 0) throw new Error(`对象池中有“${stratum}”分层的对象，但计划没有该分层的比例`);
+      if (pool > 0) throw uncoveredStratum(stratum);
       continue;
     }
     const lists = slices.map(({ lists }) => ({

@@ -179,8 +179,7 @@ const byCodePoint = (unit: number) => (unit >= 0xe000 ? unit - 0x800 : unit >= 0
 /**
  * The first line (from 1) of pool text whose id does not come strictly after the one before it in byte order —
  * out of order, or the same id again (or that is no `<id>\t…` line at all) — or 0 when the lines are in canonical
- * order. A single pass with no copies,
- * for a pool stored in that order already.
+ * order. A single pass with no copies, for a pool stored in that order already.
  */
 export function firstUnorderedLine(text: string): number {
   for (let start = 0, before = -1, beforeLength = 0, line = 1; start < text.length; line++) {
@@ -291,22 +290,11 @@ export function scorePrefix(seed: string, purpose: string, id: string): number {
 export function lowest(seed: string, purpose: string, ids: readonly string[], k: number): Ranked[] {
   const prefix = new Float64Array(ids.length);
   for (let i = 0; i < ids.length; i++) prefix[i] = scorePrefix(seed, purpose, ids[i]!);
-  return lowestOf(seed, purpose, prefix, (i) => ids[i]!, k);
-}
-
-/** `lowest` over `n = prefix.length` ids read by position, their score prefixes already known. */
-function lowestOf(
-  seed: string,
-  purpose: string,
-  prefix: Float64Array,
-  idAt: (i: number) => string,
-  k: number,
-): Ranked[] {
   const at = shortlist(prefix, k);
   return rankShortlists(
     seed,
     purpose,
-    [{ size: at.length, prefix: (j) => prefix[at[j]!]!, id: (j) => idAt(at[j]!) }],
+    [{ size: at.length, prefix: (j) => prefix[at[j]!]!, id: (j) => ids[at[j]!]! }],
     k,
   );
 }
@@ -530,6 +518,10 @@ export function assembleSelection(
   return { strata, picks, reserve };
 }
 
+/** A pool holds targets of a stratum its plan draws nothing from: the pool and the rules do not belong together. */
+export const uncoveredStratum = (stratum: Stratum) =>
+  new Error(`对象池中有“${stratum}”分层的对象，但计划没有该分层的比例`);
+
 /**
  * Each stratum of a pool ranked under its rule, as deep as `rankDepth`: its drawn targets and then its reserve.
  * Refused where the pool holds a stratum the rules do not draw from.
@@ -544,7 +536,7 @@ export function rankTargets(
     const ids = pool.filter((e) => e.stratum === stratum).map((e) => e.id);
     const rule = rules[stratum];
     if (!rule) {
-      if (ids.length > 0) throw new Error(`对象池中有“${stratum}”分层的对象，但计划没有该分层的比例`);
+      if (ids.length > 0) throw uncoveredStratum(stratum);
       continue;
     }
     ranked.push({

@@ -173,10 +173,10 @@ export function drawRepo(db: Db): Repos['draws'] {
       // pool (app/score-workers.ts).
       //
       // The plan is that index read once, merged with the codes drawn in other open tasks, if there are any
-      // (sorted in memory: 300,000 take about 30 MB). A nested loop would compare every target with every such code — when the
-      // statistics have not yet seen a draw's fresh picks, the planner may think there are two — and JIT
-      // compiling costs more than it saves on a query run once. The pooled row, read twice, is kept once in
-      // memory: at 4 MB or 64 MB of work_mem a 3,000,000-target pool (69 MB) went through a temporary file.
+      // (sorted in memory: 300,000 take about 30 MB). A nested loop would compare every target with every such
+      // code — when the statistics have not yet seen a draw's fresh picks, the planner may think there are two —
+      // and JIT compiling costs more than it saves on a query run once. The pooled row, read twice, is kept once
+      // in memory: at 4 MB or 64 MB of work_mem a 3,000,000-target pool (69 MB) went through a temporary file.
       // The memory is the database server's, taken only as far as needed (about 250 MB for that pool).
       // For this statement only: the rest of the transaction gets back the settings it had.
       const before = await swapSettings(db, { work_mem: '256MB', enable_nestloop: 'off', jit: 'off' });
