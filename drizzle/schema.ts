@@ -532,13 +532,15 @@ export const draws = pgTable(
 /**
  * A draw's frozen pool as its canonical bytes (`<id>\t<stratum>\n` sorted by id in byte order): exactly the pool
  * file an auditor gets, and the text whose SHA-256 the notice publishes. One value per draw, so a 3,000,000-target
- * pool is frozen by one sorted aggregate rather than millions of rows.
+ * pool is frozen by one sorted aggregate rather than millions of rows. A target draw's freeze also keeps what it
+ * counted for the notice (in scope, excluded, per stratum), so that one statement both stores and reports.
  */
 export const drawPools = pgTable('draw_pools', {
   drawId: integer('draw_id')
     .primaryKey()
     .references(() => draws.id),
   content: text('content').notNull(),
+  counts: jsonb('counts').$type<Record<string, number>>(),
 });
 
 /** A department's contribution to a draw's seed (any text), one per department, until the reveal time. */

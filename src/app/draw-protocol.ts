@@ -428,7 +428,7 @@ export async function drawFiles(
   if (draw.poolSize > EMBED_POOL_LIMIT && draw.poolSize <= limits.poolFileLimit) {
     files.push({
       name: `对象池-任务${draw.taskId}-抽取${draw.id}.txt`,
-      base64: Buffer.from(await repos.draws.poolText(draw.id)).toString('base64'),
+      base64: (await repos.draws.poolBytes(draw.id)).toString('base64'),
     });
   }
   return files;
@@ -444,7 +444,7 @@ export async function verifyStoredDraw(repos: Repos, draw: Draw): Promise<string
   }
   const problems: string[] = [];
   if (sha256(draw.receipt) !== draw.receiptHash) problems.push('保存的收据与抽取时记录的收据哈希不一致。');
-  const pool = Buffer.from(await repos.draws.poolText(draw.id));
+  const pool = await repos.draws.poolBytes(draw.id);
   if (sha256(pool) !== draw.poolHash) problems.push('保存的对象池与公告中的对象池哈希不一致。');
   // An inspector draw's receipt carries its pool; a target draw's may need the pool file.
   const { receipt, problems: found } = verifyReceiptFile(

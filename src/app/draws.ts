@@ -210,9 +210,9 @@ function targetMaker(
       const seed = drawSeed(ref, draw.poolHash, seedInputs(draw.botEntropy, inputs));
       // The domain's own algorithm, on the frozen pool: the specification is what draws. The scores are
       // computed on every core.
-      const poolText = await tx.draws.poolText(draw.id);
+      const pool = await tx.draws.poolBytes(draw.id);
       watch.lap('read');
-      const ranked = await rankPool(poolText, seed, draw.strata);
+      const ranked = await rankPool(pool, seed, draw.strata);
       watch.lap('score');
       const selection = assembleSelection(ranked, draw.split);
       watch.lap('select');
@@ -243,7 +243,7 @@ function targetMaker(
         {
           size: draw.poolSize,
           hash: draw.poolHash,
-          ...(draw.poolSize <= EMBED_POOL_LIMIT ? { entries: parsePool(poolText) } : {}),
+          ...(draw.poolSize <= EMBED_POOL_LIMIT ? { entries: parsePool(pool) } : {}),
         },
         seed,
         selection,

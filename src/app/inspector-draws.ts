@@ -322,7 +322,7 @@ function inspectorMaker(services: Services): DrawMaker {
     async make(tx, { task, draw, inputs, now, auditHead }) {
       const facts = draw.filters as InspectorDrawFacts;
       const department = (await tx.departments.get(draw.departmentId))!;
-      const pool = JSON.parse(await tx.draws.poolText(draw.id)) as InspectorPool;
+      const pool = JSON.parse((await tx.draws.poolBytes(draw.id)).toString()) as InspectorPool;
       const ref = taskRef(task);
       const seed = drawSeed(
         inspectorTaskRef(ref, department.code),

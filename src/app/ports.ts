@@ -722,7 +722,7 @@ export interface Repos {
       hash: string;
     }>;
     /** The frozen pool's canonical bytes (the pool file). */
-    poolText(drawId: number): Promise<string>;
+    poolBytes(drawId: number): Promise<Buffer>;
     /** Stores a pool frozen outside the database (an inspector draw's candidates and teams). */
     storePool(drawId: number, content: string): Promise<void>;
     saveMembers(members: readonly TeamMember[]): Promise<void>;

@@ -191,7 +191,7 @@ async function nextFor(tx: Repos, draw: Draw, code: string) {
   const stratum = picks.find((p) => p.id === code)!.stratum;
   const used = new Set(picks.map((p) => p.id));
   const listed = nextReserve(receipt, stratum, used);
-  return listed ?? nextReserve(receipt, stratum, used, parsePool(await tx.draws.poolText(draw.id)));
+  return listed ?? nextReserve(receipt, stratum, used, parsePool(await tx.draws.poolBytes(draw.id)));
 }
 
 /**
@@ -214,7 +214,7 @@ export async function checkReplacements(repos: Repos, draw: Draw): Promise<strin
     }
     let expected = nextReserve(receipt, stratum, used);
     if (!expected) {
-      pool ??= parsePool(await repos.draws.poolText(draw.id));
+      pool ??= parsePool(await repos.draws.poolBytes(draw.id));
       expected = nextReserve(receipt, stratum, used, pool);
     }
     if (expected?.id !== r.replacementCode) {

@@ -1,6 +1,6 @@
 // Ranking a large frozen pool on every core. A target draw scores every id of its pool by SHA-256
 // (domain/draw.ts); on a 3,000,000-line pool that is most of the draw's time, and it splits cleanly: each worker
-// takes whole lines of the canonical pool text, scores them and keeps, per stratum, the shortlist that can hold
+// takes whole lines of the canonical pool's bytes, scores them and keeps, per stratum, the shortlist that can hold
 // the lowest; this thread merges the shortlists. The ranking itself is the domain's, which gets the same answer
 // with or without these (tested).
 //
@@ -27,50 +27,69 @@ import { STRATA, type Stratum, stratumLabel } from '../domain/plan-record.ts';
 /** Below this much pool text (about 100,000 lines), starting workers costs more than it saves. */
 export const PARALLEL_FROM = 2_000_000;
 
-// Each worker reads whole lines `<id>\t<stratum>\n` of its slice of the pool text and computes every id's
-// `scorePrefix` — the first 52 bits of SHA-256(`<seed>target<id>`) as a number, the domain's definition, checked
-// against it by the tests — then, per stratum, the domain's `shortlist` of its part as deep as the draw ranks:
-// where those lines start in the whole text, and their prefixes. Only the shortlists come back, not a number per
+// Each worker reads whole lines `<id>\t<stratum>\n` of its slice of the pool's bytes, shared with it rather than
+// copied, and computes every id's `scorePrefix` — the first 52 bits of SHA-256(`<seed>target<id>`) as a number,
+// the domain's definition, checked against it by the tests — hashing the id's own UTF-8 bytes after the seed's,
+// with no string made for it; then, per stratum, the domain's `shortlist` of its part as deep as the draw ranks:
+// where those lines start in the whole pool, and their prefixes. Only the shortlists come back, not a number per
 // line. A line that is not a pool line stops the worker with its number. It also says how many lines each stratum
-// has, and whether each id comes after the one before, by JavaScript's comparison — exactly byte order unless the
-// slice holds a surrogate (a character past U+FFFF), which it reports so that the exact check runs instead.
+// has, and whether each id comes after the one before in byte order, the canonical order.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { hash } = require('node:crypto');
 ${kthSmallest}
 ${shortlist}
-const { text, base, seed, strata, depths } = workerData;
-// The stratum between two places of the text, as its index in strata (-1: none), with no string made for it.
-function stratumAt(from, to) {
-  for (let k = 0; k < strata.length; k++) {
-    const name = strata[k];
-    if (name.length !== to - from) continue;
+const { pool, from, to, seed, strata, depths } = workerData;
+const bytes = new Uint8Array(pool, from, to - from);
+const names = strata.map((name) => Buffer.from(name));
+// The stratum between two places of the slice, as its index in strata (-1: none).
+function stratumAt(a, b) {
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k];
+    if (name.length !== b - a) continue;
     let j = 0;
-    while (j < name.length && text.charCodeAt(from + j) === name.charCodeAt(j)) j++;
+    while (j < name.length && bytes[a + j] === name[j]) j++;
     if (j === name.length) return k;
   }
   return -1;
 }
+// What is hashed: the seed and purpose, then the id copied in after them; one view per id length.
+const head = Buffer.from(seed + 'target');
+let input = new Uint8Array(head.length + 64);
+input.set(head);
+let views = [];
 let lines = 0;
-for (let i = text.indexOf('\\n'); i !== -1; i = text.indexOf('\\n', i + 1)) lines++;
+for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lines++;
 const prefixes = new Float64Array(lines);
 const codes = new Uint8Array(lines);
 const starts = new Uint32Array(lines);
 const counts = strata.map(() => 0);
-let previous = '';
 let ordered = true;
-for (let start = 0, n = 0; n < lines; n++) {
-  const end = text.indexOf('\\n', start);
-  const tab = text.indexOf('\\t', start);
+for (let start = 0, before = -1, beforeLength = 0, n = 0; n < lines; n++) {
+  const end = bytes.indexOf(10, start);
+  const tab = bytes.indexOf(9, start);
   const code = tab > start && tab < end ? stratumAt(tab + 1, end) : -1;
   if (code === -1) throw new Error('line ' + (n + 1) + ' of its slice is not a pool line');
   starts[n] = start;
   codes[n] = code;
   counts[code]++;
-  const id = text.slice(start, tab);
-  if (n > 0 && !(previous < id)) ordered = false;
-  previous = id;
-  const d = hash('sha256', seed + 'target' + id, 'binary');
+  const length = tab - start;
+  if (before >= 0) {
+    const shorter = Math.min(length, beforeLength);
+    let k = 0;
+    while (k < shorter && bytes[start + k] === bytes[before + k]) k++;
+    if (!(k < shorter ? bytes[start + k] > bytes[before + k] : length > beforeLength)) ordered = false;
+  }
+  before = start;
+  beforeLength = length;
+  if (head.length + length > input.length) {
+    input = new Uint8Array(head.length + length);
+    input.set(head);
+    views = [];
+  }
+  for (let k = 0; k < length; k++) input[head.length + k] = bytes[start + k];
+  const view = views[length] ?? (views[length] = input.subarray(0, head.length + length));
+  const d = hash('sha256', view, 'binary');
   const high = (((d.charCodeAt(0) * 256 + d.charCodeAt(1)) * 256 + d.charCodeAt(2)) * 256 + d.charCodeAt(3)) * 256;
   prefixes[n] = (high + d.charCodeAt(4)) * 4096 + d.charCodeAt(5) * 16 + (d.charCodeAt(6) >> 4);
   start = end + 1;
@@ -88,14 +107,13 @@ const lists = strata.map((_, code) => {
   const at = shortlist(values, depths[code]);
   const out = { starts: new Uint32Array(at.length), prefixes: new Float64Array(at.length) };
   for (let j = 0; j < at.length; j++) {
-    out.starts[j] = base + starts[mine[at[j]]];
+    out.starts[j] = from + starts[mine[at[j]]];
     out.prefixes[j] = values[at[j]];
   }
   return out;
 });
-const surrogates = /[\\uD800-\\uDFFF]/.test(text);
 parentPort.postMessage(
-  { counts, lists, ordered, surrogates },
+  { counts, lists, ordered },
   lists.flatMap((l) => [l.starts.buffer, l.prefixes.buffer]),
 );
 `;
@@ -105,17 +123,21 @@ interface Scored {
   counts: number[];
   /** Per stratum, its shortlist: where each line starts in the whole text, and its score prefix. */
   lists: { starts: Uint32Array; prefixes: Float64Array }[];
-  /** Every id after the one before it, as JavaScript compares strings. */
+  /** Every id after the one before it in byte order. */
   ordered: boolean;
-  /** Some id holds a character past U+FFFF, where that comparison is not byte order. */
-  surrogates: boolean;
 }
 
-function scoreSlice(text: string, base: number, seed: string, depths: number[]): Promise<Scored> {
+function scoreSlice(
+  pool: SharedArrayBuffer,
+  from: number,
+  to: number,
+  seed: string,
+  depths: number[],
+): Promise<Scored> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER, {
       eval: true,
-      workerData: { text, base, seed, strata: STRATA, depths },
+      workerData: { pool, from, to, seed, strata: STRATA, depths },
     });
     worker.once('message', (out: Scored) => {
       resolve(out);
@@ -152,50 +174,56 @@ function refuseResized(ranked: readonly RankedStratum[], declared: readonly Stra
 }
 
 /**
- * A frozen pool's canonical text ranked for the target draw: each of the notice's strata under its rule, as deep
+ * A frozen pool's canonical bytes ranked for the target draw: each of the notice's strata under its rule, as deep
  * as `rankDepth` (the drawn, then the reserve), for the domain's `assembleSelection` — the same ranking as
- * `rankTargets`. From `parallelFrom` characters up the text is read in place on the machine's cores. Refused
- * unless the text is in canonical order (checked by the workers, each over its slice, and here where the slices
- * meet) and its strata have the sizes the notice published.
+ * `rankTargets`. From `parallelFrom` bytes up the pool is shared with workers on the machine's cores, which read
+ * it in place. Refused unless the lines are in canonical order (checked by the workers, each over its slice, and
+ * here where the slices meet) and its strata have the sizes the notice published.
  */
 export async function rankPool(
-  text: string,
+  bytes: Uint8Array,
   seed: string,
   strata: readonly StratumDraw[],
   parallelFrom = PARALLEL_FROM,
   parts = Math.min(availableParallelism(), 8),
 ): Promise<RankedStratum[]> {
   const rules = Object.fromEntries(strata.map((s) => [s.stratum, s.rule]));
-  if (text.length < parallelFrom || parts < 2) {
+  const textOf = () => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+  if (bytes.length < parallelFrom || parts < 2) {
+    const text = textOf();
     const pool = parsePool(text);
     refuseUnordered(firstUnorderedLine(text));
     const ranked = rankTargets(seed, pool, rules);
     refuseResized(ranked, strata);
     return ranked;
   }
-  if (!text.endsWith('\n')) throw new Error('对象池文件应以换行结束');
-  // Cut at line ends near equal shares of the text.
+  if (bytes.at(-1) !== 10) throw new Error('对象池文件应以换行结束');
+  // One copy, shared by every worker: a copy each would be as many again.
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  shared.set(bytes);
+  const all = Buffer.from(shared.buffer);
+  // Cut at line ends near equal shares of the pool.
   const cuts = [0];
   for (let p = 1; p < parts; p++) {
-    const at = text.indexOf('\n', Math.floor((text.length * p) / parts));
-    cuts.push(Math.max(cuts.at(-1)!, at === -1 ? text.length : at + 1));
+    const at = all.indexOf(10, Math.floor((all.length * p) / parts));
+    cuts.push(Math.max(cuts.at(-1)!, at === -1 ? all.length : at + 1));
   }
-  cuts.push(text.length);
+  cuts.push(all.length);
   const depths = STRATA.map((k) => {
     const s = strata.find((x) => x.stratum === k);
     return s ? rankDepth(s.rule, s.pool) : 0;
   });
   const slices = await Promise.all(
-    cuts.slice(0, -1).map((from, p) => scoreSlice(text.slice(from, cuts[p + 1]), from, seed, depths)),
+    cuts.slice(0, -1).map((from, p) => scoreSlice(shared.buffer, from, cuts[p + 1]!, seed, depths)),
   );
-  // The order, from what the workers saw and each slice's first id against the last before it; where that is not
-  // exact (a surrogate) or finds a fault, the exact check over the whole text, which names the line.
-  const idAt = (at: number) => text.slice(at, text.indexOf('\t', at));
-  const lastBefore = (cut: number) => idAt(text.lastIndexOf('\n', cut - 2) + 1);
-  const seams = cuts.slice(1, -1).filter((cut) => cut > 0 && cut < text.length);
+  // The order, from what the workers saw and each slice's first id against the last before it; where that finds
+  // a fault, the check over the whole text, which names the line.
+  const idBytes = (at: number) => all.subarray(at, all.indexOf(9, at));
+  const lastBefore = (cut: number) => idBytes(all.lastIndexOf(10, cut - 2) + 1);
+  const seams = cuts.slice(1, -1).filter((cut) => cut > 0 && cut < all.length);
   const plain =
-    slices.every((s) => s.ordered && !s.surrogates) && seams.every((cut) => lastBefore(cut) < idAt(cut));
-  if (!plain) refuseUnordered(firstUnorderedLine(text));
+    slices.every((s) => s.ordered) && seams.every((cut) => Buffer.compare(lastBefore(cut), idBytes(cut)) < 0);
+  if (!plain) refuseUnordered(firstUnorderedLine(textOf()));
   const ranked: RankedStratum[] = [];
   for (const [k, stratum] of STRATA.entries()) {
     const pool = slices.reduce((n, s) => n + s.counts[k]!, 0);
@@ -207,7 +235,7 @@ export async function rankPool(
     const lists = slices.map(({ lists }) => ({
       size: lists[k]!.starts.length,
       prefix: (j: number) => lists[k]!.prefixes[j]!,
-      id: (j: number) => idAt(lists[k]!.starts[j]!),
+      id: (j: number) => idBytes(lists[k]!.starts[j]!).toString('utf8'),
     }));
     ranked.push({ stratum, rule, pool, ranked: rankShortlists(seed, 'target', lists, depths[k]!) });
   }

@@ -198,7 +198,7 @@ export async function copyInto(db: Db, table: string, columns: string[], rows: C
   for (let r = 0; r < rows.length; r++) lines[r] = rows[r]!.map(copyField).join('\t');
   lines[rows.length] = '';
   const text = lines.join('\n');
-  const client = (db as unknown as { session: { client: postgres.Sql | PGliteQueryable } }).session.client;
+  const client = clientOf(db);
   const target = `${table} (${columns.join(', ')})`;
   if ('unsafe' in client) {
     const writable = await client.unsafe(`copy ${target} from stdin`).writable();
@@ -209,6 +209,25 @@ export async function copyInto(db: Db, table: string, columns: string[], rows: C
 }
 
 type PGliteQueryable = Pick<PGlite, 'query'>;
+
+/** The driver under drizzle for `db` (inside a transaction, the transaction's). */
+const clientOf = (db: Db) =>
+  (db as unknown as { session: { client: postgres.Sql | PGliteQueryable } }).session.client;
+
+/**
+ * The first column of the first row of a query, a text value, as the UTF-8 bytes it is sent in (undefined: no
+ * row). From postgres.js the bytes are taken as they arrive, with no string made of them: for a pool of 69 MB that
+ * string and the bytes made of it again would be two more copies.
+ */
+export async function textBytes(db: Db, query: string, params: number[]): Promise<Buffer | undefined> {
+  const client = clientOf(db);
+  if ('unsafe' in client) {
+    const [row] = await client.unsafe(query, params).raw();
+    return row?.[0] ?? undefined;
+  }
+  const { rows } = await client.query<Record<string, string>>(query, params);
+  return rows[0] ? Buffer.from(Object.values(rows[0])[0]!) : undefined;
+}
 
 /**
  * Computes the search keys of targets written before the keys existed (migration 0009 marks that work in

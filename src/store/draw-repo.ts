@@ -24,7 +24,7 @@ import type {
   Repos,
 } from '../app/ports.ts';
 import { STRATA, type Stratum } from '../domain/plan-record.ts';
-import { copyInto, type Db, rowsOf } from './db.ts';
+import { copyInto, type Db, rowsOf, textBytes } from './db.ts';
 
 const toReplacement = (r: typeof drawReplacements.$inferSelect): ReplacementRequest => ({
   ...r,
@@ -60,8 +60,7 @@ const otherOpenDraws = (taskId: number) => sql`
 
 /**
  * The targets of a scope (active, 存续) in canonical order, each with the end of its pool line (`\t<stratum>\n`,
- * a constant per stratum, so no string is built for it per target), the flags the notice reports, and whether it
- * is kept in the pool. The filters are known here, so a condition that cannot hold is left out, and with no other
+ * a constant per stratum), the flags the notice reports, and whether it is kept in the pool. The filters are known here, so a condition that cannot hold is left out, and with no other
  * task's picks to look through, so is the join. Also says whether every line is kept.
  */
 function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTargets']>[2], others: boolean) {
@@ -165,8 +164,9 @@ export function drawRepo(db: Db): Repos['draws'] {
     },
     async freezeTargets(drawId, taskId, filters) {
       // One statement, all in the database: the library read in canonical order from `targets_pool_order_idx`
-      // (migration 0022; the table itself is not visited), the kept lines joined, hashed and stored, beside the
-      // counts the notice reports. Nothing of the pool crosses to this process.
+      // (migration 0022; the table itself is not visited), the kept lines joined and stored, with the counts the
+      // notice reports; the hash is taken in RETURNING, from the row as inserted. Nothing of the pool crosses to
+      // this process.
       //
       // The order is the subquery's ORDER BY: a sorted subquery is never merged into the query around it, and a
       // plain aggregate over it reads its rows as they come. The draw checks the order again before using the
@@ -175,10 +175,11 @@ export function drawRepo(db: Db): Repos['draws'] {
       // The plan is that index read once, merged with the codes drawn in other open tasks, if there are any
       // (sorted in memory: 300,000 take about 30 MB). A nested loop would compare every target with every such
       // code — when the statistics have not yet seen a draw's fresh picks, the planner may think there are two —
-      // and JIT compiling costs more than it saves on a query run once. The pooled row, read twice, is kept once
-      // in memory: at 4 MB or 64 MB of work_mem a 3,000,000-target pool (69 MB) went through a temporary file.
-      // The memory is the database server's, taken only as far as needed (about 250 MB for that pool).
-      // For this statement only: the rest of the transaction gets back the settings it had.
+      // and JIT compiling costs more than it saves on a query run once. The pool text (69 MB for 3,000,000
+      // targets) is built once and inserted as it is: no CTE holds it, since a CTE read twice is kept in a
+      // store of its own, a copy that costs as much again where fresh memory is slow to map (about 16 µs a page
+      // on some virtual machines: 0.3 s for each copy of that pool). The memory is the database server's, taken
+      // only as far as needed. For this statement only: the rest of the transaction gets back its settings.
       const before = await swapSettings(db, { work_mem: '256MB', enable_nestloop: 'off', jit: 'off' });
       // Only the strata a line can be kept in are counted: the plan's classes, and `all` when it is drawn from.
       const strata = STRATA.filter((k) => (k === 'all' ? filters.withAll : filters.classes.includes(k)));
@@ -203,30 +204,19 @@ export function drawRepo(db: Db): Repos['draws'] {
         ...Object.fromEntries(strata.map((k) => [`n_${k}`, keptIn(k)])),
       });
       const keptOnly = scoped.keepsAll ? sql`` : sql`filter (where s.kept)`;
-      // The lines joined: `string_agg(code, tail)` puts a tail between two codes, so where every line has the same
-      // tail (no class quotas), the codes are joined with it and it ends the text, with nothing built per target.
-      const lines =
-        filters.classes.length > 0
-          ? sql`string_agg(s.code || s.tail, '') ${keptOnly}`
-          : sql`string_agg(s.code, ${lineEnd('all')}) ${keptOnly} || ${lineEnd('all')}`;
-      const [counted] = rowsOf<Record<string, number | string | null>>(
+      const [stored] = rowsOf<{ hash: string; counts: Record<string, number> }>(
         await db.execute(sql`
-          with counted as (
-            select ${lines} as lines
-              ${sql.join(counts.map(([name, count]) => sql`, ${count}::int as ${sql.identifier(name)}`))}
-            from (${scoped.query}) s
-          ), pooled as (
-            -- Hashed here, from the text just built, rather than read back from storage.
-            select *, encode(sha256(convert_to(coalesce(lines, ''), 'UTF8')), 'hex') as hash from counted
-          ), stored as (
-            insert into draw_pools (draw_id, content) select ${drawId}, coalesce(lines, '') from pooled
-            returning draw_id
-          )
-          select hash ${sql.join(counts.map(([name]) => sql`, ${sql.identifier(name)}`))}
-          from pooled, stored`),
+          insert into draw_pools (draw_id, content, counts)
+          select ${drawId}, coalesce(string_agg(s.code || s.tail, '') ${keptOnly}, ''),
+            jsonb_build_object(${sql.join(
+              counts.map(([name, count]) => sql`${name}::text, ${count}`),
+              sql`, `,
+            )})
+          from (${scoped.query}) s
+          returning encode(sha256(convert_to(content, 'UTF8')), 'hex') as hash, counts`),
       );
       await swapSettings(db, before);
-      const c = counted!;
+      const c = stored!.counts;
       return {
         sizes: Object.fromEntries(
           strata.map((k) => [k, Number(c[`n_${k}`])]).filter(([, n]) => Number(n) > 0),
@@ -237,15 +227,14 @@ export function drawRepo(db: Db): Repos['draws'] {
           openElsewhere: Number(c.open_elsewhere ?? 0),
           noQuota: Number(c.unclassed ?? 0),
         } satisfies Partial<DrawFilters>,
-        hash: String(c.hash),
+        hash: String(stored!.hash),
       };
     },
-    async poolText(drawId) {
-      const [row] = await db
-        .select({ content: drawPools.content })
-        .from(drawPools)
-        .where(eq(drawPools.drawId, drawId));
-      return row?.content ?? '';
+    async poolBytes(drawId) {
+      return (
+        (await textBytes(db, 'select content from draw_pools where draw_id = $1', [drawId])) ??
+        Buffer.alloc(0)
+      );
     },
     async storePool(drawId, content) {
       await db.insert(drawPools).values({ drawId, content });

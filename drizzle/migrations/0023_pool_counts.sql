@@ -1,0 +1,1 @@
+ALTER TABLE "draw_pools" ADD COLUMN "counts" jsonb;
