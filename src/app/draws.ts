@@ -17,7 +17,7 @@ import {
   type StratumRule,
   sha256,
 } from '../domain/draw.ts';
-import { layoutReceipt, receiptOf, seedInputs } from '../domain/draw-receipt.ts';
+import { receiptLines, receiptOf, seedInputs } from '../domain/draw-receipt.ts';
 import { DomainError } from '../domain/errors.ts';
 import { localDate, monthsBefore } from '../domain/local-date.ts';
 import { RISK_CLASSES, type Stratum, statedQuotas, stratumLabel } from '../domain/plan-record.ts';
@@ -216,7 +216,8 @@ function targetMaker(
       watch.lap('score');
       const selection = assembleSelection(ranked, draw.split);
       watch.lap('select');
-      // The picks go to the database while the receipt is written here.
+      // The picks go to the database while the receipt is written here, in pieces with this thread's other work
+      // let through between them: the picks' COPY, larger than the socket takes at once, goes on meanwhile.
       const saving = tx.draws.savePicks(draw.id, selection.picks);
       // Should the receipt fail, the transaction fails with it; this rejection is then not left unhandled.
       saving.catch(() => {});
@@ -248,7 +249,7 @@ function targetMaker(
         seed,
         selection,
       );
-      const text = layoutReceipt(receipt);
+      const text = await joinLettingThrough(receiptLines(receipt));
       watch.lap('receipt');
       await saving;
       watch.lap('picks');
@@ -303,6 +304,15 @@ function targetMaker(
       return moved;
     },
   };
+}
+
+/** Joins many pieces of text, letting the event loop run every `every` pieces (I/O waiting on it goes on). */
+async function joinLettingThrough(pieces: Iterable<string>, every = 5_000): Promise<string> {
+  const out: string[] = [];
+  for (const piece of pieces) {
+    if (out.push(piece) % every === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return out.join('');
 }
 
 /** Draws the targets: the lead department's liaison or the office (draw-protocol.ts says when). */
