@@ -528,6 +528,13 @@ describe('freezing the pool', () => {
       const frozen = await h.store.transaction((tx) => tx.draws.freezeTargets(draw!.id, taskId, filters));
       expect((await h.store.draws.poolBytes(draw!.id)).toString()).toBe(expected);
       expect(frozen.hash).toBe(sha256(expected));
+      // Read as a draw reads it, a slice at a time: 7 bytes cut ids and characters anywhere.
+      const sliced = await h.store.draws.poolSlices(draw!.id, 7);
+      const slices: Uint8Array[] = [];
+      for await (const slice of sliced.slices) slices.push(slice);
+      expect(slices.length).toBe(Math.ceil(Buffer.byteLength(expected) / 7));
+      expect(sliced.size).toBe(Buffer.byteLength(expected));
+      expect(Buffer.concat(slices).toString()).toBe(expected);
       const sizes: Record<string, number> = {};
       for (const r of kept) sizes[stratum(r)] = (sizes[stratum(r)] ?? 0) + 1;
       expect(frozen.sizes).toEqual(sizes);

@@ -5,6 +5,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  customType,
   date,
   doublePrecision,
   index,
@@ -529,17 +530,22 @@ export const draws = pgTable(
   ],
 );
 
+/** Bytes, as PostgreSQL's `bytea`: written and read by SQL of its own (store/draw-repo.ts), never as a whole. */
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
 /**
- * A draw's frozen pool as its canonical bytes (`<id>\t<stratum>\n` sorted by id in byte order): exactly the pool
- * file an auditor gets, and the text whose SHA-256 the notice publishes. One value per draw, so a 3,000,000-target
- * pool is frozen by one sorted aggregate rather than millions of rows. A target draw's freeze also keeps what it
- * counted for the notice (in scope, excluded, per stratum), so that one statement both stores and reports.
+ * A draw's frozen pool as its canonical bytes (`<id>\t<stratum>\n` sorted by id in byte order, UTF-8): exactly
+ * the pool file an auditor gets, and the bytes whose SHA-256 the notice publishes. One value per draw, so a
+ * 3,000,000-target pool is frozen by one sorted aggregate rather than millions of rows; bytes rather than text,
+ * so that a draw reads it a slice at a time, fetching only that slice (a slice of text in UTF-8 is counted in
+ * characters from the start). A target draw's freeze also keeps what it counted for the notice (in scope,
+ * excluded, per stratum), so that one statement both stores and reports.
  */
 export const drawPools = pgTable('draw_pools', {
   drawId: integer('draw_id')
     .primaryKey()
     .references(() => draws.id),
-  content: text('content').notNull(),
+  content: bytea('content').notNull(),
   counts: jsonb('counts').$type<Record<string, number>>(),
 });
 

@@ -209,12 +209,12 @@ function targetMaker(
       const ref = taskRef(task);
       const seed = drawSeed(ref, draw.poolHash, seedInputs(draw.botEntropy, inputs));
       // The domain's own algorithm, on the frozen pool: the specification is what draws. The scores are
-      // computed on every core.
-      const pool = await tx.draws.poolBytes(draw.id);
-      watch.lap('read');
-      const ranked = await rankPool(pool, seed, draw.strata);
+      // computed on every core, while the pool is still being read.
+      const ranked = await rankPool(await tx.draws.poolSlices(draw.id), seed, draw.strata);
       watch.lap('score');
       const selection = assembleSelection(ranked, draw.split);
+      // A small pool travels in the receipt: read before the picks' COPY below holds the connection.
+      const entries = draw.poolSize <= EMBED_POOL_LIMIT ? parsePool(await tx.draws.poolBytes(draw.id)) : null;
       watch.lap('select');
       // The picks go to the database while the receipt is written here, in pieces with this thread's other work
       // let through between them: the picks' COPY, larger than the socket takes at once, goes on meanwhile.
@@ -244,7 +244,7 @@ function targetMaker(
         {
           size: draw.poolSize,
           hash: draw.poolHash,
-          ...(draw.poolSize <= EMBED_POOL_LIMIT ? { entries: parsePool(pool) } : {}),
+          ...(entries ? { entries } : {}),
         },
         seed,
         selection,

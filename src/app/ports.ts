@@ -472,6 +472,12 @@ export interface UpsertCounts {
   unchanged: number;
 }
 
+/** A frozen pool as it is read: its size in bytes, then its bytes in order, a slice at a time. */
+export interface PoolSlices {
+  size: number;
+  slices: AsyncIterable<Uint8Array>;
+}
+
 export interface Repos {
   departments: {
     list(): Promise<Department[]>;
@@ -723,6 +729,8 @@ export interface Repos {
     }>;
     /** The frozen pool's canonical bytes (the pool file). */
     poolBytes(drawId: number): Promise<Buffer>;
+    /** The same bytes read a slice at a time (`sliceBytes`, else 4 MB), after their size. */
+    poolSlices(drawId: number, sliceBytes?: number): Promise<PoolSlices>;
     /** Stores a pool frozen outside the database (an inspector draw's candidates and teams). */
     storePool(drawId: number, content: string): Promise<void>;
     saveMembers(members: readonly TeamMember[]): Promise<void>;

@@ -214,19 +214,41 @@ type PGliteQueryable = Pick<PGlite, 'query'>;
 const clientOf = (db: Db) =>
   (db as unknown as { session: { client: postgres.Sql | PGliteQueryable } }).session.client;
 
+/** Bytes sent in `encode(…, 'escape')`'s form: as they are, but a backslash doubled and `\ooo` for bytes ≥ 128. */
+export function unescapeBytes(sent: Buffer): Buffer {
+  let at = sent.indexOf(0x5c);
+  if (at === -1) return sent;
+  const out = Buffer.allocUnsafe(sent.length);
+  let n = 0;
+  let from = 0;
+  for (; at !== -1; at = sent.indexOf(0x5c, from)) {
+    n += sent.copy(out, n, from, at);
+    if (sent[at + 1] === 0x5c) {
+      out[n++] = 0x5c;
+      from = at + 2;
+    } else {
+      out[n++] = (sent[at + 1]! - 48) * 64 + (sent[at + 2]! - 48) * 8 + (sent[at + 3]! - 48);
+      from = at + 4;
+    }
+  }
+  n += sent.copy(out, n, from);
+  return out.subarray(0, n);
+}
+
 /**
- * The first column of the first row of a query, a text value, as the UTF-8 bytes it is sent in (undefined: no
- * row). From postgres.js the bytes are taken as they arrive, with no string made of them: for a pool of 69 MB that
- * string and the bytes made of it again would be two more copies.
+ * The bytes of the first column of the first row of a query that sends them as `encode(…, 'escape')` (undefined:
+ * no row). That form is the bytes themselves where they are ASCII and no backslash, so from postgres.js they are
+ * taken as they arrive, with no string made of them; bytea's usual hex form would be twice the size to send and
+ * to read.
  */
-export async function textBytes(db: Db, query: string, params: number[]): Promise<Buffer | undefined> {
+export async function escapedBytes(db: Db, query: string, params: number[]): Promise<Buffer | undefined> {
   const client = clientOf(db);
   if ('unsafe' in client) {
     const [row] = await client.unsafe(query, params).raw();
-    return row?.[0] ?? undefined;
+    return row?.[0] ? unescapeBytes(row[0]) : undefined;
   }
   const { rows } = await client.query<Record<string, string>>(query, params);
-  return rows[0] ? Buffer.from(Object.values(rows[0])[0]!) : undefined;
+  return rows[0] ? unescapeBytes(Buffer.from(Object.values(rows[0])[0]!, 'latin1')) : undefined;
 }
 
 /**

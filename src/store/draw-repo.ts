@@ -7,7 +7,6 @@ import {
   drawContributions,
   drawHandovers,
   drawPicks,
-  drawPools,
   drawRedraws,
   drawReplacements,
   draws,
@@ -24,7 +23,7 @@ import type {
   Repos,
 } from '../app/ports.ts';
 import { STRATA, type Stratum } from '../domain/plan-record.ts';
-import { copyInto, type Db, rowsOf, textBytes } from './db.ts';
+import { copyInto, type Db, escapedBytes, rowsOf } from './db.ts';
 
 const toReplacement = (r: typeof drawReplacements.$inferSelect): ReplacementRequest => ({
   ...r,
@@ -105,6 +104,9 @@ function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTarge
   return { query, keepsAll: kept.length === 0 };
 }
 
+/** How much of a frozen pool a draw reads at a time: 4 MB, about 175,000 lines. */
+const POOL_SLICE = 4 << 20;
+
 /** The end of a pool line of `stratum`: `\t<stratum>\n` (domain/draw.ts). */
 const lineEnd = (stratum: Stratum) => `\t${stratum}\n`;
 
@@ -129,6 +131,25 @@ async function swapSettings(db: Db, values: Record<string, string>): Promise<Rec
 }
 
 export function drawRepo(db: Db): Repos['draws'] {
+  const poolSlices = async (drawId: number, sliceBytes = POOL_SLICE) => {
+    const [row] = rowsOf<{ size: number }>(
+      await db.execute(sql`select octet_length(content) as size from draw_pools where draw_id = ${drawId}`),
+    );
+    const size = Number(row?.size ?? 0);
+    async function* slices() {
+      // Each slice of the uncompressed bytes is fetched alone (bytea, migration 0024).
+      for (let at = 0; at < size; at += sliceBytes) {
+        const slice = await escapedBytes(
+          db,
+          `select encode(substr(content, $2, $3), 'escape') from draw_pools where draw_id = $1`,
+          [drawId, at + 1, sliceBytes],
+        );
+        if (!slice) throw new Error(`draw ${drawId}: its pool is gone`);
+        yield slice;
+      }
+    }
+    return { size, slices: slices() };
+  };
   return {
     async create(d) {
       const [row] = await db
@@ -207,13 +228,13 @@ export function drawRepo(db: Db): Repos['draws'] {
       const [stored] = rowsOf<{ hash: string; counts: Record<string, number> }>(
         await db.execute(sql`
           insert into draw_pools (draw_id, content, counts)
-          select ${drawId}, coalesce(string_agg(s.code || s.tail, '') ${keptOnly}, ''),
+          select ${drawId}, convert_to(coalesce(string_agg(s.code || s.tail, '') ${keptOnly}, ''), 'UTF8'),
             jsonb_build_object(${sql.join(
               counts.map(([name, count]) => sql`${name}::text, ${count}`),
               sql`, `,
             )})
           from (${scoped.query}) s
-          returning encode(sha256(convert_to(content, 'UTF8')), 'hex') as hash, counts`),
+          returning encode(sha256(content), 'hex') as hash, counts`),
       );
       await swapSettings(db, before);
       const c = stored!.counts;
@@ -230,14 +251,18 @@ export function drawRepo(db: Db): Repos['draws'] {
         hash: String(stored!.hash),
       };
     },
+    poolSlices,
     async poolBytes(drawId) {
-      return (
-        (await textBytes(db, 'select content from draw_pools where draw_id = $1', [drawId])) ??
-        Buffer.alloc(0)
-      );
+      const { size, slices } = await poolSlices(drawId);
+      const bytes = Buffer.allocUnsafe(size);
+      let filled = 0;
+      for await (const slice of slices) filled += slice.copy(bytes, filled);
+      return bytes.subarray(0, filled);
     },
     async storePool(drawId, content) {
-      await db.insert(drawPools).values({ drawId, content });
+      await db.execute(
+        sql`insert into draw_pools (draw_id, content) values (${drawId}, convert_to(${content}, 'UTF8'))`,
+      );
     },
     async saveMembers(members) {
       if (members.length > 0) await db.insert(drawTeamMembers).values([...members]);
