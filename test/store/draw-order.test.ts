@@ -2,7 +2,7 @@
 // bytes orders a pool exactly as the domain does (product.md §4.4), on PGlite and on PostgreSQL alike.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lowest, sha256 } from '../../src/domain/draw.ts';
-import { sql } from '../../src/store/db.ts';
+import { escapedBytes, sql } from '../../src/store/db.ts';
 import { freshDb, type TestDb } from '../support/test-db.ts';
 
 let t: TestDb;
@@ -26,5 +26,17 @@ describe('draw order in the database', () => {
     );
     const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { id: string }[];
     expect(rows.map((r) => r.id)).toEqual(lowest(seed, 'target', ids, 300).map((r) => r.id));
+  });
+
+  it('reads bytes back a slice at a time as they were, every byte value and backslashes included', async () => {
+    // How a draw reads its frozen pool (store/draw-repo.ts): `encode(substr(…), 'escape')`, undone here.
+    const bytes = Buffer.concat([
+      Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+      Buffer.from('\\\\0\\n\t𠀀号'),
+    ]);
+    const query = `select encode(substr(decode('${bytes.toString('hex')}', 'hex'), $1, $2), 'escape')`;
+    const slices: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += 7) slices.push((await escapedBytes(t.db, query, [at + 1, 7]))!);
+    expect(Buffer.concat(slices)).toEqual(bytes);
   });
 });
