@@ -224,7 +224,7 @@ export async function rankPool(
   const scorers = Array.from({ length: parts }, () => scorer(shared, seed, depths));
   // Where each run handed out starts: runs go to the workers in turn, each the whole lines read since the last.
   const cuts = [0];
-  let slices: Scored[];
+  let scored: Scored[];
   try {
     const filled = await fill(all, pool, (filled) => {
       const end = all.lastIndexOf(10, filled - 1) + 1;
@@ -234,7 +234,7 @@ export async function rankPool(
       }
     });
     if (filled !== pool.size || cuts.at(-1) !== filled) throw new Error('对象池文件应以换行结束');
-    slices = await Promise.all(scorers.map((s) => s.finish()));
+    scored = await Promise.all(scorers.map((s) => s.finish()));
   } finally {
     for (const s of scorers) s.stop();
   }
@@ -244,17 +244,17 @@ export async function rankPool(
   const lastBefore = (cut: number) => idBytes(all.lastIndexOf(10, cut - 2) + 1);
   const seams = cuts.slice(1, -1);
   const plain =
-    slices.every((s) => s.ordered) && seams.every((cut) => Buffer.compare(lastBefore(cut), idBytes(cut)) < 0);
+    scored.every((s) => s.ordered) && seams.every((cut) => Buffer.compare(lastBefore(cut), idBytes(cut)) < 0);
   if (!plain) refuseUnordered(firstUnorderedLine(all.toString('utf8')));
   const ranked: RankedStratum[] = [];
   for (const [k, stratum] of STRATA.entries()) {
-    const size = slices.reduce((n, s) => n + s.counts[k]!, 0);
+    const size = scored.reduce((n, s) => n + s.counts[k]!, 0);
     const rule = rules[stratum];
     if (!rule) {
       if (size > 0) throw uncoveredStratum(stratum);
       continue;
     }
-    const lists = slices.map(({ lists }) => ({
+    const lists = scored.map(({ lists }) => ({
       size: lists[k]!.starts.length,
       prefix: (j: number) => lists[k]!.prefixes[j]!,
       id: (j: number) => idBytes(lists[k]!.starts[j]!).toString('utf8'),
