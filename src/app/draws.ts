@@ -216,11 +216,6 @@ function targetMaker(
       // A small pool travels in the receipt: read before the picks' COPY below holds the connection.
       const entries = draw.poolSize <= EMBED_POOL_LIMIT ? parsePool(await tx.draws.poolBytes(draw.id)) : null;
       watch.lap('select');
-      // The picks go to the database while the receipt is written here, in pieces with this thread's other work
-      // let through between them: the picks' COPY, larger than the socket takes at once, goes on meanwhile.
-      const saving = tx.draws.savePicks(draw.id, selection.picks);
-      // Should the receipt fail, the transaction fails with it; this rejection is then not left unhandled.
-      saving.catch(() => {});
       const receipt = receiptOf(
         {
           taskRef: ref,
@@ -249,7 +244,19 @@ function targetMaker(
         seed,
         selection,
       );
-      const text = await joinLettingThrough(receiptLines(receipt));
+      // The picks go to the database while the receipt is written here, in pieces with this thread's other work
+      // let through between them: the picks' COPY, larger than the socket takes at once, goes on meanwhile.
+      const saving = tx.draws.savePicks(draw.id, selection.picks);
+      // Awaited below; until then a failure is not an unhandled rejection.
+      saving.catch(() => {});
+      let text: string;
+      try {
+        text = await joinLettingThrough(receiptLines(receipt));
+      } catch (error) {
+        // Not a word to the database until the COPY is over: the rollback would otherwise cut into it.
+        await saving.catch(() => {});
+        throw error;
+      }
       watch.lap('receipt');
       await saving;
       watch.lap('picks');

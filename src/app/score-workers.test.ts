@@ -58,6 +58,15 @@ describe('rankPool', () => {
     const parallel = await rankPool(slicesOf(bytes), seed, strata, 1, 3);
     expect(parallel).toEqual(expected);
     expect(await rankPool(slicesOf(bytes), seed, strata)).toEqual(expected);
+    // Read in one slice, the pool is handed to the workers in runs of at most 1 MB.
+    const big = canonicalPool(
+      Array.from({ length: 60_000 }, (_, i) => ({ id: `91370105MB${i}`, stratum: 'all' })),
+    );
+    expect(big.length).toBeGreaterThan(1 << 20);
+    const all = [{ stratum: 'all' as const, rule: rules.all, pool: 60_000, n: quotaOf(rules.all, 60_000) }];
+    expect(await rankPool(slicesOf(big, big.length), seed, all, 1, 2)).toEqual(
+      rankTargets(seed, parsePool(big), { all: rules.all }),
+    );
     const selection = assembleSelection(parallel, { teams: 7 });
     expect(selection).toEqual(selectTargets(seed, pool, rules, { teams: 7 }));
     expect(selection.picks.length).toBeGreaterThan(1000);

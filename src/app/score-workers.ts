@@ -29,6 +29,9 @@ import type { PoolSlices } from './ports.ts';
 /** Below this many bytes of pool (about 100,000 lines), starting workers costs more than it saves. */
 export const PARALLEL_FROM = 2_000_000;
 
+/** The most a worker is handed at a time (about 45,000 lines): smaller than a slice read, so that all share it. */
+const RUN_BYTES = 1 << 20;
+
 // Each worker is sent runs of whole lines `<id>\t<stratum>\n` of the pool's bytes, shared with it rather than
 // copied, and computes every id's `scorePrefix` — the first 52 bits of SHA-256(`<seed>target<id>`) as a number,
 // the domain's definition, checked against it by the tests — hashing the id's own UTF-8 bytes after the seed's,
@@ -72,7 +75,7 @@ function score(from, to) {
     const end = bytes.indexOf(10, start);
     const tab = bytes.indexOf(9, start);
     const code = tab > start && tab < end ? stratumAt(tab + 1, end) : -1;
-    if (code === -1) throw new Error('line ' + (n + 1) + ' of its run is not a pool line');
+    if (code === -1) throw new Error('the line at byte ' + (from + start) + ' of the pool is not a pool line');
     run.starts[n] = from + start;
     run.codes[n] = code;
     counts[code]++;
@@ -178,6 +181,12 @@ function refuseResized(ranked: readonly RankedStratum[], declared: readonly Stra
     );
 }
 
+/** `filled`, refused unless it is the size the pool was said to have. */
+function sized(filled: number, pool: PoolSlices): number {
+  if (filled !== pool.size) throw new Error(`对象池读出 ${filled} 字节，与记录的 ${pool.size} 字节不符`);
+  return filled;
+}
+
 /** The slices into `into` from its start; how many bytes they came to (more than it holds: refused). */
 async function fill(into: Uint8Array, pool: PoolSlices, each?: (filled: number) => void): Promise<number> {
   let filled = 0;
@@ -208,7 +217,7 @@ export async function rankPool(
   const rules = Object.fromEntries(strata.map((s) => [s.stratum, s.rule]));
   if (pool.size < parallelFrom || parts < 2) {
     const bytes = Buffer.allocUnsafe(pool.size);
-    const text = bytes.toString('utf8', 0, await fill(bytes, pool));
+    const text = bytes.toString('utf8', 0, sized(await fill(bytes, pool), pool));
     const entries = parsePool(text);
     refuseUnordered(firstUnorderedLine(text));
     const ranked = rankTargets(seed, entries, rules);
@@ -221,19 +230,25 @@ export async function rankPool(
   });
   const shared = new SharedArrayBuffer(pool.size);
   const all = Buffer.from(shared);
-  const scorers = Array.from({ length: parts }, () => scorer(shared, seed, depths));
-  // Where each run handed out starts: runs go to the workers in turn, each the whole lines read since the last.
+  const scorers: ReturnType<typeof scorer>[] = [];
+  // Where each run handed out starts: runs go to the workers in turn, whole lines of at most RUN_BYTES (a longer
+  // line alone), as soon as they are read.
   const cuts = [0];
+  const handOut = (end: number) => {
+    for (let from = cuts.at(-1)!; from < end; from = cuts.at(-1)!) {
+      const cut = end - from <= RUN_BYTES ? end : all.lastIndexOf(10, from + RUN_BYTES - 1) + 1;
+      const to = cut > from ? cut : all.indexOf(10, from) + 1;
+      scorers[(cuts.length - 1) % parts]!.score(from, to);
+      cuts.push(to);
+    }
+  };
   let scored: Scored[];
   try {
-    const filled = await fill(all, pool, (filled) => {
-      const end = all.lastIndexOf(10, filled - 1) + 1;
-      if (end > cuts.at(-1)!) {
-        scorers[(cuts.length - 1) % parts]!.score(cuts.at(-1)!, end);
-        cuts.push(end);
-      }
-    });
-    if (filled !== pool.size || cuts.at(-1) !== filled) throw new Error('对象池文件应以换行结束');
+    // Started here, so that a worker that cannot start leaves none of the others running.
+    for (let p = 0; p < parts; p++) scorers.push(scorer(shared, seed, depths));
+    const filled = await fill(all, pool, (filled) => handOut(all.lastIndexOf(10, filled - 1) + 1));
+    sized(filled, pool);
+    if (cuts.at(-1) !== filled) throw new Error('对象池文件应以换行结束');
     scored = await Promise.all(scorers.map((s) => s.finish()));
   } finally {
     for (const s of scorers) s.stop();
