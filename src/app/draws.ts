@@ -209,12 +209,17 @@ function targetMaker(
       const ref = taskRef(task);
       const seed = drawSeed(ref, draw.poolHash, seedInputs(draw.botEntropy, inputs));
       // The domain's own algorithm, on the frozen pool: the specification is what draws. The scores are
-      // computed on every core, while the pool is still being read.
-      const ranked = await rankPool(await tx.draws.poolSlices(draw.id), seed, draw.strata);
+      // computed on every core, while the pool is still being read. A small pool, which travels in the receipt,
+      // is read whole, once, before the picks' COPY below holds the connection.
+      const small = draw.poolSize <= EMBED_POOL_LIMIT ? await tx.draws.poolBytes(draw.id) : null;
+      const ranked = await rankPool(
+        small ? { size: small.length, slices: [small] } : await tx.draws.poolSlices(draw.id),
+        seed,
+        draw.strata,
+      );
       watch.lap('score');
       const selection = assembleSelection(ranked, draw.split);
-      // A small pool travels in the receipt: read before the picks' COPY below holds the connection.
-      const entries = draw.poolSize <= EMBED_POOL_LIMIT ? parsePool(await tx.draws.poolBytes(draw.id)) : null;
+      const entries = small ? parsePool(small) : null;
       watch.lap('select');
       const receipt = receiptOf(
         {

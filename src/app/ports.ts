@@ -475,7 +475,7 @@ export interface UpsertCounts {
 /** A frozen pool as it is read: its size in bytes, then its bytes in order, a slice at a time. */
 export interface PoolSlices {
   size: number;
-  slices: AsyncIterable<Uint8Array>;
+  slices: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 }
 
 export interface Repos {

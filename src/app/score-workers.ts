@@ -37,7 +37,7 @@ const RUN_BYTES = 1 << 20;
 // the domain's definition, checked against it by the tests — hashing the id's own UTF-8 bytes after the seed's,
 // with no string made for it. Sent null, it returns per stratum the domain's `shortlist` of all its lines, as
 // deep as the draw ranks: where those lines start in the pool, and their prefixes. Only the shortlists come back,
-// not a number per line. A line that is not a pool line stops the worker with its number in its run. It also says
+// not a number per line. A line that is not a pool line stops the worker, naming its byte offset. It also says
 // how many lines each stratum has, and whether each id of a run comes after the one before in byte order, the
 // canonical order.
 const WORKER = `

@@ -59,8 +59,9 @@ const otherOpenDraws = (taskId: number) => sql`
 
 /**
  * The targets of a scope (active, 存续) in canonical order, each with the end of its pool line (`\t<stratum>\n`,
- * a constant per stratum), the flags the notice reports, and whether it is kept in the pool. The filters are known here, so a condition that cannot hold is left out, and with no other
- * task's picks to look through, so is the join. Also says whether every line is kept.
+ * a constant per stratum), the flags the notice reports, and whether it is kept in the pool. The filters are
+ * known here, so a condition that cannot hold is left out, and with no other task's picks to look through, so is
+ * the join. Also says whether every line is kept.
  */
 function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTargets']>[2], others: boolean) {
   const any = (column: string, values: string[]) =>
