@@ -729,7 +729,7 @@ export interface Repos {
     }>;
     /** The frozen pool's canonical bytes (the pool file). */
     poolBytes(drawId: number): Promise<Buffer>;
-    /** The same bytes read a slice at a time (`sliceBytes`, else 4 MB), after their size. */
+    /** The same bytes read a slice at a time (`sliceBytes`, else 64 KB), after their size. */
     poolSlices(drawId: number, sliceBytes?: number): Promise<PoolSlices>;
     /** Stores a pool frozen outside the database (an inspector draw's candidates and teams). */
     storePool(drawId: number, content: string): Promise<void>;

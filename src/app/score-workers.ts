@@ -40,6 +40,12 @@ const RUN_BYTES = 1 << 20;
 // not a number per line. A line that is not a pool line stops the worker, naming its byte offset. It also says
 // how many lines each stratum has, and whether each id of a run comes after the one before in byte order, the
 // canonical order.
+//
+// A worker keeps no number per line either: per stratum, a buffer of candidates twice as deep as the draw ranks.
+// When it is full, only those at or under its depth-th lowest prefix stay, and from then on a line over that
+// prefix is passed over as it is scored: the depth lowest, and any equal to the last of them, are always among
+// those kept, which is all `shortlist` needs. The memory stays the same size however large the pool, and is
+// taken once (fresh memory is slow to map on some machines; docs/decisions.md).
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { hash } = require('node:crypto');
@@ -47,79 +53,111 @@ ${kthSmallest}
 ${shortlist}
 const { pool, seed, strata, depths } = workerData;
 const names = strata.map((name) => Buffer.from(name));
-// What is hashed: the seed and purpose, then the id copied in after them; one view per id length.
+// What is hashed: the seed and purpose, then the id copied in after them; one view per id length. Two such
+// inputs, taken in turn, so that the id before is still there to compare with.
 const head = Buffer.from(seed + 'target');
-let input = new Uint8Array(head.length + 64);
-input.set(head);
-let views = [];
-const runs = [];
+const inputs = [new Uint8Array(head.length + 64), new Uint8Array(head.length + 64)];
+for (const input of inputs) input.set(head);
+let views = [[], []];
 const counts = strata.map(() => 0);
+// Per stratum ranked: the candidates (where each line starts, its prefix), how many, and the prefix over which
+// a line cannot be among the lowest.
+const kept = strata.map((_, code) => {
+  const room = depths[code] > 0 ? Math.max(2 * depths[code], 1024) : 0;
+  return { starts: new Uint32Array(room), prefixes: new Float64Array(room), n: 0, over: Infinity, spare: null };
+});
+function prune(list, depth) {
+  list.spare ??= new Float64Array(list.prefixes.length);
+  const scratch = list.spare.subarray(0, list.n);
+  scratch.set(list.prefixes.subarray(0, list.n));
+  const cut = kthSmallest(scratch, depth - 1);
+  let m = 0;
+  for (let i = 0; i < list.n; i++) {
+    if (list.prefixes[i] <= cut) {
+      list.starts[m] = list.starts[i];
+      list.prefixes[m++] = list.prefixes[i];
+    }
+  }
+  list.n = m;
+  list.over = cut;
+  // Only where most of them share one prefix: more room.
+  if (m === list.prefixes.length) {
+    const starts = new Uint32Array(2 * m);
+    const prefixes = new Float64Array(2 * m);
+    starts.set(list.starts);
+    prefixes.set(list.prefixes);
+    Object.assign(list, { starts, prefixes, spare: null });
+  }
+}
 let ordered = true;
 function score(from, to) {
   const bytes = new Uint8Array(pool, from, to - from);
-  // The stratum between two places of the run, as its index in strata (-1: none).
-  const stratumAt = (a, b) => {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[k];
-      if (name.length !== b - a) continue;
-      let j = 0;
-      while (j < name.length && bytes[a + j] === name[j]) j++;
-      if (j === name.length) return k;
-    }
-    return -1;
-  };
-  let lines = 0;
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lines++;
-  const run = { prefixes: new Float64Array(lines), codes: new Uint8Array(lines), starts: new Uint32Array(lines) };
-  for (let start = 0, before = -1, beforeLength = 0, n = 0; n < lines; n++) {
-    const end = bytes.indexOf(10, start);
-    const tab = bytes.indexOf(9, start);
-    const code = tab > start && tab < end ? stratumAt(tab + 1, end) : -1;
-    if (code === -1) throw new Error('the line at byte ' + (from + start) + ' of the pool is not a pool line');
-    run.starts[n] = from + start;
-    run.codes[n] = code;
-    counts[code]++;
-    const length = tab - start;
-    if (before >= 0) {
-      const shorter = Math.min(length, beforeLength);
-      let k = 0;
-      while (k < shorter && bytes[start + k] === bytes[before + k]) k++;
-      if (!(k < shorter ? bytes[start + k] > bytes[before + k] : length > beforeLength)) ordered = false;
-    }
-    before = start;
-    beforeLength = length;
-    if (head.length + length > input.length) {
-      input = new Uint8Array(head.length + length);
-      input.set(head);
-      views = [];
-    }
-    for (let k = 0; k < length; k++) input[head.length + k] = bytes[start + k];
-    const view = views[length] ?? (views[length] = input.subarray(0, head.length + length));
-    const d = hash('sha256', view, 'binary');
-    const high = (((d.charCodeAt(0) * 256 + d.charCodeAt(1)) * 256 + d.charCodeAt(2)) * 256 + d.charCodeAt(3)) * 256;
-    run.prefixes[n] = (high + d.charCodeAt(4)) * 4096 + d.charCodeAt(5) * 16 + (d.charCodeAt(6) >> 4);
-    start = end + 1;
-  }
-  runs.push(run);
-}
-function finish() {
-  const lists = strata.map((_, code) => {
-    if (!(depths[code] > 0) || counts[code] === 0) return { starts: new Uint32Array(0), prefixes: new Float64Array(0) };
-    const mine = new Uint32Array(counts[code]);
-    const values = new Float64Array(counts[code]);
-    let j = 0;
-    for (const run of runs) {
-      for (let n = 0; n < run.codes.length; n++) {
-        if (run.codes[n] === code) {
-          mine[j] = run.starts[n];
-          values[j++] = run.prefixes[n];
+  const h = head.length;
+  let before = -1;
+  for (let start = 0, turn = 0; start < bytes.length; turn ^= 1) {
+    // The id, up to the tab, copied in after the seed and compared with the one before as it goes.
+    let input = inputs[turn];
+    const last = inputs[turn ^ 1];
+    let at = start;
+    let length = 0;
+    let order = before < 0 ? 1 : 0;
+    for (let b = bytes[at]; b !== 9 && b !== 10 && at < bytes.length; b = bytes[++at]) {
+      if (h + length === input.length) {
+        const wider = new Uint8Array(2 * input.length);
+        wider.set(input);
+        input = inputs[turn] = wider;
+        views[turn] = [];
+        if (last.length < wider.length) {
+          const other = new Uint8Array(wider.length);
+          other.set(last);
+          inputs[turn ^ 1] = other;
+          views[turn ^ 1] = [];
         }
       }
+      if (order === 0) order = length === before ? 1 : b > last[h + length] ? 1 : b < last[h + length] ? -1 : 0;
+      input[h + length++] = b;
     }
+    if (order === 0 && length > before) order = 1;
+    if (order !== 1) ordered = false;
+    // The stratum, up to the end of the line.
+    const tab = at;
+    let end = tab + 1;
+    while (end < bytes.length && bytes[end] !== 10) end++;
+    let code = -1;
+    if (length > 0 && bytes[tab] === 9 && end < bytes.length) {
+      for (let k = 0; k < names.length && code === -1; k++) {
+        const name = names[k];
+        if (name.length !== end - tab - 1) continue;
+        let j = 0;
+        while (j < name.length && bytes[tab + 1 + j] === name[j]) j++;
+        if (j === name.length) code = k;
+      }
+    }
+    if (code === -1) throw new Error('the line at byte ' + (from + start) + ' of the pool is not a pool line');
+    counts[code]++;
+    before = length;
+    const list = kept[code];
+    if (list.prefixes.length > 0) {
+      const view = views[turn][length] ?? (views[turn][length] = input.subarray(0, h + length));
+      const d = hash('sha256', view, 'binary');
+      const high = (((d.charCodeAt(0) * 256 + d.charCodeAt(1)) * 256 + d.charCodeAt(2)) * 256 + d.charCodeAt(3)) * 256;
+      const prefix = (high + d.charCodeAt(4)) * 4096 + d.charCodeAt(5) * 16 + (d.charCodeAt(6) >> 4);
+      if (prefix <= list.over) {
+        list.starts[list.n] = from + start;
+        list.prefixes[list.n++] = prefix;
+        if (list.n === list.prefixes.length) prune(list, depths[code]);
+      }
+    }
+    start = end + 1;
+  }
+}
+function finish() {
+  const lists = kept.map((list, code) => {
+    const values = list.prefixes.subarray(0, list.n);
     const at = shortlist(values, depths[code]);
     const out = { starts: new Uint32Array(at.length), prefixes: new Float64Array(at.length) };
     for (let i = 0; i < at.length; i++) {
-      out.starts[i] = mine[at[i]];
+      out.starts[i] = list.starts[at[i]];
       out.prefixes[i] = values[at[i]];
     }
     return out;

@@ -396,9 +396,11 @@ export function rankShortlists(
   k: number,
 ): Ranked[] {
   if (k <= 0) return [];
+  // The merge by prefix alone, then the ids of those taken: which list each came from, in order.
   const next = lists.map(() => 0);
-  const merged: { prefix: number; id: string }[] = [];
-  for (;;) {
+  const prefixes: number[] = [];
+  const from: number[] = [];
+  for (let last = Number.NaN; ; ) {
     let best = -1;
     let low = Number.POSITIVE_INFINITY;
     for (let l = 0; l < lists.length; l++) {
@@ -410,20 +412,29 @@ export function rankShortlists(
         }
       }
     }
-    if (best === -1 || (merged.length >= k && low !== merged.at(-1)!.prefix)) break;
-    merged.push({ prefix: low, id: lists[best]!.id(next[best]!++) });
+    if (best === -1 || (prefixes.length >= k && low !== last)) break;
+    next[best]!++;
+    prefixes.push(low);
+    from.push(best);
+    last = low;
   }
-  for (let from = 0; from < merged.length; ) {
-    let to = from + 1;
-    while (to < merged.length && merged[to]!.prefix === merged[from]!.prefix) to++;
-    if (to - from > 1) {
-      const run = merged.slice(from, to).map((m) => ({ ...m, score: score(seed, purpose, m.id) }));
+  next.fill(0);
+  const ranked: Ranked[] = from.map((l) => {
+    const id = lists[l]!.id(next[l]!++);
+    return { id, score: score(seed, purpose, id) };
+  });
+  for (let at = 0; at < ranked.length; ) {
+    let to = at + 1;
+    while (to < ranked.length && prefixes[to] === prefixes[at]) to++;
+    if (to - at > 1) {
+      const run = ranked.slice(at, to);
       run.sort((a, b) => (a.score < b.score ? -1 : a.score > b.score ? 1 : byteOrder(a.id, b.id)));
-      merged.splice(from, to - from, ...run);
+      ranked.splice(at, to - at, ...run);
     }
-    from = to;
+    at = to;
   }
-  return merged.slice(0, k).map(({ id }) => ({ id, score: score(seed, purpose, id) }));
+  ranked.length = Math.min(ranked.length, k);
+  return ranked;
 }
 
 /** What a plan draws from a stratum: a ratio under its rounding rule, or a count. */

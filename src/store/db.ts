@@ -236,19 +236,18 @@ export function unescapeBytes(sent: Buffer): Buffer {
 }
 
 /**
- * The bytes of the first column of the first row of a query that sends them as `encode(…, 'escape')` (undefined:
- * no row). That form is the bytes themselves where they are ASCII and no backslash, so from postgres.js they are
- * taken as they arrive, with no string made of them; bytea's usual hex form would be twice the size to send and
- * to read.
+ * The bytes of the first column of each row of a query that sends them as `encode(…, 'escape')`. That form is the
+ * bytes themselves where they are ASCII and no backslash, so from postgres.js they are taken as they arrive, with
+ * no string made of them; bytea's usual hex form would be twice the size to send and to read.
  */
-export async function escapedBytes(db: Db, query: string, params: number[]): Promise<Buffer | undefined> {
+export async function escapedRows(db: Db, query: string, params: number[]): Promise<Buffer[]> {
   const client = clientOf(db);
   if ('unsafe' in client) {
-    const [row] = await client.unsafe(query, params).raw();
-    return row?.[0] ? unescapeBytes(row[0]) : undefined;
+    const rows = await client.unsafe(query, params).raw();
+    return rows.map((row) => unescapeBytes(row[0] as Buffer));
   }
   const { rows } = await client.query<Record<string, string>>(query, params);
-  return rows[0] ? unescapeBytes(Buffer.from(Object.values(rows[0])[0]!, 'latin1')) : undefined;
+  return rows.map((row) => unescapeBytes(Buffer.from(Object.values(row)[0]!, 'latin1')));
 }
 
 /**
