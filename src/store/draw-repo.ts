@@ -60,10 +60,11 @@ const otherOpenDraws = (taskId: number) => sql`
 /**
  * The targets of a scope (active, 存续) in canonical order, each with the end of its pool line (`\t<stratum>\n`,
  * a constant per stratum), the flags the notice reports, and whether it is kept in the pool. The filters are
- * known here, so a condition that cannot hold is left out, and with no other task's picks to look through, so is
- * the join. Also says whether every line is kept.
+ * known here, so a condition that cannot hold is left out, and with no codes drawn in other open tasks (`open`),
+ * so is looking for them. Also the condition for a line to be kept, over those columns (null: every line is).
  */
-function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTargets']>[2], others: boolean) {
+function scopedTargets(f: Parameters<Repos['draws']['freezeTargets']>[2], open: readonly string[]) {
+  const others = open.length > 0;
   const any = (column: string, values: string[]) =>
     values.length > 0 ? sql`and ${sql.raw(column)} = any(${sql.param(values)}::text[])` : sql``;
   const tags = f.scope.tags.length > 0 ? sql`and t.tags && ${sql.param(f.scope.tags)}::text[]` : sql``;
@@ -77,32 +78,23 @@ function scopedTargets(taskId: number, f: Parameters<Repos['draws']['freezeTarge
           sql` `,
         )} else ${lineEnd('all')} end`
       : sql`${lineEnd('all')}::text`;
+  // Kept in the pool: asked of the row above, in the statement around it.
   const kept = [
-    ...(f.checkedSince ? [sql`not ${recent}`] : []),
-    ...(f.excludeOpen && others ? [sql`o.code is null`] : []),
-    ...(f.withAll ? [] : [sql`(${tail}) <> ${lineEnd('all')}`]),
+    ...(f.checkedSince ? [sql`not s.recent`] : []),
+    ...(f.excludeOpen && others ? [sql`not s.open_elsewhere`] : []),
+    ...(f.withAll ? [] : [sql`s.tail <> ${lineEnd('all')}`]),
   ];
-  // Drawn in another open task: a merge join in byte order (both sides compared under "C"), which keeps the
-  // library's canonical order. Never `code in (subquery)`: once those picks outgrow work_mem, the planner stops
-  // hashing such a subquery and scans it again for every target of the library.
-  const join = others
-    ? sql`left join (
-        select distinct p.code collate "C" as code from draw_picks p
-        where p.withdrawn is null and p.draw_id in (select d.id ${otherOpenDraws(taskId)})
-      ) o on o.code = t.code collate "C"`
-    : sql``;
   const query = sql`
     select t.code, ${tail} as tail, ${recent} as recent,
-      ${others ? sql`o.code is not null` : sql`false`} as open_elsewhere,
-      ${kept.length > 0 ? sql.join(kept, sql` and `) : sql`true`} as kept
-    from targets t ${join}
+      ${others ? sql`t.code = any(${sql.param(open)}::text[])` : sql`false`} as open_elsewhere
+    from targets t
     where t.active and t.status = '存续'
       ${any('t.object_type', f.scope.objectTypes)}
       ${any('t.industry', f.scope.industries)}
       ${any('t.area', f.scope.areas)}
       ${tags}
     order by t.code collate "C"`;
-  return { query, keepsAll: kept.length === 0 };
+  return { query, kept: kept.length > 0 ? sql.join(kept, sql` and `) : null };
 }
 
 /**
@@ -202,24 +194,36 @@ export function drawRepo(db: Db): Repos['draws'] {
       // plain aggregate over it reads its rows as they come. The draw checks the order again before using the
       // pool (app/score-workers.ts).
       //
-      // The plan is that index read once, merged with the codes drawn in other open tasks, if there are any
-      // (sorted in memory: 300,000 take about 30 MB). A nested loop would compare every target with every such
-      // code — when the statistics have not yet seen a draw's fresh picks, the planner may think there are two —
-      // and JIT compiling costs more than it saves on a query run once. The pool text (69 MB for 3,000,000
-      // targets) is built once and inserted as it is: no CTE holds it, since a CTE read twice is kept in a
-      // store of its own, a copy that costs as much again where fresh memory is slow to map (about 16 µs a page
-      // on some virtual machines: 0.3 s for each copy of that pool). The memory is the database server's, taken
-      // only as far as needed. For this statement only: the rest of the transaction gets back its settings.
-      const before = await swapSettings(db, { work_mem: '256MB', enable_nestloop: 'off', jit: 'off' });
+      // The codes drawn in other open tasks come here first and go back as an array: a list given as a value
+      // is looked up in a hash table built once (PostgreSQL 14 and later), so the index is read once and each
+      // target asked in constant time, in its order. A join would sort those codes and merge (a second more for
+      // 300,000 of them, which share their first eight bytes), and a subquery's rows are hashed only when the
+      // planner's statistics say so. The plan is made for these values each time (force_custom_plan): a generic
+      // plan would not know the list, and would search it line by line. JIT compiling costs more than it saves
+      // on a query run once. The pool text (69 MB for 3,000,000 targets) is built once and inserted as it is: no
+      // CTE holds it, since a CTE read twice is kept in a store of its own, a copy that costs as much again where
+      // fresh memory is slow to map (about 16 µs a page on some virtual machines: 0.3 s for each copy of that
+      // pool). The memory is the database server's, taken only as far as needed. For this statement only: the
+      // rest of the transaction gets back its settings.
+      const before = await swapSettings(db, {
+        work_mem: '256MB',
+        jit: 'off',
+        plan_cache_mode: 'force_custom_plan',
+      });
       // Only the strata a line can be kept in are counted: the plan's classes, and `all` when it is drawn from.
       const strata = STRATA.filter((k) => (k === 'all' ? filters.withAll : filters.classes.includes(k)));
       // What the notice reports, each counted only where it can be other than 0.
-      const others = rowsOf(await db.execute(sql`select 1 ${otherOpenDraws(taskId)} limit 1`)).length > 0;
-      const scoped = scopedTargets(taskId, filters, others);
+      const open = rowsOf<{ code: string }>(
+        await db.execute(
+          sql`select p.code from draw_picks p where p.withdrawn is null and p.draw_id in (select d.id ${otherOpenDraws(taskId)})`,
+        ),
+      ).map((r) => r.code);
+      const others = open.length > 0;
+      const scoped = scopedTargets(filters, open);
       // A line kept, of a stratum: where every line is kept, or every line has one stratum, not asked per line.
       const keptIn = (k: Stratum) => {
         const conditions = [
-          ...(scoped.keepsAll ? [] : [sql`s.kept`]),
+          ...(scoped.kept ? [scoped.kept] : []),
           ...(filters.classes.length > 0 ? [sql`s.tail = ${lineEnd(k)}`] : []),
         ];
         return conditions.length > 0
@@ -233,7 +237,7 @@ export function drawRepo(db: Db): Repos['draws'] {
         ...(filters.withAll ? {} : { unclassed: sql`count(*) filter (where s.tail = ${lineEnd('all')})` }),
         ...Object.fromEntries(strata.map((k) => [`n_${k}`, keptIn(k)])),
       });
-      const keptOnly = scoped.keepsAll ? sql`` : sql`filter (where s.kept)`;
+      const keptOnly = scoped.kept ? sql`filter (where ${scoped.kept})` : sql``;
       const [stored] = rowsOf<{ hash: string; counts: Record<string, number> }>(
         await db.execute(sql`
           insert into draw_pools (draw_id, content, counts)
