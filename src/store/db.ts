@@ -193,18 +193,28 @@ function copyField(value: CopyValue): string {
  */
 export async function copyInto(db: Db, table: string, columns: string[], rows: CopyValue[][]): Promise<void> {
   if (rows.length === 0) return;
-  // One string per row, joined once: appending to one string kept a rope of every piece alive until it was sent.
-  const lines = new Array<string>(rows.length + 1);
-  for (let r = 0; r < rows.length; r++) lines[r] = rows[r]!.map(copyField).join('\t');
-  lines[rows.length] = '';
-  const text = lines.join('\n');
+  // The text in runs of rows, made as the connection takes them: the server reads the first while the rest are
+  // written, and no copy of the whole is ever held. A run is joined once (appending to one string kept a rope
+  // of every piece alive until it was sent).
+  function* runs(size = 2_000) {
+    for (let from = 0; from < rows.length; from += size) {
+      const lines: string[] = [];
+      for (let r = from; r < Math.min(from + size, rows.length); r++) {
+        const row = rows[r]!;
+        let line = copyField(row[0]!);
+        for (let c = 1; c < row.length; c++) line += `\t${copyField(row[c]!)}`;
+        lines.push(line);
+      }
+      yield `${lines.join('\n')}\n`;
+    }
+  }
   const client = clientOf(db);
   const target = `${table} (${columns.join(', ')})`;
   if ('unsafe' in client) {
     const writable = await client.unsafe(`copy ${target} from stdin`).writable();
-    await pipeline(Readable.from([text]), writable);
+    await pipeline(Readable.from(runs()), writable);
   } else {
-    await client.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([text]) });
+    await client.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([...runs()]) });
   }
 }
 
