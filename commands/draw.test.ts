@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBeacon, targetReceipt, verifyReceiptFile } from '../src/app/draw-files.ts';
 import { drandBeacons } from '../src/beacon/drand.ts';
-import { canonicalPool, type PoolEntry, poolHash, sha256 } from '../src/domain/draw.ts';
+import { canonicalPool, type PoolEntry, poolHash, score, sha256 } from '../src/domain/draw.ts';
 import type { DrawReceipt } from '../src/domain/draw-receipt.ts';
 import type { RiskClass, Stratum } from '../src/domain/plan-record.ts';
 import type { SentMessage } from '../src/platform/memory/memory-platform.ts';
@@ -364,11 +364,16 @@ describe('/draw replace', () => {
     const reserve = receipt.reserve[gone.stratum]![0]!;
     const picks = await h.store.draws.picks(draw.id);
     expect(picks.find((p) => p.id === gone.id)!.withdrawn).toContain('抽取日前已注销');
-    expect(picks.find((p) => p.id === reserve.id)).toMatchObject({ team: gone.team, replaces: gone.id });
+    // The receipt lists the reserve by id; its score, stored with the pick, follows from the seed.
+    expect(picks.find((p) => p.id === reserve)).toMatchObject({
+      team: gone.team,
+      replaces: gone.id,
+      score: score(receipt.seed.value, 'target', reserve),
+    });
     expect(await h.store.draws.pickCount(draw.id)).toBe(receipt.picks.length);
-    expect(cardText(notice.card)).toContain(`${gone.id} → ${reserve.id}`);
+    expect(cardText(notice.card)).toContain(`${gone.id} → ${reserve}`);
     expect(dmsTo(wang, approved.sent).map((m) => m.text)).toContainEqual(
-      expect.stringContaining(`由递补顺序中的 ${reserve.id}`),
+      expect.stringContaining(`由递补顺序中的 ${reserve}`),
     );
     // The list goes out again: the withdrawn target gone, its replacement marked.
     const sheet = dmsTo(wang, approved.sent).find((m) => m.file?.name.endsWith('.xlsx'))!.file!;
@@ -379,18 +384,18 @@ describe('/draw replace', () => {
     for await (const batch of table.batches) rows.push(...batch.map((r) => r.cells));
     await dispose();
     expect(rows.some((r) => r.includes(gone.id))).toBe(false);
-    expect(rows.find((r) => r.includes(reserve.id))).toContain(`递补（替换 ${gone.id}）`);
+    expect(rows.find((r) => r.includes(reserve))).toContain(`递补（替换 ${gone.id}）`);
     const [verified] = await h.send(`/draw verify ${taskId}`, wang);
     expect(said(verified)).toMatch(/一致。/);
     // A replacement record altered afterwards no longer follows the reserve order, and the check says so.
-    const other = receipt.reserve[gone.stratum]![1]!.id;
+    const other = receipt.reserve[gone.stratum]![1]!;
     await h.db.execute(
       sql`update draw_replacements set replacement_code = ${other} where draw_id = ${draw.id}`,
     );
     const [altered] = await h.send(`/draw verify ${taskId}`, wang);
-    expect(said(altered)).toContain(`由 ${other} 递补，按递补顺序应为 ${reserve.id}`);
+    expect(said(altered)).toContain(`由 ${other} 递补，按递补顺序应为 ${reserve}`);
     await h.db.execute(
-      sql`update draw_replacements set replacement_code = ${reserve.id} where draw_id = ${draw.id}`,
+      sql`update draw_replacements set replacement_code = ${reserve} where draw_id = ${draw.id}`,
     );
     // So does a list in use edited behind the receipt's back.
     await h.db.execute(

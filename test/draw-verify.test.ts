@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.ts';
 import { parseConfig } from '../src/config.ts';
-import { canonicalPool, type PoolEntry } from '../src/domain/draw.ts';
+import { canonicalPool, type PoolEntry, score } from '../src/domain/draw.ts';
 import { type DrawReceipt, drawTargets, layoutReceipt } from '../src/domain/draw-receipt.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'draw-verify-'));
@@ -102,6 +102,39 @@ describe('jointcheck draw verify', () => {
     const poolId = receipt(true);
     poolId.pool.entries![100] = ['91370105MA99999999', poolId.pool.entries![100]![1]];
     expect((await verify(file('pool-id.json', JSON.stringify(poolId)))).out).toContain('- 对象池不一致：');
+  });
+
+  it('writes no scores, which follow from the seed, and still checks those a receipt written before states', async () => {
+    const drawn = receipt(true);
+    // (The encoding still says how a score is computed.)
+    expect(layoutReceipt(drawn)).not.toContain('"score":"');
+    // As receipts were written before: every pick and reserve target with its score.
+    const withScores = (change?: (r: Record<string, unknown>) => void) => {
+      const old = JSON.parse(JSON.stringify(drawn));
+      for (const p of old.picks) p.score = score(drawn.seed.value, 'target', p.id);
+      for (const k of Object.keys(old.reserve))
+        old.reserve[k] = old.reserve[k].map((id: string) => ({
+          id,
+          score: score(drawn.seed.value, 'target', id),
+        }));
+      change?.(old);
+      return layoutReceipt(old);
+    };
+    const before = await verify(file('before.json', withScores()));
+    expect(before.code).toBe(0);
+    expect(before.out).toMatch(/^一致：/);
+    const tampered = await verify(
+      file(
+        'before-tampered.json',
+        withScores((old) => {
+          (old.picks as { score: string }[])[4]!.score = '0'.repeat(64);
+        }),
+      ),
+    );
+    expect(tampered.code).toBe(1);
+    expect(tampered.out).toContain(
+      `- 第 5 个抽中对象 ${drawn.picks[4]!.id} 的评分不一致：收据为 000000000000…`,
+    );
   });
 
   it('says plainly what is wrong with a file that is not a receipt', async () => {

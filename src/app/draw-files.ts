@@ -51,8 +51,9 @@ const Receipt = z.object({
     ),
     value: z.string(),
   }),
-  picks: z.array(ranked.extend({ stratum, team: z.number().int() })),
-  reserve: z.partialRecord(stratum, z.array(ranked)),
+  // A pick's score and the reserve as `{ id, score }`: receipts written before the scores were left out.
+  picks: z.array(z.object({ id: z.string(), score: hex.optional(), stratum, team: z.number().int() })),
+  reserve: z.partialRecord(stratum, z.array(z.union([z.string(), ranked.transform((r) => r.id)]))),
   beacon: z
     .object({ chain: z.string(), round: z.number().int(), signature: z.string().regex(/^[0-9a-f]+$/) })
     .optional(),
