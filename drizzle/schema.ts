@@ -581,7 +581,6 @@ export const drawPicks = pgTable(
     code: text('code').notNull(),
     stratum: text('stratum').notNull(),
     team: integer('team').notNull(),
-    score: text('score').notNull(),
     /** A replacement (递补): the code of the pick it stands in for. */
     replaces: text('replaces'),
     /** Why the pick was withdrawn (an approved replacement's reason); it stays listed. */

@@ -328,7 +328,7 @@ export interface DrawContribution {
 }
 
 /** A drawn target as the lists handed to departments show it. */
-export interface DrawnTarget extends TargetPick {
+export interface DrawnTarget extends Omit<TargetPick, 'score'> {
   position: number;
   /** A replacement: the code it stands in for. */
   replaces: string | null;
@@ -741,19 +741,15 @@ export interface Repos {
     /** False when the department has contributed already. */
     contribute(c: Omit<DrawContribution, 'createdAt'>): Promise<boolean>;
     contributions(drawId: number): Promise<DrawContribution[]>;
-    savePicks(drawId: number, picks: readonly TargetPick[]): Promise<void>;
+    /** The picks in draw order (their scores follow from the seed and are not kept). */
+    savePicks(drawId: number, picks: readonly Omit<TargetPick, 'score'>[]): Promise<void>;
     /** The picks in draw order (the first `limit`), with the target's name and address from the library. */
     picks(drawId: number, limit?: number): Promise<DrawnTarget[]>;
     /** Picks in force (not withdrawn by a replacement). */
     pickCount(drawId: number): Promise<number>;
     addHandover(h: DrawHandover): Promise<void>;
     /** Withdraws a pick and appends its replacement (same team and stratum) after the last pick. */
-    replacePick(
-      drawId: number,
-      code: string,
-      reason: string,
-      replacement: { id: string; score: string },
-    ): Promise<void>;
+    replacePick(drawId: number, code: string, reason: string, replacement: string): Promise<void>;
     /** A new replacement request; undefined when one is already open for that target. */
     requestReplacement(
       r: Pick<ReplacementRequest, 'drawId' | 'code' | 'cause' | 'note' | 'requestedBy'>,

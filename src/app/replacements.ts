@@ -129,7 +129,7 @@ export async function decideReplacement(services: Services, input: DecisionInput
       notSelf: '递补须由申请人以外的办公室成员审批。',
       noteCode: 'REPLACEMENT_NOTE',
     });
-    let replacement: { id: string; score: string } | undefined;
+    let replacement: string | undefined;
     if (input.decision === 'approve') {
       await replaceable(tx, draw, task.state);
       replacement = await nextFor(tx, draw, found.code);
@@ -142,15 +142,15 @@ export async function decideReplacement(services: Services, input: DecisionInput
       action: 'draw.replacement',
       drawId: draw.id,
       note,
-      extra: { replacementCode: replacement?.id ?? null },
-      details: { code: found.code, ...(replacement ? { replacement: replacement.id } : {}) },
+      extra: { replacementCode: replacement ?? null },
+      details: { code: found.code, ...(replacement ? { replacement } : {}) },
     });
     const key = `${replacementSubject(found.id)}:${input.decision}`;
     if (replacement) {
       const updated = await refreshDraw(tx, services, draw);
       const told: Person[] = [];
       for (const id of await takingPart(tx, task)) told.push(...(await liaisonsOf(tx, id)));
-      const pick = (await tx.draws.picks(draw.id)).find((p) => p.id === replacement!.id)!;
+      const pick = (await tx.draws.picks(draw.id)).find((p) => p.id === replacement)!;
       // The list goes out again, as it now stands.
       if (services.sheets) {
         const sheet = await picksSheet(services, tx, updated, task.name);
@@ -217,9 +217,9 @@ export async function checkReplacements(repos: Repos, draw: Draw): Promise<strin
       pool ??= parsePool(await repos.draws.poolBytes(draw.id));
       expected = nextReserve(receipt, stratum, used, pool);
     }
-    if (expected?.id !== r.replacementCode) {
+    if (expected !== r.replacementCode) {
       problems.push(
-        `递补 #${r.id}：${r.code} 由 ${r.replacementCode} 递补，按递补顺序应为 ${expected?.id ?? '（无）'}。`,
+        `递补 #${r.id}：${r.code} 由 ${r.replacementCode} 递补，按递补顺序应为 ${expected ?? '（无）'}。`,
       );
     }
     if (r.replacementCode) {

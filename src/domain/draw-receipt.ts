@@ -9,10 +9,8 @@ import {
   type PoolEntry,
   poolHash,
   quotaOf,
-  type Ranked,
   type SeedInput,
   type StratumDraw,
-  score,
   selectTargets,
   sha256,
   type TargetPick,
@@ -194,15 +192,14 @@ export function nextReserve(
   stratum: Stratum,
   used: ReadonlySet<string>,
   pool?: readonly PoolEntry[],
-): Ranked | undefined {
+): string | undefined {
   const listed = (receipt.reserve[stratum] ?? []).find((id) => !used.has(id));
-  if (listed) return { id: listed, score: score(receipt.seed.value, 'target', listed) };
-  if (!pool) return undefined;
+  if (listed || !pool) return listed;
   const drawn = new Set(receipt.picks.map((p) => p.id));
   const rest = pool
     .filter((e) => e.stratum === stratum && !drawn.has(e.id) && !used.has(e.id))
     .map((e) => e.id);
-  return lowest(receipt.seed.value, 'target', rest, 1)[0];
+  return lowest(receipt.seed.value, 'target', rest, 1)[0]?.id;
 }
 
 const short = (hex: string) => `${hex.slice(0, 12)}…`;

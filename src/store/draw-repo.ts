@@ -321,8 +321,8 @@ export function drawRepo(db: Db): Repos['draws'] {
       await copyInto(
         db,
         'draw_picks',
-        ['draw_id', 'position', 'code', 'stratum', 'team', 'score'],
-        picks.map((p, i) => [drawId, i + 1, p.id, p.stratum, p.team, p.score]),
+        ['draw_id', 'position', 'code', 'stratum', 'team'],
+        picks.map((p, i) => [drawId, i + 1, p.id, p.stratum, p.team]),
       );
     },
     async pickCount(drawId) {
@@ -339,7 +339,6 @@ export function drawRepo(db: Db): Repos['draws'] {
           id: drawPicks.code,
           stratum: drawPicks.stratum,
           team: drawPicks.team,
-          score: drawPicks.score,
           name: targets.name,
           address: targets.address,
           area: targets.area,
@@ -395,10 +394,9 @@ export function drawRepo(db: Db): Repos['draws'] {
       await db.insert(drawPicks).values({
         drawId,
         position: Number(last!.n) + 1,
-        code: replacement.id,
+        code: replacement,
         stratum: old!.stratum,
         team: old!.team,
-        score: replacement.score,
         replaces: code,
       });
     },
