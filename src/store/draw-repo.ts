@@ -205,11 +205,7 @@ export function drawRepo(db: Db): Repos['draws'] {
       // fresh memory is slow to map (about 16 µs a page on some virtual machines: 0.3 s for each copy of that
       // pool). The memory is the database server's, taken only as far as needed. For this statement only: the
       // rest of the transaction gets back its settings.
-      const before = await swapSettings(db, {
-        work_mem: '256MB',
-        jit: 'off',
-        plan_cache_mode: 'force_custom_plan',
-      });
+      const before = await swapSettings(db, { jit: 'off', plan_cache_mode: 'force_custom_plan' });
       // Only the strata a line can be kept in are counted: the plan's classes, and `all` when it is drawn from.
       const strata = STRATA.filter((k) => (k === 'all' ? filters.withAll : filters.classes.includes(k)));
       // What the notice reports, each counted only where it can be other than 0.
