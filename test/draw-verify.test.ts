@@ -135,6 +135,19 @@ describe('jointcheck draw verify', () => {
     expect(tampered.out).toContain(
       `- 第 5 个抽中对象 ${drawn.picks[4]!.id} 的评分不一致：收据为 000000000000…`,
     );
+    // And a reserve target's.
+    const reserveTampered = await verify(
+      file(
+        'before-reserve-tampered.json',
+        withScores((old) => {
+          (old.reserve as Record<string, { score: string }[]>).D![2]!.score = 'f'.repeat(64);
+        }),
+      ),
+    );
+    expect(reserveTampered.code).toBe(1);
+    expect(reserveTampered.out).toContain(
+      `- D 类的递补顺序第 3 位 ${drawn.reserve.D![2]} 的评分不一致：收据为 ffffffffffff…`,
+    );
   });
 
   it('says plainly what is wrong with a file that is not a receipt', async () => {

@@ -53,7 +53,7 @@ const Receipt = z.object({
   }),
   // A pick's score and the reserve as `{ id, score }`: receipts written before the scores were left out.
   picks: z.array(z.object({ id: z.string(), score: hex.optional(), stratum, team: z.number().int() })),
-  reserve: z.partialRecord(stratum, z.array(z.union([z.string(), ranked.transform((r) => r.id)]))),
+  reserve: z.partialRecord(stratum, z.array(z.union([z.string(), ranked]))),
   beacon: z
     .object({ chain: z.string(), round: z.number().int(), signature: z.string().regex(/^[0-9a-f]+$/) })
     .optional(),

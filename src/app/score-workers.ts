@@ -44,8 +44,8 @@ const RUN_BYTES = 1 << 20;
 // A worker keeps no number per line either: per stratum, a buffer of candidates twice as deep as the draw ranks.
 // When it is full, only those at or under its depth-th lowest prefix stay, and from then on a line over that
 // prefix is passed over as it is scored: the depth lowest, and any equal to the last of them, are always among
-// those kept, which is all `shortlist` needs. The memory stays the same size however large the pool, and is
-// taken once (fresh memory is slow to map on some machines; docs/decisions.md).
+// those kept, which is all `shortlist` needs. The memory follows the quota, not the pool, and is taken once
+// (fresh memory is slow to map on some machines; docs/decisions.md).
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { hash } = require('node:crypto');

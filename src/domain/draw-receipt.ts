@@ -32,6 +32,11 @@ export const ENCODING = {
 /** A pick as a receipt states it. */
 export type ReceiptPick = Omit<TargetPick, 'score'> & { score?: string };
 
+/** A reserve target as a receipt states it: its id, or (written before) its id and score. */
+export type ReserveEntry = string | { id: string; score: string };
+
+const idOf = (e: ReserveEntry) => (typeof e === 'string' ? e : e.id);
+
 export interface DrawReceipt {
   format: typeof RECEIPT_FORMAT;
   algorithm: string;
@@ -54,7 +59,7 @@ export interface DrawReceipt {
    */
   picks: ReceiptPick[];
   /** Per stratum, the reserve order after its picks: ids (receipts written before gave `{ id, score }`). */
-  reserve: Partial<Record<Stratum, string[]>>;
+  reserve: Partial<Record<Stratum, ReserveEntry[]>>;
   /** The public beacon the notice named: its round's signature, whose SHA-256 is the `beacon` seed input. */
   beacon?: { chain: string; round: number; signature: string };
   /** How the pool was frozen, in words, as the notice said it (for readers; the pool hash is what binds it). */
@@ -193,7 +198,7 @@ export function nextReserve(
   used: ReadonlySet<string>,
   pool?: readonly PoolEntry[],
 ): string | undefined {
-  const listed = (receipt.reserve[stratum] ?? []).find((id) => !used.has(id));
+  const listed = (receipt.reserve[stratum] ?? []).map(idOf).find((id) => !used.has(id));
   if (listed || !pool) return listed;
   const drawn = new Set(receipt.picks.map((p) => p.id));
   const rest = pool
@@ -311,7 +316,8 @@ export function verifyReceipt(receipt: DrawReceipt, poolFile?: readonly PoolEntr
       );
   }
   for (const s of receipt.strata) {
-    const stated = receipt.reserve[s.stratum] ?? [];
+    const entries = receipt.reserve[s.stratum] ?? [];
+    const stated = entries.map(idOf);
     const computed = again.reserve[s.stratum] ?? [];
     const at = Array.from({ length: Math.max(stated.length, computed.length) }, (_, i) => i).find(
       (i) => stated[i] !== computed[i]?.id,
@@ -319,6 +325,12 @@ export function verifyReceipt(receipt: DrawReceipt, poolFile?: readonly PoolEntr
     if (at !== undefined) {
       problems.push(
         `${stratumLabel(s.stratum)}的递补顺序第 ${at + 1} 位不一致：收据为 ${stated[at] ?? '（无）'}，重新计算为 ${computed[at]?.id ?? '（无）'}。`,
+      );
+    }
+    const scored = entries.findIndex((e, i) => typeof e !== 'string' && e.score !== computed[i]?.score);
+    if (at === undefined && scored !== -1) {
+      problems.push(
+        `${stratumLabel(s.stratum)}的递补顺序第 ${scored + 1} 位 ${stated[scored]} 的评分不一致：收据为 ${short((entries[scored] as { score: string }).score)}，重新计算为 ${short(computed[scored]!.score)}。`,
       );
     }
   }
