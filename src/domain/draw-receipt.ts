@@ -55,7 +55,7 @@ export interface DrawReceipt {
   /**
    * In draw order, each with its stratum and team. A pick's score is not written: it follows from the seed and
    * the id (`encoding.score`), the verifier computes it, and for a 3,000,000-target draw it was more than half
-   * the receipt (21.4 MB against 9.5). Receipts written before say it, and the verifier checks it there.
+   * the receipt (21.4 MB against 8.9). Receipts written before say it, and the verifier checks it there.
    */
   picks: ReceiptPick[];
   /** Per stratum, the reserve order after its picks: ids (receipts written before gave `{ id, score }`). */
