@@ -58,7 +58,7 @@ const names = strata.map((name) => Buffer.from(name));
 const head = Buffer.from(seed + 'target');
 const inputs = [new Uint8Array(head.length + 64), new Uint8Array(head.length + 64)];
 for (const input of inputs) input.set(head);
-let views = [[], []];
+const views = [[], []];
 const counts = strata.map(() => 0);
 // Per stratum ranked: the candidates (where each line starts, its prefix), how many, and the prefix over which
 // a line cannot be among the lowest.
@@ -117,7 +117,7 @@ function score(from, to) {
       if (order === 0) order = length === before ? 1 : b > last[h + length] ? 1 : b < last[h + length] ? -1 : 0;
       input[h + length++] = b;
     }
-    if (order === 0 && length > before) order = 1;
+    // Still 0: the same id as the one before, or a start of it.
     if (order !== 1) ordered = false;
     // The stratum, up to the end of the line.
     const tab = at;
