@@ -16,7 +16,7 @@ import postgres from 'postgres';
 import { contributeToDraw } from '../src/app/draw-protocol.ts';
 import { commitTargetDraw, runTargetDraw } from '../src/app/draws.ts';
 import type { Services } from '../src/app/services.ts';
-import { poolHash, selectTargets, sha256 } from '../src/domain/draw.ts';
+import { poolHash, score, selectTargets, sha256 } from '../src/domain/draw.ts';
 import { type OpenedDb, sql } from '../src/store/db.ts';
 import { createStore } from '../src/store/store.ts';
 
@@ -250,7 +250,10 @@ export async function drawBench(opened: OpenedDb, url: string): Promise<DrawBenc
           ORDER BY sha256(convert_to(${seed} || 'target' || id, 'UTF8')) LIMIT ${n}`,
       );
       database.push(dbMs);
-      const inNode = [...picks].sort((a, b) => (a.score < b.score ? -1 : 1)).map((p) => p.id);
+      const inNode = picks
+        .map((p) => ({ id: p.id, score: score(seed, 'target', p.id) }))
+        .sort((a, b) => (a.score < b.score ? -1 : 1))
+        .map((p) => p.id);
       sameOrder &&= ordered.every((r, i) => r.id === inNode[i]);
       const [hashMs, [row]] = await timed(
         () =>

@@ -328,7 +328,7 @@ export interface DrawContribution {
 }
 
 /** A drawn target as the lists handed to departments show it. */
-export interface DrawnTarget extends Omit<TargetPick, 'score'> {
+export interface DrawnTarget extends TargetPick {
   position: number;
   /** A replacement: the code it stands in for. */
   replaces: string | null;
@@ -742,7 +742,7 @@ export interface Repos {
     contribute(c: Omit<DrawContribution, 'createdAt'>): Promise<boolean>;
     contributions(drawId: number): Promise<DrawContribution[]>;
     /** The picks in draw order (their scores follow from the seed and are not kept). */
-    savePicks(drawId: number, picks: readonly Omit<TargetPick, 'score'>[]): Promise<void>;
+    savePicks(drawId: number, picks: readonly TargetPick[]): Promise<void>;
     /** The picks in draw order (the first `limit`), with the target's name and address from the library. */
     picks(drawId: number, limit?: number): Promise<DrawnTarget[]>;
     /** Picks in force (not withdrawn by a replacement). */

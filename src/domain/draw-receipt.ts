@@ -11,6 +11,7 @@ import {
   quotaOf,
   type SeedInput,
   type StratumDraw,
+  score,
   selectTargets,
   sha256,
   type TargetPick,
@@ -30,7 +31,7 @@ export const ENCODING = {
 } as const;
 
 /** A pick as a receipt states it. */
-export type ReceiptPick = Omit<TargetPick, 'score'> & { score?: string };
+export type ReceiptPick = TargetPick & { score?: string };
 
 /** A reserve target as a receipt states it: its id, or (written before) its id and score. */
 export type ReserveEntry = string | { id: string; score: string };
@@ -310,10 +311,13 @@ export function verifyReceipt(receipt: DrawReceipt, poolFile?: readonly PoolEntr
       problems.push(
         `第 ${i + 1} 个抽中对象不一致：收据为 ${pickText(stated)}，重新计算为 ${pickText(computed)}。`,
       );
-    else if (stated.score !== undefined && stated.score !== computed.score)
-      problems.push(
-        `第 ${i + 1} 个抽中对象 ${stated.id} 的评分不一致：收据为 ${short(stated.score)}，重新计算为 ${short(computed.score)}。`,
-      );
+    else if (stated.score !== undefined) {
+      const rescored = score(seed, 'target', computed.id);
+      if (stated.score !== rescored)
+        problems.push(
+          `第 ${i + 1} 个抽中对象 ${stated.id} 的评分不一致：收据为 ${short(stated.score)}，重新计算为 ${short(rescored)}。`,
+        );
+    }
   }
   for (const s of receipt.strata) {
     const entries = receipt.reserve[s.stratum] ?? [];
