@@ -15,6 +15,7 @@
 import postgres from 'postgres';
 import { contributeToDraw } from '../src/app/draw-protocol.ts';
 import { commitTargetDraw, runTargetDraw } from '../src/app/draws.ts';
+import type { DrawFilters } from '../src/app/ports.ts';
 import type { Services } from '../src/app/services.ts';
 import { poolHash, score, selectTargets, sha256 } from '../src/domain/draw.ts';
 import { type OpenedDb, sql } from '../src/store/db.ts';
@@ -45,7 +46,7 @@ export interface DrawBench {
     steps: Record<string, number>;
     peakRssMb: number;
     receiptMb: number;
-    /** One more run, while another task's picks (as many as a run draws) are open: each flagged in the pool. */
+    /** One more run, while another task's picks are open: `openPicks`, as its notice counted them in its pool. */
     withOpenTask: { totalMs: number; baselineMs: number; openPicks: number; steps: Record<string, number> };
   };
   baselineMs: number;
@@ -130,6 +131,7 @@ async function endToEnd(opened: OpenedDb): Promise<DrawBench['endToEnd']> {
   const baselines: number[] = [];
   const commits: number[] = [];
   const draws: number[] = [];
+  const flagged: number[] = [];
   let receiptBytes = 0;
   let peak = 0;
   const sampler = setInterval(() => {
@@ -171,6 +173,7 @@ async function endToEnd(opened: OpenedDb): Promise<DrawBench['endToEnd']> {
         commitTargetDraw(services, { taskId: task.id, person, by, minutes: 1 }),
       );
       commits.push(commitMs);
+      flagged.push((draw.filters as DrawFilters).openElsewhere);
       await contributeToDraw(services, { drawId: draw.id, value: `bench ${run}`, person, by });
       now = new Date(now.getTime() + 120_000);
       const [drawMs, drawn] = await timed(() =>
@@ -202,7 +205,12 @@ async function endToEnd(opened: OpenedDb): Promise<DrawBench['endToEnd']> {
     ),
     peakRssMb: Math.round(peak / 1e6),
     receiptMb: Math.round(receiptBytes / 1e5) / 10,
-    withOpenTask: { totalMs: totals[3]!, baselineMs: baselines[3]!, openPicks: n, steps: runLaps[3]! },
+    withOpenTask: {
+      totalMs: totals[3]!,
+      baselineMs: baselines[3]!,
+      openPicks: flagged[3]!,
+      steps: runLaps[3]!,
+    },
   };
 }
 
